@@ -1,0 +1,503 @@
+//! The analysis engine: one pass over each file's tree (local rules + the file's summary),
+//! then the workspace-level rules over all summaries, then suppressions and config.
+//!
+//! Pure: text and the workspace model in, findings out. No I/O, no async, no LSP types.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::config::Config;
+use super::line_index::LineIndex;
+use super::model::{
+    has_attr, is_test_attr, name_of, path_attr, FileSummary, ItemKind, ItemSummary, ModDecl, Owner, PathRef,
+    UseDecl, Visibility,
+};
+use super::rule::{Finding, Rule, RuleMeta, Severity};
+use super::rules;
+use super::suppress;
+use super::syntax::{ast, AstNode, Edition, HasName, Parsed, SmolStr, SyntaxKind, SyntaxNode, TextRange, WalkEvent};
+use super::workspace::{TargetKind, Workspace};
+
+/// What the engine needs to know about a file besides its text.
+#[derive(Debug, Clone)]
+pub struct FileMeta {
+    /// Workspace-relative path with `/` separators.
+    pub rel_path: String,
+    pub edition: Edition,
+    /// The kind of crate target the file belongs to, as far as the layout tells.
+    pub target: TargetKind,
+    /// The crate name (`my_crate`), when the file belongs to a package.
+    pub crate_name: Option<String>,
+}
+
+/// The result of the file pass.
+#[derive(Debug, Clone)]
+pub struct FileAnalysis {
+    /// Findings of the local rules, before suppressions and test filtering.
+    pub findings: Vec<Finding>,
+    pub summary: Arc<FileSummary>,
+}
+
+/// What a rule sees while the engine walks a file.
+pub struct FileCx<'a> {
+    pub meta: &'a FileMeta,
+    pub text: &'a str,
+    pub config: &'a Config,
+    pub file: &'a ast::SourceFile,
+    rule: &'static RuleMeta,
+    findings: &'a mut Vec<Finding>,
+    facts: &'a mut Vec<super::model::Fact>,
+}
+
+impl FileCx<'_> {
+    pub fn rule(&self) -> &'static RuleMeta {
+        self.rule
+    }
+
+    pub fn report(&mut self, f: Finding) {
+        self.findings.push(f);
+    }
+
+    pub fn int(&self, key: &str) -> i64 {
+        self.config.int(self.rule, key)
+    }
+
+    pub fn bool_opt(&self, key: &str) -> bool {
+        self.config.bool_opt(self.rule, key)
+    }
+
+    pub fn str_list(&self, key: &str) -> Vec<String> {
+        self.config.str_list(self.rule, key)
+    }
+
+    /// Records a fact for this rule's workspace-level check.
+    pub fn fact(&mut self, kind: &'static str, name: impl Into<SmolStr>, detail: impl Into<String>, range: TextRange) {
+        self.facts.push(super::model::Fact {
+            rule: self.rule.id,
+            kind,
+            name: name.into(),
+            detail: detail.into(),
+            range,
+        });
+    }
+}
+
+/// What a workspace-level rule sees.
+pub struct WorkspaceCx<'a> {
+    pub workspace: &'a Workspace,
+    pub config: &'a Config,
+    pub rule: &'static RuleMeta,
+}
+
+impl WorkspaceCx<'_> {
+    pub fn int(&self, key: &str) -> i64 {
+        self.config.int(self.rule, key)
+    }
+    pub fn bool_opt(&self, key: &str) -> bool {
+        self.config.bool_opt(self.rule, key)
+    }
+    pub fn str_list(&self, key: &str) -> Vec<String> {
+        self.config.str_list(self.rule, key)
+    }
+}
+
+/// Findings of workspace-level rules, by workspace-relative file path.
+#[derive(Default)]
+pub struct WorkspaceSink {
+    pub findings: Vec<(String, Finding)>,
+}
+
+impl WorkspaceSink {
+    pub fn report(&mut self, file: &str, f: Finding) {
+        self.findings.push((file.to_string(), f));
+    }
+}
+
+/// Which rules run, and with what settings.
+pub struct Engine {
+    pub config: Arc<Config>,
+    rules: Vec<&'static dyn Rule>,
+    by_kind: HashMap<SyntaxKind, Vec<usize>>,
+}
+
+/// Rule selection from the command line (`--select` / `--ignore`).
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+impl Engine {
+    pub fn new(config: Arc<Config>, selection: &Selection) -> Engine {
+        let mut active = Vec::new();
+        for rule in rules::all() {
+            let meta = rule.meta();
+            let on = if selection.select.is_empty() {
+                config.is_enabled(meta)
+            } else {
+                selection.select.iter().any(|s| s == meta.id)
+            };
+            if on && !selection.ignore.iter().any(|s| s == meta.id) {
+                active.push(*rule);
+            }
+        }
+        let mut by_kind: HashMap<SyntaxKind, Vec<usize>> = HashMap::new();
+        for (i, r) in active.iter().enumerate() {
+            for k in r.node_kinds() {
+                by_kind.entry(*k).or_default().push(i);
+            }
+        }
+        Engine { config, rules: active, by_kind }
+    }
+
+    pub fn is_active(&self, id: &str) -> bool {
+        self.rules.iter().any(|r| r.meta().id == id)
+    }
+
+    /// Parses and analyses one file.
+    pub fn analyse_text(&self, meta: &FileMeta, text: &str) -> FileAnalysis {
+        let parsed = super::syntax::parse(text, meta.edition);
+        self.analyse_parsed(meta, text, &parsed)
+    }
+
+    /// The single pass over one parsed file: summary + local rules. A panic in a rule is caught
+    /// and turned into an `internal-error` finding; the other rules still run.
+    pub fn analyse_parsed(&self, meta: &FileMeta, text: &str, parsed: &Parsed) -> FileAnalysis {
+        let file = parsed.tree();
+        let root = file.syntax().clone();
+        let index = LineIndex::new(text);
+        let mut summary = FileSummary {
+            suppressions: suppress::collect(&root, text, &index),
+            syntax_errors: parsed.error_count(),
+            ..FileSummary::default()
+        };
+        let mut findings = Vec::new();
+        let mut collector = Collector::default();
+        let mut panicked: Vec<&'static str> = Vec::new();
+        for event in root.preorder() {
+            match event {
+                WalkEvent::Enter(node) => {
+                    collector.enter(&node, &mut summary);
+                    if let Some(rule_ids) = self.by_kind.get(&node.kind()) {
+                        for &i in rule_ids {
+                            let rule = self.rules[i];
+                            if panicked.contains(&rule.meta().id) {
+                                continue;
+                            }
+                            let mut cx = FileCx {
+                                meta,
+                                text,
+                                config: &self.config,
+                                file: &file,
+                                rule: rule.meta(),
+                                findings: &mut findings,
+                                facts: &mut summary.facts,
+                            };
+                            let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                rule.check_node(&node, &mut cx)
+                            }));
+                            if res.is_err() {
+                                panicked.push(rule.meta().id);
+                                tracing::error!(file = %meta.rel_path, rule = rule.meta().id, "rule panicked");
+                                findings.push(Finding::new(
+                                    &rules::internal::META,
+                                    TextRange::empty(0.into()),
+                                    format!("rule `{}` crashed on this file; its findings are missing (please report this)", rule.meta().id),
+                                ));
+                            }
+                        }
+                    }
+                }
+                WalkEvent::Leave(node) => collector.leave(&node),
+            }
+        }
+        summary.macro_idents.sort();
+        summary.macro_idents.dedup();
+        summary.line_index = Some(index);
+        FileAnalysis { findings, summary: Arc::new(summary) }
+    }
+
+    /// Runs the workspace-level rules over every file's summary.
+    pub fn analyse_workspace(&self, ws: &Workspace) -> HashMap<String, Vec<Finding>> {
+        let mut out: HashMap<String, Vec<Finding>> = HashMap::new();
+        for rule in &self.rules {
+            let cx = WorkspaceCx { workspace: ws, config: &self.config, rule: rule.meta() };
+            let mut sink = WorkspaceSink::default();
+            let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rule.check_workspace(&cx, &mut sink)));
+            if res.is_err() {
+                tracing::error!(rule = rule.meta().id, "workspace rule panicked");
+                continue;
+            }
+            for (file, f) in sink.findings {
+                out.entry(file).or_default().push(f);
+            }
+        }
+        out
+    }
+
+    /// Applies config severities, test filtering and suppressions to one file's findings, and
+    /// reports suppressions that are invalid or unused. Sorted by position.
+    pub fn finalize(&self, summary: &FileSummary, mut findings: Vec<Finding>) -> Vec<Finding> {
+        let index = summary.line_index.as_ref();
+        let mut used: Vec<Vec<bool>> = summary.suppressions.iter().map(|s| vec![false; s.ids.len()]).collect();
+        findings.retain_mut(|f| {
+            let Some(meta) = rules::meta(f.rule) else { return true };
+            if meta.id != rules::internal::META.id {
+                if !self.config.check_tests(meta) && summary.is_test_range(f.range) {
+                    return false;
+                }
+                let default = meta.default_severity;
+                let configured = self.config.severity(meta);
+                if configured != default && f.severity == default {
+                    f.severity = configured;
+                }
+            }
+            let line = index.map_or(0, |i| i.line_of(f.range.start()));
+            let mut suppressed = false;
+            for (si, s) in summary.suppressions.iter().enumerate() {
+                if s.covers(f.rule, line) {
+                    for (ii, id) in s.ids.iter().enumerate() {
+                        if id.id == f.rule {
+                            used[si][ii] = true;
+                        }
+                    }
+                    suppressed = true;
+                }
+            }
+            !suppressed
+        });
+        findings.extend(rules::suppressions::check(self, summary, &used));
+        findings.sort_by(|a, b| (a.range.start(), a.rule, &a.message).cmp(&(b.range.start(), b.rule, &b.message)));
+        findings.dedup_by(|a, b| a.range == b.range && a.rule == b.rule && a.message == b.message);
+        findings
+    }
+
+    pub fn severity_of(&self, meta: &RuleMeta) -> Severity {
+        self.config.severity(meta)
+    }
+}
+
+/// Builds the summary during the walk.
+#[derive(Default)]
+struct Collector {
+    scope: Vec<SmolStr>,
+    /// Nodes that opened a scope, to pop on leave.
+    scope_nodes: Vec<SyntaxNode>,
+    test_depth: Vec<SyntaxNode>,
+}
+
+impl Collector {
+    fn in_test(&self) -> bool {
+        !self.test_depth.is_empty()
+    }
+
+    fn enter(&mut self, node: &SyntaxNode, s: &mut FileSummary) {
+        let kind = node.kind();
+        // Test context.
+        if let Some(attrs) = ast::AnyHasAttrs::cast(node.clone()) {
+            if ast::Item::can_cast(kind) || ast::AssocItem::can_cast(kind) {
+                if is_test_attr(&attrs) {
+                    s.test_ranges.push(node.text_range());
+                    self.test_depth.push(node.clone());
+                }
+            }
+        }
+        match kind {
+            SyntaxKind::MODULE => {
+                let m = ast::Module::cast(node.clone()).unwrap();
+                if let Some((name, name_range)) = name_of(&m) {
+                    let (vis, _) = Visibility::of(&m);
+                    s.mods.push(ModDecl {
+                        scope: self.scope.clone(),
+                        name: name.clone(),
+                        inline: m.item_list().is_some(),
+                        path_attr: path_attr(&m),
+                        vis,
+                        range: node.text_range(),
+                        name_range,
+                        is_test: self.in_test(),
+                    });
+                    self.push_item(node, s);
+                    if m.item_list().is_some() {
+                        self.scope.push(name);
+                        self.scope_nodes.push(node.clone());
+                    }
+                }
+            }
+            SyntaxKind::FN
+            | SyntaxKind::STRUCT
+            | SyntaxKind::ENUM
+            | SyntaxKind::UNION
+            | SyntaxKind::TRAIT
+            | SyntaxKind::TYPE_ALIAS
+            | SyntaxKind::CONST
+            | SyntaxKind::STATIC
+            | SyntaxKind::MACRO_RULES
+            | SyntaxKind::MACRO_DEF
+            | SyntaxKind::EXTERN_CRATE => self.push_item(node, s),
+            SyntaxKind::USE => {
+                let u = ast::Use::cast(node.clone()).unwrap();
+                if let Some(tree) = u.use_tree() {
+                    let (vis, _) = Visibility::of(&u);
+                    let mut leaves = Vec::new();
+                    flatten_use(&tree, &mut Vec::new(), &mut leaves);
+                    for (path, alias, glob, range) in leaves {
+                        s.uses.push(UseDecl {
+                            scope: self.scope.clone(),
+                            path,
+                            alias,
+                            glob,
+                            vis: vis.clone(),
+                            range,
+                            item_range: node.text_range(),
+                            is_test: self.in_test(),
+                        });
+                    }
+                }
+            }
+            SyntaxKind::PATH => {
+                let parent = node.parent();
+                let top = parent.as_ref().is_none_or(|p| p.kind() != SyntaxKind::PATH);
+                let in_use = node.ancestors().any(|a| a.kind() == SyntaxKind::USE_TREE);
+                if top && !in_use {
+                    let path = ast::Path::cast(node.clone()).unwrap();
+                    let segments: Vec<SmolStr> =
+                        super::syntax::path_segments(&path).into_iter().map(SmolStr::from).collect();
+                    let keep = segments.len() > 1
+                        || segments.first().is_some_and(|s| s.starts_with(|c: char| c.is_ascii_uppercase()))
+                        || parent.as_ref().is_some_and(|p| {
+                            p.kind() == SyntaxKind::PATH_EXPR
+                                && p.parent().is_some_and(|pp| pp.kind() == SyntaxKind::CALL_EXPR)
+                        });
+                    if keep && !segments.is_empty() {
+                        s.paths.push(PathRef {
+                            scope: self.scope.clone(),
+                            segments,
+                            range: node.text_range(),
+                            is_test: self.in_test(),
+                        });
+                    }
+                }
+            }
+            SyntaxKind::TOKEN_TREE => {
+                if node.parent().is_some_and(|p| p.kind() == SyntaxKind::MACRO_CALL) {
+                    for t in node.descendants_with_tokens().filter_map(|e| e.into_token()) {
+                        if t.kind() == SyntaxKind::IDENT {
+                            s.macro_idents.push(SmolStr::new(t.text()));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn leave(&mut self, node: &SyntaxNode) {
+        if self.scope_nodes.last() == Some(node) {
+            self.scope_nodes.pop();
+            self.scope.pop();
+        }
+        if self.test_depth.last() == Some(node) {
+            self.test_depth.pop();
+        }
+    }
+
+    fn push_item(&mut self, node: &SyntaxNode, s: &mut FileSummary) {
+        // Only module-level and associated items; items inside function bodies are local.
+        let Some(parent) = node.parent() else { return };
+        let owner = match parent.kind() {
+            SyntaxKind::SOURCE_FILE | SyntaxKind::ITEM_LIST => None,
+            SyntaxKind::ASSOC_ITEM_LIST => {
+                let Some(gp) = parent.parent() else { return };
+                if let Some(imp) = ast::Impl::cast(gp.clone()) {
+                    let self_ty = imp.self_ty().map(|t| type_head(&t)).unwrap_or_default();
+                    let trait_name = imp.trait_().map(|t| type_head(&t));
+                    Some(Owner { self_ty: self_ty.into(), trait_name: trait_name.map(Into::into), in_trait_def: false })
+                } else if let Some(tr) = ast::Trait::cast(gp) {
+                    let name = tr.name().map(|n| n.text().to_string()).unwrap_or_default();
+                    Some(Owner { self_ty: name.clone().into(), trait_name: Some(name.into()), in_trait_def: true })
+                } else {
+                    return;
+                }
+            }
+            _ => return,
+        };
+        let item = match ast::Item::cast(node.clone()) {
+            Some(i) => i,
+            None => return,
+        };
+        let (kind, named): (ItemKind, Option<(SmolStr, TextRange)>) = match &item {
+            ast::Item::Fn(x) => (ItemKind::Fn, name_of(x)),
+            ast::Item::Struct(x) => (ItemKind::Struct, name_of(x)),
+            ast::Item::Enum(x) => (ItemKind::Enum, name_of(x)),
+            ast::Item::Union(x) => (ItemKind::Union, name_of(x)),
+            ast::Item::Trait(x) => (ItemKind::Trait, name_of(x)),
+            ast::Item::TypeAlias(x) => (ItemKind::TypeAlias, name_of(x)),
+            ast::Item::Const(x) => (ItemKind::Const, name_of(x)),
+            ast::Item::Static(x) => (ItemKind::Static, name_of(x)),
+            ast::Item::Module(x) => (ItemKind::Mod, name_of(x)),
+            ast::Item::MacroRules(x) => (ItemKind::MacroRules, name_of(x)),
+            ast::Item::MacroDef(x) => (ItemKind::MacroDef, name_of(x)),
+            ast::Item::ExternCrate(x) => (
+                ItemKind::ExternCrate,
+                x.rename().and_then(|r| r.name()).or(None).map(|n| (SmolStr::new(n.text().to_string()), n.syntax().text_range())).or_else(|| {
+                    x.name_ref().map(|n| (SmolStr::new(n.text().to_string()), n.syntax().text_range()))
+                }),
+            ),
+            _ => return,
+        };
+        let Some((name, name_range)) = named else { return };
+        let (vis, vis_range) = match ast::AnyHasVisibility::cast(node.clone()) {
+            Some(v) => Visibility::of(&v),
+            None => (Visibility::Private, None),
+        };
+        let attrs = ast::AnyHasAttrs::cast(node.clone());
+        s.items.push(ItemSummary {
+            name,
+            kind,
+            vis,
+            scope: self.scope.clone(),
+            owner,
+            range: node.text_range(),
+            name_range,
+            vis_range,
+            macro_export: attrs.as_ref().is_some_and(|a| has_attr(a, "macro_export")),
+            is_test: self.in_test(),
+        });
+    }
+}
+
+/// The last path segment's name of a type (`foo::Bar<T>` -> `Bar`, `&Bar` -> `Bar`).
+pub fn type_head(t: &ast::Type) -> String {
+    match t {
+        ast::Type::PathType(p) => p
+            .path()
+            .and_then(|p| p.segment())
+            .and_then(|s| s.name_ref())
+            .map(|n| n.text().to_string())
+            .unwrap_or_default(),
+        ast::Type::RefType(r) => r.ty().map(|t| type_head(&t)).unwrap_or_default(),
+        _ => t.syntax().text().to_string(),
+    }
+}
+
+type UseLeaf = (Vec<SmolStr>, Option<SmolStr>, bool, TextRange);
+
+fn flatten_use(tree: &ast::UseTree, prefix: &mut Vec<SmolStr>, out: &mut Vec<UseLeaf>) {
+    let n = prefix.len();
+    if let Some(path) = tree.path() {
+        prefix.extend(super::syntax::path_segments(&path).into_iter().map(SmolStr::from));
+    }
+    if let Some(list) = tree.use_tree_list() {
+        for sub in list.use_trees() {
+            flatten_use(&sub, prefix, out);
+        }
+    } else {
+        let glob = tree.star_token().is_some();
+        let alias = tree.rename().map(|r| {
+            r.name().map(|n| SmolStr::new(n.text().to_string())).unwrap_or_else(|| SmolStr::new_static("_"))
+        });
+        out.push((prefix.clone(), alias, glob, tree.syntax().text_range()));
+    }
+    prefix.truncate(n);
+}

@@ -1,0 +1,146 @@
+//! Offsets <-> line/column conversions in the three encodings people use: characters (our
+//! JSON/human output), UTF-16 (LSP default) and UTF-8 bytes (LSP `utf-8` position encoding).
+
+use super::syntax::{TextRange, TextSize};
+
+/// How columns are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnEncoding {
+    /// Unicode scalar values (what `check --format json` reports, 0-based here).
+    Chars,
+    /// UTF-16 code units (LSP's default).
+    Utf16,
+    /// Bytes (LSP `utf-8`).
+    Utf8,
+}
+
+/// A 0-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// Line starts of one text.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<u32>,
+    len: u32,
+    ascii: bool,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0u32];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                starts.push(i as u32 + 1);
+            }
+        }
+        LineIndex { starts, len: text.len() as u32, ascii: text.is_ascii() }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Byte offset of the start of `line` (0-based), clamped to the text.
+    pub fn line_start(&self, line: u32) -> TextSize {
+        TextSize::from(*self.starts.get(line as usize).unwrap_or(&self.len))
+    }
+
+    /// The byte range of `line` without its line terminator.
+    pub fn line_range(&self, text: &str, line: u32) -> TextRange {
+        let start = self.line_start(line);
+        let end = self.starts.get(line as usize + 1).map_or(self.len, |&e| e);
+        let mut end = end as usize;
+        let bytes = text.as_bytes();
+        while end > u32::from(start) as usize && matches!(bytes.get(end - 1), Some(b'\n' | b'\r')) {
+            end -= 1;
+        }
+        TextRange::new(start, TextSize::from(end as u32))
+    }
+
+    /// The line containing byte `offset` (0-based).
+    pub fn line_of(&self, offset: TextSize) -> u32 {
+        let off = u32::from(offset);
+        match self.starts.binary_search(&off) {
+            Ok(l) => l as u32,
+            Err(l) => l as u32 - 1,
+        }
+    }
+
+    /// Converts a byte offset into a line and column in `enc`. Offsets inside a character
+    /// are rounded down to its start.
+    pub fn line_col(&self, text: &str, offset: TextSize, enc: ColumnEncoding) -> LineCol {
+        let off = u32::from(offset).min(self.len);
+        let line = self.line_of(TextSize::from(off));
+        let start = self.starts[line as usize] as usize;
+        let mut end = off as usize;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let slice = &text[start..end];
+        let col = if self.ascii {
+            slice.len()
+        } else {
+            match enc {
+                ColumnEncoding::Utf8 => slice.len(),
+                ColumnEncoding::Chars => slice.chars().count(),
+                ColumnEncoding::Utf16 => slice.chars().map(char::len_utf16).sum(),
+            }
+        };
+        LineCol { line, col: col as u32 }
+    }
+
+    /// Converts a line and column in `enc` into a byte offset. Positions past the end of a
+    /// line clamp to its end (as the LSP spec asks); lines past the end clamp to the text's end.
+    pub fn offset(&self, text: &str, pos: LineCol, enc: ColumnEncoding) -> TextSize {
+        if pos.line as usize >= self.starts.len() {
+            return TextSize::from(self.len);
+        }
+        let range = self.line_range(text, pos.line);
+        let line_text = &text[range];
+        let mut col = 0u32;
+        for (i, c) in line_text.char_indices() {
+            if col >= pos.col {
+                return range.start() + TextSize::from(i as u32);
+            }
+            col += match enc {
+                ColumnEncoding::Utf8 => c.len_utf8() as u32,
+                ColumnEncoding::Chars => 1,
+                ColumnEncoding::Utf16 => c.len_utf16() as u32,
+            };
+        }
+        range.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_non_ascii() {
+        let text = "a😀b\nçé x\n日本語\n";
+        let idx = LineIndex::new(text);
+        let off = TextSize::from(text.find('b').unwrap() as u32);
+        assert_eq!(idx.line_col(text, off, ColumnEncoding::Chars), LineCol { line: 0, col: 2 });
+        assert_eq!(idx.line_col(text, off, ColumnEncoding::Utf16), LineCol { line: 0, col: 3 });
+        assert_eq!(idx.line_col(text, off, ColumnEncoding::Utf8), LineCol { line: 0, col: 5 });
+        for enc in [ColumnEncoding::Chars, ColumnEncoding::Utf16, ColumnEncoding::Utf8] {
+            let lc = idx.line_col(text, off, enc);
+            assert_eq!(idx.offset(text, lc, enc), off);
+        }
+        let x = TextSize::from(text.find('x').unwrap() as u32);
+        assert_eq!(idx.line_col(text, x, ColumnEncoding::Chars), LineCol { line: 1, col: 3 });
+        let go = TextSize::from(text.find('語').unwrap() as u32);
+        assert_eq!(idx.line_col(text, go, ColumnEncoding::Utf16), LineCol { line: 2, col: 2 });
+        // Past the end of a line clamps to the line end.
+        assert_eq!(
+            idx.offset(text, LineCol { line: 1, col: 99 }, ColumnEncoding::Utf16),
+            TextSize::from(text.find("x\n").unwrap() as u32 + 1)
+        );
+        assert_eq!(idx.offset(text, LineCol { line: 99, col: 0 }, ColumnEncoding::Utf16), TextSize::of(text));
+    }
+}

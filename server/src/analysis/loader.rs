@@ -1,0 +1,326 @@
+//! Reading a workspace from disk: manifests, the `.rs` files (gitignore-aware, `target/`
+//! skipped), and the parallel analysis of every file. The only part of the analysis layer that
+//! does I/O; it never runs cargo, build scripts or macros.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::config::Config;
+use super::engine::{Engine, FileMeta};
+use super::rule::Finding;
+use super::workspace::{self, Manifest, Package, Target, TargetKind, Workspace, WsFile};
+
+/// A file that could not be analysed, and why.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    pub rel_path: String,
+    pub reason: String,
+}
+
+/// A whole-workspace analysis.
+pub struct Analysis {
+    pub root: PathBuf,
+    pub workspace: Workspace,
+    /// Final findings per file (suppressions and config applied), by relative path.
+    pub findings: Vec<(String, Vec<Finding>)>,
+    pub skipped: Vec<Skipped>,
+    /// Manifests that could not be read: (relative path, line, message).
+    pub manifest_errors: Vec<(String, u32, String)>,
+    pub lines: usize,
+}
+
+/// Files larger than this are skipped with a message (generated code, data dumps).
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The workspace root for a path: the outermost directory with a `Cargo.toml` declaring
+/// `[workspace]`, else the nearest with a `Cargo.toml` or `boundary.toml`, else the path itself.
+pub fn find_root(path: &Path) -> PathBuf {
+    let start = if path.is_file() { path.parent().unwrap_or(path).to_path_buf() } else { path.to_path_buf() };
+    let start = std::fs::canonicalize(&start).unwrap_or(start);
+    // The nearest directory with a manifest or a config...
+    let nearest = start
+        .ancestors()
+        .find(|d| d.join("Cargo.toml").is_file() || d.join(super::config::CONFIG_FILE).is_file())
+        .map(Path::to_path_buf);
+    let Some(nearest) = nearest else { return start };
+    // ...unless a `[workspace]` above it claims it as a member (as cargo decides).
+    for dir in nearest.ancestors().skip(1) {
+        let Ok(text) = std::fs::read_to_string(dir.join("Cargo.toml")) else { continue };
+        let Ok(m) = workspace::parse_manifest(&text) else { continue };
+        if !m.is_workspace {
+            continue;
+        }
+        let rel = rel_path(dir, &nearest);
+        let matches = |pats: &[String]| {
+            pats.iter().any(|p| {
+                let p = p.trim_start_matches("./").trim_end_matches('/');
+                globset::Glob::new(p).is_ok_and(|g| g.compile_matcher().is_match(&rel))
+            })
+        };
+        if matches(&m.members) && !matches(&m.exclude) {
+            return dir.to_path_buf();
+        }
+    }
+    nearest
+}
+
+/// Relative path with `/` separators.
+pub fn rel_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Finds packages under `root` (from the root manifest's members, and any other `Cargo.toml`
+/// with a `[package]` found while walking) and their targets.
+pub fn discover_packages(root: &Path, manifests: &[PathBuf]) -> (Vec<Package>, Vec<(String, u32, String)>) {
+    let mut errors = Vec::new();
+    let mut parsed: Vec<(String, Manifest)> = Vec::new();
+    for m in manifests {
+        let rel = rel_path(root, m);
+        match std::fs::read_to_string(m) {
+            Ok(text) => match workspace::parse_manifest(&text) {
+                Ok(man) => parsed.push((rel, man)),
+                Err((line, msg)) => errors.push((rel, line, format!("invalid Cargo.toml: {msg}"))),
+            },
+            Err(e) => errors.push((rel, 1, format!("cannot read: {e}"))),
+        }
+    }
+    // Workspace edition from the root manifest, and excluded directories.
+    let ws_edition = parsed.iter().find(|(r, _)| r == "Cargo.toml").and_then(|(_, m)| m.workspace_edition);
+    let mut excluded: Vec<String> = Vec::new();
+    let mut member_globs: Vec<globset::GlobMatcher> = Vec::new();
+    for (rel, man) in &parsed {
+        if man.is_workspace {
+            let dir = manifest_dir(rel);
+            excluded.extend(man.exclude.iter().map(|e| join_rel(&dir, e)));
+            for member in &man.members {
+                if let Ok(g) = globset::Glob::new(&join_rel(&dir, member)) {
+                    member_globs.push(g.compile_matcher());
+                }
+            }
+        }
+    }
+    let mut packages = Vec::new();
+    for (rel, man) in parsed {
+        let Some(p) = man.package else { continue };
+        let dir = manifest_dir(&rel);
+        if excluded.iter().any(|e| dir == *e || dir.starts_with(&format!("{e}/"))) && !member_globs.iter().any(|g| g.is_match(&dir)) {
+            continue;
+        }
+        let edition = p.edition.or(if p.edition_from_workspace { ws_edition } else { None }).unwrap_or(super::syntax::Edition::E2015);
+        let targets = discover_targets(root, &dir, &p);
+        packages.push(Package { name: p.name, dir, manifest: rel, edition, targets, dependencies: p.dependencies });
+    }
+    packages.sort_by(|a, b| a.dir.cmp(&b.dir));
+    (packages, errors)
+}
+
+fn manifest_dir(rel: &str) -> String {
+    rel.rfind('/').map_or(String::new(), |i| rel[..i].to_string())
+}
+
+fn join_rel(dir: &str, p: &str) -> String {
+    let p = p.trim_start_matches("./").trim_end_matches('/');
+    if dir.is_empty() { p.to_string() } else { format!("{dir}/{p}") }
+}
+
+fn discover_targets(root: &Path, dir: &str, p: &workspace::ManifestPackage) -> Vec<Target> {
+    let abs = root.join(dir);
+    let exists = |rel: &str| abs.join(rel).is_file();
+    let mut targets = Vec::new();
+    let crate_name = p.name.replace('-', "_");
+    let lib_path = p.lib.as_ref().and_then(|(_, path)| path.clone()).or_else(|| exists("src/lib.rs").then(|| "src/lib.rs".into()));
+    if let Some(path) = lib_path {
+        let name = p.lib.as_ref().and_then(|(n, _)| n.clone()).unwrap_or_else(|| crate_name.clone());
+        targets.push(Target { kind: TargetKind::Lib, name, root: join_rel(dir, &path) });
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for (kind, name, path) in &p.explicit_targets {
+        let path = path.clone().or_else(|| {
+            let n = name.clone()?;
+            let sub = match kind {
+                TargetKind::Bin => "src/bin",
+                TargetKind::Test => "tests",
+                TargetKind::Example => "examples",
+                _ => "benches",
+            };
+            if *kind == TargetKind::Bin && Some(n.as_str()) == Some(p.name.as_str()) && exists("src/main.rs") {
+                return Some("src/main.rs".into());
+            }
+            [format!("{sub}/{n}.rs"), format!("{sub}/{n}/main.rs")].into_iter().find(|c| exists(c))
+        });
+        if let Some(path) = path {
+            let rel = join_rel(dir, &path);
+            seen.push(rel.clone());
+            targets.push(Target { kind: *kind, name: name.clone().unwrap_or_else(|| crate_name.clone()), root: rel });
+        }
+    }
+    let mut auto = |kind: TargetKind, sub: &str| {
+        let Ok(rd) = std::fs::read_dir(abs.join(sub)) else { return };
+        let mut entries: Vec<_> = rd.filter_map(Result::ok).collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let name = e.file_name().to_string_lossy().to_string();
+            let path = if name.ends_with(".rs") && e.path().is_file() {
+                format!("{sub}/{name}")
+            } else if e.path().join("main.rs").is_file() {
+                format!("{sub}/{name}/main.rs")
+            } else {
+                continue;
+            };
+            let rel = join_rel(dir, &path);
+            if !seen.contains(&rel) {
+                seen.push(rel.clone());
+                targets.push(Target { kind, name: name.trim_end_matches(".rs").to_string(), root: rel });
+            }
+        }
+    };
+    if p.autobins {
+        auto(TargetKind::Bin, "src/bin");
+    }
+    auto(TargetKind::Test, "tests");
+    auto(TargetKind::Example, "examples");
+    auto(TargetKind::Bench, "benches");
+    if p.autobins && exists("src/main.rs") {
+        let rel = join_rel(dir, "src/main.rs");
+        if !seen.contains(&rel) {
+            targets.push(Target { kind: TargetKind::Bin, name: crate_name.clone(), root: rel });
+        }
+    }
+    let build = p.build.clone().or_else(|| exists("build.rs").then(|| "build.rs".into()));
+    if let Some(b) = build {
+        targets.push(Target { kind: TargetKind::BuildScript, name: "build-script-build".into(), root: join_rel(dir, &b) });
+    }
+    targets
+}
+
+/// Walks `root` (or just `only` when given a single file) for `.rs` files and manifests,
+/// honouring `.gitignore` and skipping `target/` and hidden directories. Symlinks are not
+/// followed.
+pub fn walk(root: &Path, config: &Config) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let mut sources = Vec::new();
+    let mut manifests = Vec::new();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|e| !(e.file_type().is_some_and(|t| t.is_dir()) && e.file_name() == "target"))
+        .build();
+    for entry in walker.flatten() {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.into_path();
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        if name == "Cargo.toml" {
+            manifests.push(path);
+        } else if name.ends_with(".rs") && config.is_included(&rel_path(root, &path)) {
+            sources.push(path);
+        }
+    }
+    sources.sort();
+    manifests.sort();
+    (sources, manifests)
+}
+
+/// Builds the file metadata (edition, target guess, crate) for a relative path.
+pub fn file_meta(packages: &[Package], rel: &str) -> (FileMeta, Option<usize>) {
+    let pkg = workspace::package_of(packages, rel);
+    let meta = FileMeta {
+        rel_path: rel.to_string(),
+        edition: pkg.map_or(super::syntax::Edition::E2021, |p| packages[p].edition),
+        target: workspace::guess_target(packages, pkg, rel),
+        crate_name: pkg.map(|p| packages[p].crate_name()),
+    };
+    (meta, pkg)
+}
+
+/// Reads a source file: `Err` with a message for unreadable, huge or non-UTF-8 files.
+pub fn read_source(path: &Path) -> Result<String, String> {
+    let md = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if md.len() > MAX_FILE_BYTES {
+        return Err(format!("skipped: {} bytes is larger than the {} MiB limit", md.len(), MAX_FILE_BYTES / (1024 * 1024)));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!("skipped: not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to())
+    })
+}
+
+/// Analyses a whole workspace (or one file / a folder of loose files) from disk.
+pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
+    let root = find_root(path);
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let (mut sources, manifests) = walk(&root, &engine.config);
+    let (packages, manifest_errors) = discover_packages(&root, &manifests);
+    // When asked for a sub-path, the whole workspace is modelled but only that part reported.
+    let report_prefix = if target == root { None } else { Some(rel_path(&root, &target)) };
+    if target.is_file() && !sources.contains(&target) {
+        sources.push(target.clone());
+    }
+    let results: Vec<Result<(WsFile, Vec<Finding>), Skipped>> = sources
+        .par_iter()
+        .map(|p| {
+            let rel = rel_path(&root, p);
+            let text = read_source(p).map_err(|reason| Skipped { rel_path: rel.clone(), reason })?;
+            let (meta, pkg) = file_meta(&packages, &rel);
+            let analysis = engine.analyse_text(&meta, &text);
+            Ok((
+                WsFile { meta, package: pkg, module_path: Vec::new(), targets: Vec::new(), summary: analysis.summary },
+                analysis.findings,
+            ))
+        })
+        .collect();
+    let mut ws = Workspace { packages, files: Vec::new(), by_path: HashMap::new() };
+    let mut local: Vec<Vec<Finding>> = Vec::new();
+    let mut skipped = Vec::new();
+    for r in results {
+        match r {
+            Ok((f, findings)) => {
+                ws.by_path.insert(f.meta.rel_path.clone(), ws.files.len());
+                ws.files.push(f);
+                local.push(findings);
+            }
+            Err(s) => skipped.push(s),
+        }
+    }
+    ws.build_module_tree();
+    for f in &mut ws.files {
+        if let Some(&(p, t)) = f.targets.first() {
+            f.meta.target = ws.packages[p].targets[t].kind;
+        }
+    }
+    let mut global = engine.analyse_workspace(&ws);
+    let lines = ws.files.iter().map(|f| f.summary.line_index.as_ref().map_or(0, |i| i.line_count())).sum();
+    let files: Vec<(usize, Vec<Finding>)> = local.into_iter().enumerate().collect();
+    let mut findings: Vec<(String, Vec<Finding>)> = files
+        .into_par_iter()
+        .map(|(i, mut fs)| {
+            let f = &ws.files[i];
+            fs.extend(global_take(&global, &f.meta.rel_path));
+            (f.meta.rel_path.clone(), engine.finalize(&f.summary, fs))
+        })
+        .collect();
+    global.clear();
+    if let Some(prefix) = &report_prefix {
+        findings.retain(|(p, _)| p == prefix || p.starts_with(&format!("{prefix}/")));
+        skipped.retain(|s| s.rel_path == *prefix || s.rel_path.starts_with(&format!("{prefix}/")));
+    }
+    findings.sort_by(|a, b| a.0.cmp(&b.0));
+    Analysis { root, workspace: ws, findings, skipped, manifest_errors, lines }
+}
+
+fn global_take(global: &HashMap<String, Vec<Finding>>, rel: &str) -> Vec<Finding> {
+    global.get(rel).cloned().unwrap_or_default()
+}
+
+/// Shared by the CLI and the server: an engine for a config.
+pub fn engine_for(config: Config, sel: &super::engine::Selection) -> Engine {
+    Engine::new(Arc::new(config), sel)
+}

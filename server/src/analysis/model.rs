@@ -1,0 +1,228 @@
+//! Per-file summaries: the compact facts the workspace-level rules need (items, visibilities,
+//! `mod` declarations, `use` edges, paths), computed in the same pass as the local rules so the
+//! syntax tree can be dropped afterwards.
+
+use super::line_index::LineIndex;
+use super::suppress::Suppression;
+use super::syntax::{ast, AstNode, HasAttrs, HasName, HasVisibility, SmolStr, TextRange};
+
+/// A visibility as written.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Visibility {
+    Private,
+    Pub,
+    PubCrate,
+    PubSuper,
+    PubSelf,
+    /// `pub(in path)`, the path as written.
+    PubIn(String),
+}
+
+impl Visibility {
+    pub fn of(node: &impl HasVisibility) -> (Visibility, Option<TextRange>) {
+        let Some(vis) = node.visibility() else { return (Visibility::Private, None) };
+        let range = vis.syntax().text_range();
+        let text: String = vis.syntax().text().to_string().chars().filter(|c| !c.is_whitespace()).collect();
+        let v = match text.as_str() {
+            "pub" => Visibility::Pub,
+            "pub(crate)" | "crate" => Visibility::PubCrate,
+            "pub(super)" => Visibility::PubSuper,
+            "pub(self)" => Visibility::PubSelf,
+            t => match t.strip_prefix("pub(in").and_then(|r| r.strip_suffix(')')) {
+                Some(p) => Visibility::PubIn(p.to_string()),
+                None => Visibility::Pub,
+            },
+        };
+        (v, Some(range))
+    }
+
+    pub fn is_pub(&self) -> bool {
+        matches!(self, Visibility::Pub)
+    }
+}
+
+/// The kind of an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ItemKind {
+    Fn,
+    Struct,
+    Enum,
+    Union,
+    Trait,
+    TypeAlias,
+    Const,
+    Static,
+    Mod,
+    MacroRules,
+    MacroDef,
+    ExternCrate,
+}
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Fn => "fn",
+            ItemKind::Struct => "struct",
+            ItemKind::Enum => "enum",
+            ItemKind::Union => "union",
+            ItemKind::Trait => "trait",
+            ItemKind::TypeAlias => "type",
+            ItemKind::Const => "const",
+            ItemKind::Static => "static",
+            ItemKind::Mod => "mod",
+            ItemKind::MacroRules => "macro_rules",
+            ItemKind::MacroDef => "macro",
+            ItemKind::ExternCrate => "extern crate",
+        }
+    }
+}
+
+/// A named item (including associated items of impls and traits).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemSummary {
+    pub name: SmolStr,
+    pub kind: ItemKind,
+    pub vis: Visibility,
+    /// Inline modules between the file's module and the item (`mod a { mod b { .. } }` -> `[a, b]`).
+    pub scope: Vec<SmolStr>,
+    /// For associated items: the impl's self type (`Client`) and whether the impl is of a trait.
+    pub owner: Option<Owner>,
+    pub range: TextRange,
+    pub name_range: TextRange,
+    pub vis_range: Option<TextRange>,
+    /// `#[macro_export]`, `#[cfg(test)]`, `#[test]` and similar facts.
+    pub macro_export: bool,
+    pub is_test: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    pub self_ty: SmolStr,
+    pub trait_name: Option<SmolStr>,
+    /// `true` for items in a `trait` definition (not an impl).
+    pub in_trait_def: bool,
+}
+
+/// A `mod` declaration (`mod a;`) or inline module (`mod a { }`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModDecl {
+    pub scope: Vec<SmolStr>,
+    pub name: SmolStr,
+    pub inline: bool,
+    /// `#[path = "..."]`.
+    pub path_attr: Option<String>,
+    pub vis: Visibility,
+    pub range: TextRange,
+    pub name_range: TextRange,
+    pub is_test: bool,
+}
+
+/// One leaf of a `use` tree: `use a::{b::c as d, e::*}` gives `a::b::c` (alias `d`) and `a::e::*`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UseDecl {
+    pub scope: Vec<SmolStr>,
+    pub path: Vec<SmolStr>,
+    /// `as name` (`_` included).
+    pub alias: Option<SmolStr>,
+    pub glob: bool,
+    pub vis: Visibility,
+    /// The leaf's use tree range.
+    pub range: TextRange,
+    /// The whole `use` item.
+    pub item_range: TextRange,
+    pub is_test: bool,
+}
+
+/// A path in code outside `use` items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathRef {
+    pub scope: Vec<SmolStr>,
+    pub segments: Vec<SmolStr>,
+    pub range: TextRange,
+    pub is_test: bool,
+}
+
+/// Everything the workspace-level rules and the finalisation step need of one file.
+#[derive(Debug, Clone, Default)]
+pub struct FileSummary {
+    pub items: Vec<ItemSummary>,
+    pub mods: Vec<ModDecl>,
+    pub uses: Vec<UseDecl>,
+    pub paths: Vec<PathRef>,
+    /// Identifiers that appear inside macro invocations' token trees (the model cannot resolve
+    /// them, so rules that need every use stay quiet about these names).
+    pub macro_idents: Vec<SmolStr>,
+    /// Ranges of `#[cfg(test)]` items and `#[test]` functions.
+    pub test_ranges: Vec<TextRange>,
+    pub suppressions: Vec<Suppression>,
+    pub line_index: Option<LineIndex>,
+    pub syntax_errors: usize,
+    /// Rule-specific facts, keyed by rule id, as compact strings/ranges the rule defines.
+    pub facts: Vec<Fact>,
+}
+
+/// A rule-specific fact recorded during the file pass for a workspace-level check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    pub rule: &'static str,
+    pub kind: &'static str,
+    pub name: SmolStr,
+    pub detail: String,
+    pub range: TextRange,
+}
+
+impl PartialEq for FileSummary {
+    fn eq(&self, other: &Self) -> bool {
+        // What the workspace-level rules depend on (ranges included: findings carry them).
+        self.items == other.items
+            && self.mods == other.mods
+            && self.uses == other.uses
+            && self.paths == other.paths
+            && self.macro_idents == other.macro_idents
+            && self.facts == other.facts
+    }
+}
+
+impl FileSummary {
+    pub fn is_test_range(&self, range: TextRange) -> bool {
+        self.test_ranges.iter().any(|t| t.contains_range(range))
+    }
+}
+
+/// `true` for `#[test]`, `#[cfg(test)]`, `#[tokio::test]`-style attributes.
+pub fn is_test_attr(attrs: &impl HasAttrs) -> bool {
+    attrs.attrs().any(|a| {
+        let Some(meta) = a.meta() else { return false };
+        let t: String = meta.syntax().text().to_string().chars().filter(|c| !c.is_whitespace()).collect();
+        let head = t.split('(').next().unwrap_or("");
+        head == "test" || head.ends_with("::test") || t == "cfg(test)"
+    })
+}
+
+/// The `#[path = "..."]` attribute of a module.
+pub fn path_attr(m: &ast::Module) -> Option<String> {
+    m.attrs().find_map(|a| {
+        let ast::Meta::KeyValueMeta(meta) = a.meta()? else { return None };
+        if meta.path()?.syntax().text() != "path" {
+            return None;
+        }
+        let expr = meta.expr()?;
+        let s = expr.syntax().text().to_string();
+        Some(s.trim().trim_matches('"').to_string())
+    })
+}
+
+pub fn has_attr(attrs: &impl HasAttrs, name: &str) -> bool {
+    attrs.attrs().any(|a| {
+        a.meta().is_some_and(|m| {
+            let t = m.syntax().text().to_string();
+            let head = t.split(|c: char| c == '(' || c == '=' || c.is_whitespace()).next().unwrap_or("");
+            head == name
+        })
+    })
+}
+
+pub fn name_of(n: &impl HasName) -> Option<(SmolStr, TextRange)> {
+    let name = n.name()?;
+    Some((SmolStr::new(name.text().to_string()), name.syntax().text_range()))
+}

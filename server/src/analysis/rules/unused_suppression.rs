@@ -1,0 +1,136 @@
+//! `unused-suppression`: a `// boundary: allow(rule-id)` comment that suppresses nothing.
+
+use crate::analysis::engine::Engine;
+use crate::analysis::model::FileSummary;
+use crate::analysis::rule::{Applicability, Category, Finding, Fix, Rule, RuleDocs, RuleMeta, Severity, TextEdit};
+use crate::analysis::syntax::{TextRange, TextSize};
+
+pub struct UnusedSuppression;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "unused-suppression",
+    category: Category::Meta,
+    default_severity: Severity::Warning,
+    default_enabled: true,
+    summary: "A suppression comment that suppresses nothing.",
+    options: &[],
+    docs: RuleDocs {
+        what: "`// boundary: allow(rule-id)` comments (or one id in them) that no finding of that rule needed, \
+               like ruff's RUF100 or clippy's unfulfilled `#[expect]`. Only ids of rules that ran are checked.",
+        why: "Stale suppressions hide the next real finding on that line and tell readers a problem exists that does not.",
+        example: "// boundary: allow(static-mut)\nstatic COUNTER: AtomicU32 = AtomicU32::new(0);",
+        instead: "Remove the comment (the fix does it), or the id from the list.",
+    },
+    fixable: true,
+};
+
+impl Rule for UnusedSuppression {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+}
+
+pub fn check(engine: &Engine, summary: &FileSummary, used: &[Vec<bool>]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let Some(index) = summary.line_index.as_ref() else { return out };
+    for (si, s) in summary.suppressions.iter().enumerate() {
+        let unused: Vec<usize> = (0..s.ids.len())
+            .filter(|&i| !used[si][i] && super::meta(&s.ids[i].id).is_some() && engine.is_active(&s.ids[i].id))
+            .collect();
+        let all_unused = unused.len() == s.ids.len();
+        for &i in &unused {
+            let id = &s.ids[i];
+            let edit = if all_unused {
+                remove_comment(index, s)
+            } else {
+                remove_id(s, i)
+            };
+            out.push(
+                Finding::new(&META, id.range, format!("`{}` is allowed here but nothing needs it", id.id))
+                    .suggestion("remove the suppression")
+                    .fix(Fix {
+                        title: format!("Remove unused suppression of `{}`", id.id),
+                        applicability: Applicability::Safe,
+                        edits: vec![edit],
+                    }),
+            );
+        }
+    }
+    out
+}
+
+fn remove_comment(index: &crate::analysis::line_index::LineIndex, s: &crate::analysis::suppress::Suppression) -> TextEdit {
+    let line = index.line_of(s.comment.start());
+    if s.standalone {
+        let start = index.line_start(line);
+        let end = index.line_start(line + 1).max(s.comment.end());
+        TextEdit { range: TextRange::new(start, end), new_text: String::new() }
+    } else {
+        // Also the whitespace between the code and the comment: found through the summary's
+        // line index is not possible without text, so the comment alone plus one space.
+        let start = s.comment.start().checked_sub(TextSize::from(1)).filter(|st| *st >= index.line_start(line)).unwrap_or(s.comment.start());
+        TextEdit { range: TextRange::new(start, s.comment.end()), new_text: String::new() }
+    }
+}
+
+fn remove_id(s: &crate::analysis::suppress::Suppression, i: usize) -> TextEdit {
+    // `allow(a, b)`: removing `a` takes `a, `; removing `b` takes `, b`.
+    let range = if i + 1 < s.ids.len() {
+        TextRange::new(s.ids[i].range.start(), s.ids[i + 1].range.start())
+    } else {
+        TextRange::new(s.ids[i - 1].range.end(), s.ids[i].range.end())
+    };
+    TextEdit { range, new_text: String::new() }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::fixture::{check, check_fix};
+
+    #[test]
+    fn reports_unused_and_keeps_used() {
+        check(
+            "unused-suppression,static-mut",
+            r#"
+// boundary: allow(static-mut)
+                 //^^^^^^^^^^ warning: `static-mut` is allowed here but nothing needs it
+static A: u8 = 0;
+// boundary: allow(static-mut)
+static mut B: u8 = 0;
+static mut C: u8 = 0; // boundary: allow(static-mut)
+"#,
+        );
+    }
+
+    #[test]
+    fn ids_of_rules_that_did_not_run_are_not_reported() {
+        check("unused-suppression", "// boundary: allow(static-mut)\nstatic A: u8 = 0;\n");
+    }
+
+    #[test]
+    fn fix_removes_the_line() {
+        check_fix(
+            "unused-suppression,static-mut",
+            "fn a() {}\n// boundary: allow($0static-mut)\nstatic A: u8 = 0;\n",
+            "fn a() {}\nstatic A: u8 = 0;\n",
+        );
+    }
+
+    #[test]
+    fn fix_removes_one_id() {
+        check_fix(
+            "unused-suppression,static-mut,too-many-params",
+            "// boundary: allow(static-mut, $0too-many-params)\nstatic mut A: u8 = 0;\n",
+            "// boundary: allow(static-mut)\nstatic mut A: u8 = 0;\n",
+        );
+    }
+
+    #[test]
+    fn fix_removes_trailing_comment() {
+        check_fix(
+            "unused-suppression,static-mut",
+            "static A: u8 = 0; // boundary: allow($0static-mut)\n",
+            "static A: u8 = 0;\n",
+        );
+    }
+}

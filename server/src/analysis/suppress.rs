@@ -1,0 +1,124 @@
+//! `// boundary: allow(rule-id, ...)` comments.
+//!
+//! A comment alone on its line applies to the next line that is not a comment or an attribute;
+//! a comment at the end of a line applies to that line; `//! boundary: allow(..)` applies to the
+//! whole file.
+
+use super::line_index::LineIndex;
+use super::syntax::{SyntaxKind, SyntaxNode, TextRange, TextSize};
+
+/// What a suppression comment covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// A 0-based line.
+    Line(u32),
+    File,
+}
+
+/// One rule id named in a suppression comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuppressedId {
+    pub id: String,
+    /// The id's range in the file.
+    pub range: TextRange,
+}
+
+/// One suppression comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppression {
+    pub scope: Scope,
+    pub ids: Vec<SuppressedId>,
+    /// The comment token's range.
+    pub comment: TextRange,
+    /// The comment is alone on its line (so removing it removes the line).
+    pub standalone: bool,
+}
+
+const MARKER: &str = "boundary:";
+
+/// Finds every suppression comment of a file.
+pub fn collect(root: &SyntaxNode, text: &str, index: &LineIndex) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    for tok in root.descendants_with_tokens().filter_map(|e| e.into_token()) {
+        if tok.kind() != SyntaxKind::COMMENT {
+            continue;
+        }
+        let t = tok.text();
+        let (file_level, body) = if let Some(b) = t.strip_prefix("//!") {
+            (true, b)
+        } else if let Some(b) = t.strip_prefix("//") {
+            if b.starts_with('/') {
+                continue; // doc comment
+            }
+            (false, b)
+        } else {
+            continue;
+        };
+        let trimmed = body.trim_start();
+        let Some(rest) = trimmed.strip_prefix(MARKER) else { continue };
+        let rest_trim = rest.trim_start();
+        let Some(args) = rest_trim.strip_prefix("allow") else { continue };
+        let args_trim = args.trim_start();
+        let Some(inner) = args_trim.strip_prefix('(') else { continue };
+        let Some(close) = inner.find(')') else { continue };
+        let inner = &inner[..close];
+        // Byte offset of `inner` inside the token text.
+        let inner_off = t.len() - body.len() + (body.len() - trimmed.len()) + MARKER.len()
+            + (rest.len() - rest_trim.len())
+            + "allow".len()
+            + (args.len() - args_trim.len())
+            + 1;
+        let base = u32::from(tok.text_range().start()) + inner_off as u32;
+        let mut ids = Vec::new();
+        let mut pos = 0usize;
+        for part in inner.split(',') {
+            let lead = part.len() - part.trim_start().len();
+            let id = part.trim();
+            if !id.is_empty() {
+                let start = base + (pos + lead) as u32;
+                ids.push(SuppressedId {
+                    id: id.to_string(),
+                    range: TextRange::at(TextSize::from(start), TextSize::from(id.len() as u32)),
+                });
+            }
+            pos += part.len() + 1;
+        }
+        let start = tok.text_range().start();
+        let line = index.line_of(start);
+        let line_start = u32::from(index.line_start(line)) as usize;
+        let standalone = text[line_start..u32::from(start) as usize].trim().is_empty();
+        let scope = if file_level {
+            Scope::File
+        } else if standalone {
+            Scope::Line(next_code_line(text, index, line))
+        } else {
+            Scope::Line(line)
+        };
+        out.push(Suppression { scope, ids, comment: tok.text_range(), standalone });
+    }
+    out
+}
+
+/// The first line after `line` that is not blank, a comment or an attribute.
+fn next_code_line(text: &str, index: &LineIndex, line: u32) -> u32 {
+    let mut l = line + 1;
+    while (l as usize) < index.line_count() {
+        let t = text[index.line_range(text, l)].trim_start();
+        if !(t.starts_with("//") || t.starts_with("#[") || t.starts_with("#![")) {
+            break;
+        }
+        l += 1;
+    }
+    l
+}
+
+impl Suppression {
+    /// `true` when this comment suppresses `rule` for a finding starting on `line`.
+    pub fn covers(&self, rule: &str, line: u32) -> bool {
+        let in_scope = match self.scope {
+            Scope::File => true,
+            Scope::Line(l) => l == line,
+        };
+        in_scope && self.ids.iter().any(|i| i.id == rule)
+    }
+}

@@ -1,0 +1,115 @@
+//! The one place that touches `ra_ap_syntax` directly for parsing.
+//!
+//! `ra_ap_syntax` 0.0.x breaks its API often; rules use the re-exported AST types from here, and
+//! parsing, editions and reparsing go through these functions, so a version bump touches this file.
+
+pub use ra_ap_syntax::{
+    ast, ast::HasAttrs, ast::HasModuleItem, ast::HasName, ast::HasVisibility, match_ast, AstNode,
+    AstToken, Direction, NodeOrToken, SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken,
+    SmolStr, TextRange, TextSize, WalkEvent, T,
+};
+
+/// A Rust edition, as written in a crate's `Cargo.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Edition {
+    E2015,
+    E2018,
+    #[default]
+    E2021,
+    E2024,
+}
+
+impl Edition {
+    /// Parses `"2015"`, `"2018"`, `"2021"`, `"2024"`.
+    pub fn parse(s: &str) -> Option<Edition> {
+        Some(match s {
+            "2015" => Edition::E2015,
+            "2018" => Edition::E2018,
+            "2021" => Edition::E2021,
+            "2024" => Edition::E2024,
+            _ => return None,
+        })
+    }
+
+    fn to_ra(self) -> ra_ap_syntax::Edition {
+        match self {
+            Edition::E2015 => ra_ap_syntax::Edition::Edition2015,
+            Edition::E2018 => ra_ap_syntax::Edition::Edition2018,
+            Edition::E2021 => ra_ap_syntax::Edition::Edition2021,
+            Edition::E2024 => ra_ap_syntax::Edition::Edition2024,
+        }
+    }
+}
+
+/// A parsed file: the (error-tolerant) tree plus the number of syntax errors.
+#[derive(Clone)]
+pub struct Parsed {
+    parse: ra_ap_syntax::Parse<ast::SourceFile>,
+    edition: Edition,
+}
+
+impl Parsed {
+    pub fn tree(&self) -> ast::SourceFile {
+        self.parse.tree()
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.parse.errors().len()
+    }
+
+    pub fn edition(&self) -> Edition {
+        self.edition
+    }
+
+    /// Applies one edit, reparsing incrementally where `ra_ap_syntax` can (a single token or
+    /// a block), else fully.
+    pub fn reparse(&self, delete: TextRange, insert: &str) -> Parsed {
+        Parsed { parse: self.parse.reparse(delete, insert, self.edition.to_ra()), edition: self.edition }
+    }
+}
+
+/// Parses a whole file.
+pub fn parse(text: &str, edition: Edition) -> Parsed {
+    Parsed { parse: ast::SourceFile::parse(text, edition.to_ra()), edition }
+}
+
+/// `true` when the token is a `//` or `/* */` comment.
+pub fn is_comment(token: &SyntaxToken) -> bool {
+    token.kind() == SyntaxKind::COMMENT
+}
+
+/// The text of a path as written, without whitespace or comments (`std :: sync` -> `std::sync`).
+pub fn path_segments(path: &ast::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = Some(path.clone());
+    // Walk qualifiers: `a::b::c` is Path(Path(Path(a), b), c).
+    let mut rev = Vec::new();
+    while let Some(p) = cur {
+        if let Some(seg) = p.segment() {
+            rev.push(segment_text(&seg));
+        }
+        cur = p.qualifier();
+    }
+    rev.reverse();
+    out.extend(rev);
+    out
+}
+
+fn segment_text(seg: &ast::PathSegment) -> String {
+    if let Some(name) = seg.name_ref() {
+        return name.text().to_string();
+    }
+    if seg.crate_token().is_some() {
+        return "crate".into();
+    }
+    if seg.self_token().is_some() {
+        return "self".into();
+    }
+    if seg.super_token().is_some() {
+        return "super".into();
+    }
+    if seg.self_type_token().is_some() {
+        return "Self".into();
+    }
+    seg.syntax().text().to_string()
+}

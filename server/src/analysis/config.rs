@@ -107,7 +107,8 @@ impl PartialEq for Config {
     }
 }
 
-pub const DEFAULT_DOCS_URL: &str = "https://github.com/boundary-lsp/boundary-lsp/blob/main/docs/rules/";
+pub const DEFAULT_DOCS_URL: &str =
+    "https://github.com/boundary-lsp/boundary-lsp/blob/main/docs/rules/";
 
 impl Config {
     /// Reads `boundary.toml` from `root`, or defaults when there is none.
@@ -138,13 +139,20 @@ impl Config {
     }
 
     /// Parses and validates config text.
-    pub fn parse(text: &str, path: &Path, rules: &[&'static RuleMeta]) -> Result<Config, ConfigError> {
+    pub fn parse(
+        text: &str,
+        path: &Path,
+        rules: &[&'static RuleMeta],
+    ) -> Result<Config, ConfigError> {
         let p = Parser { text, path };
         let doc = ImDocument::parse(text).map_err(|e| {
             let span = e.span().unwrap_or(0..0);
             p.error(span, None, format!("invalid TOML: {}", e.message().trim()))
         })?;
-        let mut cfg = Config { path: Some(path.to_path_buf()), ..Config::default() };
+        let mut cfg = Config {
+            path: Some(path.to_path_buf()),
+            ..Config::default()
+        };
         for (key, item) in doc.as_table().iter() {
             match key {
                 "include" => cfg.include = p.str_list(item, key)?,
@@ -213,22 +221,33 @@ impl Config {
     }
 
     pub fn is_enabled(&self, meta: &RuleMeta) -> bool {
-        self.rule(meta.id).and_then(|r| r.enabled).unwrap_or(meta.default_enabled)
+        self.rule(meta.id)
+            .and_then(|r| r.enabled)
+            .unwrap_or(meta.default_enabled)
     }
 
     pub fn severity(&self, meta: &RuleMeta) -> Severity {
-        self.rule(meta.id).and_then(|r| r.severity).unwrap_or(meta.default_severity)
+        self.rule(meta.id)
+            .and_then(|r| r.severity)
+            .unwrap_or(meta.default_severity)
     }
 
     pub fn check_tests(&self, meta: &RuleMeta) -> bool {
-        self.rule(meta.id).and_then(|r| r.check_tests).unwrap_or(self.check_tests)
+        self.rule(meta.id)
+            .and_then(|r| r.check_tests)
+            .unwrap_or(self.check_tests)
     }
 
     /// An integer option, or its default from the rule's metadata.
     pub fn int(&self, meta: &RuleMeta, key: &str) -> i64 {
         match self.rule(meta.id).and_then(|r| r.options.get(key)) {
             Some(OptionValue::Int(i)) => *i,
-            _ => match meta.options.iter().find(|o| o.key == key).map(|o| o.default) {
+            _ => match meta
+                .options
+                .iter()
+                .find(|o| o.key == key)
+                .map(|o| o.default)
+            {
                 Some(OptionDefault::Int(i)) => i,
                 _ => panic!("rule {} has no integer option {key}", meta.id),
             },
@@ -238,7 +257,12 @@ impl Config {
     pub fn bool_opt(&self, meta: &RuleMeta, key: &str) -> bool {
         match self.rule(meta.id).and_then(|r| r.options.get(key)) {
             Some(OptionValue::Bool(b)) => *b,
-            _ => match meta.options.iter().find(|o| o.key == key).map(|o| o.default) {
+            _ => match meta
+                .options
+                .iter()
+                .find(|o| o.key == key)
+                .map(|o| o.default)
+            {
                 Some(OptionDefault::Bool(b)) => b,
                 _ => panic!("rule {} has no boolean option {key}", meta.id),
             },
@@ -248,7 +272,12 @@ impl Config {
     pub fn str_opt(&self, meta: &RuleMeta, key: &str) -> String {
         match self.rule(meta.id).and_then(|r| r.options.get(key)) {
             Some(OptionValue::Str(s)) => s.clone(),
-            _ => match meta.options.iter().find(|o| o.key == key).map(|o| o.default) {
+            _ => match meta
+                .options
+                .iter()
+                .find(|o| o.key == key)
+                .map(|o| o.default)
+            {
                 Some(OptionDefault::Str(s)) => s.to_string(),
                 _ => panic!("rule {} has no string option {key}", meta.id),
             },
@@ -258,7 +287,12 @@ impl Config {
     pub fn str_list(&self, meta: &RuleMeta, key: &str) -> Vec<String> {
         match self.rule(meta.id).and_then(|r| r.options.get(key)) {
             Some(OptionValue::StrList(l)) => l.clone(),
-            _ => match meta.options.iter().find(|o| o.key == key).map(|o| o.default) {
+            _ => match meta
+                .options
+                .iter()
+                .find(|o| o.key == key)
+                .map(|o| o.default)
+            {
                 Some(OptionDefault::StrList(l)) => l.iter().map(|s| s.to_string()).collect(),
                 _ => panic!("rule {} has no list option {key}", meta.id),
             },
@@ -277,12 +311,24 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
-    fn error(&self, span: std::ops::Range<usize>, key: Option<&str>, message: String) -> ConfigError {
+    fn error(
+        &self,
+        span: std::ops::Range<usize>,
+        key: Option<&str>,
+        message: String,
+    ) -> ConfigError {
         let start = span.start.min(self.text.len());
         let before = &self.text[..start];
         let line = before.matches('\n').count() as u32 + 1;
         let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
-        ConfigError { file: self.path.to_path_buf(), line, column: col, key: key.map(str::to_string), message, span }
+        ConfigError {
+            file: self.path.to_path_buf(),
+            line,
+            column: col,
+            key: key.map(str::to_string),
+            message,
+            span,
+        }
     }
 
     fn span(&self, item: &Item) -> std::ops::Range<usize> {
@@ -294,33 +340,52 @@ impl Parser<'_> {
     }
 
     fn type_error(&self, item: &Item, key: &str, want: &str) -> ConfigError {
-        self.error(self.span(item), Some(key), format!("expected {want}, found {}", item.type_name()))
+        self.error(
+            self.span(item),
+            Some(key),
+            format!("expected {want}, found {}", item.type_name()),
+        )
     }
 
     fn table<'b>(&self, item: &'b Item, key: &str) -> Result<&'b dyn TableLike, ConfigError> {
-        item.as_table_like().ok_or_else(|| self.type_error(item, key, "a table"))
+        item.as_table_like()
+            .ok_or_else(|| self.type_error(item, key, "a table"))
     }
 
     fn bool(&self, item: &Item, key: &str) -> Result<bool, ConfigError> {
-        item.as_bool().ok_or_else(|| self.type_error(item, key, "a boolean"))
+        item.as_bool()
+            .ok_or_else(|| self.type_error(item, key, "a boolean"))
     }
 
     fn string(&self, item: &Item, key: &str) -> Result<String, ConfigError> {
-        item.as_str().map(str::to_string).ok_or_else(|| self.type_error(item, key, "a string"))
+        item.as_str()
+            .map(str::to_string)
+            .ok_or_else(|| self.type_error(item, key, "a string"))
     }
 
     fn str_list(&self, item: &Item, key: &str) -> Result<Vec<String>, ConfigError> {
-        let arr = item.as_array().ok_or_else(|| self.type_error(item, key, "an array of strings"))?;
+        let arr = item
+            .as_array()
+            .ok_or_else(|| self.type_error(item, key, "an array of strings"))?;
         arr.iter()
             .map(|v| {
                 v.as_str().map(str::to_string).ok_or_else(|| {
-                    self.error(self.value_span(v), Some(key), format!("expected a string, found {}", v.type_name()))
+                    self.error(
+                        self.value_span(v),
+                        Some(key),
+                        format!("expected a string, found {}", v.type_name()),
+                    )
                 })
             })
             .collect()
     }
 
-    fn rule_settings(&self, item: &Item, key: &str, meta: &RuleMeta) -> Result<RuleSettings, ConfigError> {
+    fn rule_settings(
+        &self,
+        item: &Item,
+        key: &str,
+        meta: &RuleMeta,
+    ) -> Result<RuleSettings, ConfigError> {
         let table = self.table(item, key)?;
         let mut s = RuleSettings::default();
         for (k, v) in table.iter() {
@@ -334,7 +399,9 @@ impl Parser<'_> {
                         self.error(
                             self.span(v),
                             Some(&full),
-                            format!("unknown severity {text:?} (expected error, warning, info or hint)"),
+                            format!(
+                                "unknown severity {text:?} (expected error, warning, info or hint)"
+                            ),
                         )
                     })?);
                 }
@@ -345,14 +412,24 @@ impl Parser<'_> {
                         return Err(self.error(
                             self.span(v),
                             Some(&full),
-                            format!("unknown key for rule `{}` (known keys: {})", meta.id, known.join(", ")),
+                            format!(
+                                "unknown key for rule `{}` (known keys: {})",
+                                meta.id,
+                                known.join(", ")
+                            ),
                         ));
                     };
                     let value = match opt.default {
                         OptionDefault::Int(_) => {
-                            let i = v.as_integer().ok_or_else(|| self.type_error(v, &full, "an integer"))?;
+                            let i = v
+                                .as_integer()
+                                .ok_or_else(|| self.type_error(v, &full, "an integer"))?;
                             if i < 0 {
-                                return Err(self.error(self.span(v), Some(&full), "must not be negative".into()));
+                                return Err(self.error(
+                                    self.span(v),
+                                    Some(&full),
+                                    "must not be negative".into(),
+                                ));
                             }
                             OptionValue::Int(i)
                         }
@@ -369,13 +446,21 @@ impl Parser<'_> {
 
     fn arch_entries(&self, item: &Item, key: &str) -> Result<Vec<ArchEntry>, ConfigError> {
         let tables: Vec<(&dyn TableLike, std::ops::Range<usize>)> = match item {
-            Item::ArrayOfTables(a) => a.iter().map(|t| (t as &dyn TableLike, t.span().unwrap_or(0..0))).collect(),
-            _ => return Err(self.type_error(item, key, &format!("an array of tables ([[{key}]])"))),
+            Item::ArrayOfTables(a) => a
+                .iter()
+                .map(|t| (t as &dyn TableLike, t.span().unwrap_or(0..0)))
+                .collect(),
+            _ => {
+                return Err(self.type_error(item, key, &format!("an array of tables ([[{key}]])")))
+            }
         };
         let mut out = Vec::new();
         for (t, span) in tables {
             let line = self.error(span.clone(), None, String::new()).line;
-            let mut e = ArchEntry { line, ..ArchEntry::default() };
+            let mut e = ArchEntry {
+                line,
+                ..ArchEntry::default()
+            };
             for (k, v) in t.iter() {
                 let full = format!("{key}.{k}");
                 match (key, k) {
@@ -394,7 +479,12 @@ impl Parser<'_> {
         Ok(out)
     }
 
-    fn globs(&self, pats: &[String], key: &str, doc: &ImDocument<&str>) -> Result<Option<GlobSet>, ConfigError> {
+    fn globs(
+        &self,
+        pats: &[String],
+        key: &str,
+        doc: &ImDocument<&str>,
+    ) -> Result<Option<GlobSet>, ConfigError> {
         if pats.is_empty() {
             return Ok(None);
         }
@@ -406,6 +496,8 @@ impl Parser<'_> {
             })?;
             b.add(glob);
         }
-        b.build().map(Some).map_err(|e| self.error(0..0, Some(key), e.to_string()))
+        b.build()
+            .map(Some)
+            .map_err(|e| self.error(0..0, Some(key), e.to_string()))
     }
 }

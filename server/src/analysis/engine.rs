@@ -9,13 +9,15 @@ use std::sync::Arc;
 use super::config::Config;
 use super::line_index::LineIndex;
 use super::model::{
-    has_attr, is_test_attr, name_of, path_attr, FileSummary, ItemKind, ItemSummary, ModDecl, Owner, PathRef,
-    UseDecl, Visibility,
+    has_attr, is_test_attr, name_of, path_attr, FileSummary, ItemKind, ItemSummary, ModDecl, Owner,
+    PathRef, UseDecl, Visibility,
 };
 use super::rule::{Finding, Rule, RuleMeta, Severity};
 use super::rules;
 use super::suppress;
-use super::syntax::{ast, AstNode, Edition, HasName, Parsed, SmolStr, SyntaxKind, SyntaxNode, TextRange, WalkEvent};
+use super::syntax::{
+    ast, AstNode, Edition, HasName, Parsed, SmolStr, SyntaxKind, SyntaxNode, TextRange, WalkEvent,
+};
 use super::workspace::{TargetKind, Workspace};
 
 /// What the engine needs to know about a file besides its text.
@@ -71,7 +73,13 @@ impl FileCx<'_> {
     }
 
     /// Records a fact for this rule's workspace-level check.
-    pub fn fact(&mut self, kind: &'static str, name: impl Into<SmolStr>, detail: impl Into<String>, range: TextRange) {
+    pub fn fact(
+        &mut self,
+        kind: &'static str,
+        name: impl Into<SmolStr>,
+        detail: impl Into<String>,
+        range: TextRange,
+    ) {
         self.facts.push(super::model::Fact {
             rule: self.rule.id,
             kind,
@@ -147,7 +155,11 @@ impl Engine {
                 by_kind.entry(*k).or_default().push(i);
             }
         }
-        Engine { config, rules: active, by_kind }
+        Engine {
+            config,
+            rules: active,
+            by_kind,
+        }
     }
 
     pub fn is_active(&self, id: &str) -> bool {
@@ -193,9 +205,10 @@ impl Engine {
                                 findings: &mut findings,
                                 facts: &mut summary.facts,
                             };
-                            let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                rule.check_node(&node, &mut cx)
-                            }));
+                            let res =
+                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                    rule.check_node(&node, &mut cx)
+                                }));
                             if res.is_err() {
                                 panicked.push(rule.meta().id);
                                 tracing::error!(file = %meta.rel_path, rule = rule.meta().id, "rule panicked");
@@ -214,16 +227,25 @@ impl Engine {
         summary.macro_idents.sort();
         summary.macro_idents.dedup();
         summary.line_index = Some(index);
-        FileAnalysis { findings, summary: Arc::new(summary) }
+        FileAnalysis {
+            findings,
+            summary: Arc::new(summary),
+        }
     }
 
     /// Runs the workspace-level rules over every file's summary.
     pub fn analyse_workspace(&self, ws: &Workspace) -> HashMap<String, Vec<Finding>> {
         let mut out: HashMap<String, Vec<Finding>> = HashMap::new();
         for rule in &self.rules {
-            let cx = WorkspaceCx { workspace: ws, config: &self.config, rule: rule.meta() };
+            let cx = WorkspaceCx {
+                workspace: ws,
+                config: &self.config,
+                rule: rule.meta(),
+            };
             let mut sink = WorkspaceSink::default();
-            let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rule.check_workspace(&cx, &mut sink)));
+            let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                rule.check_workspace(&cx, &mut sink)
+            }));
             if res.is_err() {
                 tracing::error!(rule = rule.meta().id, "workspace rule panicked");
                 continue;
@@ -239,9 +261,15 @@ impl Engine {
     /// reports suppressions that are invalid or unused. Sorted by position.
     pub fn finalize(&self, summary: &FileSummary, mut findings: Vec<Finding>) -> Vec<Finding> {
         let index = summary.line_index.as_ref();
-        let mut used: Vec<Vec<bool>> = summary.suppressions.iter().map(|s| vec![false; s.ids.len()]).collect();
+        let mut used: Vec<Vec<bool>> = summary
+            .suppressions
+            .iter()
+            .map(|s| vec![false; s.ids.len()])
+            .collect();
         findings.retain_mut(|f| {
-            let Some(meta) = rules::meta(f.rule) else { return true };
+            let Some(meta) = rules::meta(f.rule) else {
+                return true;
+            };
             if meta.id != rules::internal::META.id {
                 if !self.config.check_tests(meta) && summary.is_test_range(f.range) {
                     return false;
@@ -267,7 +295,9 @@ impl Engine {
             !suppressed
         });
         findings.extend(rules::suppressions::check(self, summary, &used));
-        findings.sort_by(|a, b| (a.range.start(), a.rule, &a.message).cmp(&(b.range.start(), b.rule, &b.message)));
+        findings.sort_by(|a, b| {
+            (a.range.start(), a.rule, &a.message).cmp(&(b.range.start(), b.rule, &b.message))
+        });
         findings.dedup_by(|a, b| a.range == b.range && a.rule == b.rule && a.message == b.message);
         findings
     }
@@ -361,13 +391,18 @@ impl Collector {
                 let in_use = node.ancestors().any(|a| a.kind() == SyntaxKind::USE_TREE);
                 if top && !in_use {
                     let path = ast::Path::cast(node.clone()).unwrap();
-                    let segments: Vec<SmolStr> =
-                        super::syntax::path_segments(&path).into_iter().map(SmolStr::from).collect();
+                    let segments: Vec<SmolStr> = super::syntax::path_segments(&path)
+                        .into_iter()
+                        .map(SmolStr::from)
+                        .collect();
                     let keep = segments.len() > 1
-                        || segments.first().is_some_and(|s| s.starts_with(|c: char| c.is_ascii_uppercase()))
+                        || segments
+                            .first()
+                            .is_some_and(|s| s.starts_with(|c: char| c.is_ascii_uppercase()))
                         || parent.as_ref().is_some_and(|p| {
                             p.kind() == SyntaxKind::PATH_EXPR
-                                && p.parent().is_some_and(|pp| pp.kind() == SyntaxKind::CALL_EXPR)
+                                && p.parent()
+                                    .is_some_and(|pp| pp.kind() == SyntaxKind::CALL_EXPR)
                         });
                     if keep && !segments.is_empty() {
                         s.paths.push(PathRef {
@@ -380,8 +415,14 @@ impl Collector {
                 }
             }
             SyntaxKind::TOKEN_TREE => {
-                if node.parent().is_some_and(|p| p.kind() == SyntaxKind::MACRO_CALL) {
-                    for t in node.descendants_with_tokens().filter_map(|e| e.into_token()) {
+                if node
+                    .parent()
+                    .is_some_and(|p| p.kind() == SyntaxKind::MACRO_CALL)
+                {
+                    for t in node
+                        .descendants_with_tokens()
+                        .filter_map(|e| e.into_token())
+                    {
                         if t.kind() == SyntaxKind::IDENT {
                             s.macro_idents.push(SmolStr::new(t.text()));
                         }
@@ -412,10 +453,18 @@ impl Collector {
                 if let Some(imp) = ast::Impl::cast(gp.clone()) {
                     let self_ty = imp.self_ty().map(|t| type_head(&t)).unwrap_or_default();
                     let trait_name = imp.trait_().map(|t| type_head(&t));
-                    Some(Owner { self_ty: self_ty.into(), trait_name: trait_name.map(Into::into), in_trait_def: false })
+                    Some(Owner {
+                        self_ty: self_ty.into(),
+                        trait_name: trait_name.map(Into::into),
+                        in_trait_def: false,
+                    })
                 } else if let Some(tr) = ast::Trait::cast(gp) {
                     let name = tr.name().map(|n| n.text().to_string()).unwrap_or_default();
-                    Some(Owner { self_ty: name.clone().into(), trait_name: Some(name.into()), in_trait_def: true })
+                    Some(Owner {
+                        self_ty: name.clone().into(),
+                        trait_name: Some(name.into()),
+                        in_trait_def: true,
+                    })
                 } else {
                     return;
                 }
@@ -440,13 +489,20 @@ impl Collector {
             ast::Item::MacroDef(x) => (ItemKind::MacroDef, name_of(x)),
             ast::Item::ExternCrate(x) => (
                 ItemKind::ExternCrate,
-                x.rename().and_then(|r| r.name()).or(None).map(|n| (SmolStr::new(n.text().to_string()), n.syntax().text_range())).or_else(|| {
-                    x.name_ref().map(|n| (SmolStr::new(n.text().to_string()), n.syntax().text_range()))
-                }),
+                x.rename()
+                    .and_then(|r| r.name())
+                    .or(None)
+                    .map(|n| (SmolStr::new(n.text().to_string()), n.syntax().text_range()))
+                    .or_else(|| {
+                        x.name_ref()
+                            .map(|n| (SmolStr::new(n.text().to_string()), n.syntax().text_range()))
+                    }),
             ),
             _ => return,
         };
-        let Some((name, name_range)) = named else { return };
+        let Some((name, name_range)) = named else {
+            return;
+        };
         let (vis, vis_range) = match ast::AnyHasVisibility::cast(node.clone()) {
             Some(v) => Visibility::of(&v),
             None => (Visibility::Private, None),
@@ -486,7 +542,11 @@ type UseLeaf = (Vec<SmolStr>, Option<SmolStr>, bool, TextRange);
 fn flatten_use(tree: &ast::UseTree, prefix: &mut Vec<SmolStr>, out: &mut Vec<UseLeaf>) {
     let n = prefix.len();
     if let Some(path) = tree.path() {
-        prefix.extend(super::syntax::path_segments(&path).into_iter().map(SmolStr::from));
+        prefix.extend(
+            super::syntax::path_segments(&path)
+                .into_iter()
+                .map(SmolStr::from),
+        );
     }
     if let Some(list) = tree.use_tree_list() {
         for sub in list.use_trees() {
@@ -495,7 +555,9 @@ fn flatten_use(tree: &ast::UseTree, prefix: &mut Vec<SmolStr>, out: &mut Vec<Use
     } else {
         let glob = tree.star_token().is_some();
         let alias = tree.rename().map(|r| {
-            r.name().map(|n| SmolStr::new(n.text().to_string())).unwrap_or_else(|| SmolStr::new_static("_"))
+            r.name()
+                .map(|n| SmolStr::new(n.text().to_string()))
+                .unwrap_or_else(|| SmolStr::new_static("_"))
         });
         out.push((prefix.clone(), alias, glob, tree.syntax().text_range()));
     }

@@ -6,7 +6,11 @@ use super::syntax::TextRange;
 /// Applies the fixes of `findings` that `allow` accepts, skipping any fix whose edits overlap
 /// an edit already taken (the next `--fix` run picks it up). Returns the new text and the
 /// findings whose fix was applied.
-pub fn apply<'a>(text: &str, findings: &'a [Finding], unsafe_too: bool) -> (String, Vec<&'a Finding>) {
+pub fn apply<'a>(
+    text: &str,
+    findings: &'a [Finding],
+    unsafe_too: bool,
+) -> (String, Vec<&'a Finding>) {
     let mut taken: Vec<&TextEdit> = Vec::new();
     let mut applied = Vec::new();
     for f in findings {
@@ -17,13 +21,20 @@ pub fn apply<'a>(text: &str, findings: &'a [Finding], unsafe_too: bool) -> (Stri
         if !edits_valid(text, fix) {
             continue;
         }
-        if fix.edits.iter().any(|e| taken.iter().any(|t| overlaps(t.range, e.range))) {
+        if fix
+            .edits
+            .iter()
+            .any(|e| taken.iter().any(|t| overlaps(t.range, e.range)))
+        {
             continue;
         }
         taken.extend(fix.edits.iter());
         applied.push(f);
     }
-    (apply_edits(text, taken.into_iter().cloned().collect()), applied)
+    (
+        apply_edits(text, taken.into_iter().cloned().collect()),
+        applied,
+    )
 }
 
 /// Applies non-overlapping edits.
@@ -46,7 +57,10 @@ pub fn apply_edits(text: &str, mut edits: Vec<TextEdit>) -> String {
 pub fn edits_valid(text: &str, fix: &Fix) -> bool {
     let len = text.len();
     for (i, e) in fix.edits.iter().enumerate() {
-        let (s, t) = (u32::from(e.range.start()) as usize, u32::from(e.range.end()) as usize);
+        let (s, t) = (
+            u32::from(e.range.start()) as usize,
+            u32::from(e.range.end()) as usize,
+        );
         if t > len || !text.is_char_boundary(s) || !text.is_char_boundary(t) {
             return false;
         }

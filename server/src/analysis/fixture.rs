@@ -25,7 +25,10 @@ pub fn parse_fixture(fixture: &str) -> (Vec<(String, String)>, Option<(String, u
     } else {
         for line in fixture.split_inclusive('\n') {
             if let Some(path) = line.strip_prefix("//- ") {
-                files.push((path.trim().trim_start_matches('/').to_string(), String::new()));
+                files.push((
+                    path.trim().trim_start_matches('/').to_string(),
+                    String::new(),
+                ));
             } else if let Some(last) = files.last_mut() {
                 last.1.push_str(line);
             }
@@ -38,8 +41,13 @@ pub fn parse_fixture(fixture: &str) -> (Vec<(String, String)>, Option<(String, u
             cursor = Some((path.clone(), i));
         }
     }
-    if !files.iter().any(|(p, _)| p.ends_with("Cargo.toml")) && files.iter().any(|(p, _)| p.starts_with("src/")) {
-        files.push(("Cargo.toml".into(), "[package]\nname = \"fixture\"\nversion = \"0.1.0\"\nedition = \"2021\"\n".into()));
+    if !files.iter().any(|(p, _)| p.ends_with("Cargo.toml"))
+        && files.iter().any(|(p, _)| p.starts_with("src/"))
+    {
+        files.push((
+            "Cargo.toml".into(),
+            "[package]\nname = \"fixture\"\nversion = \"0.1.0\"\nedition = \"2021\"\n".into(),
+        ));
     }
     (files, cursor)
 }
@@ -52,12 +60,26 @@ fn trim_indent(text: &str) -> String {
         .map(|l| l.len() - l.trim_start().len())
         .min()
         .unwrap_or(0);
-    text.lines().map(|l| if l.len() >= indent { &l[indent..] } else { l.trim_start() }).collect::<Vec<_>>().join("\n") + "\n"
+    text.lines()
+        .map(|l| {
+            if l.len() >= indent {
+                &l[indent..]
+            } else {
+                l.trim_start()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
 }
 
 /// Writes the fixture to a temporary directory and analyses it with only `rule` enabled (plus
 /// the config given).
-pub fn analyse(rule: &str, config: &str, files: &[(String, String)]) -> (tempfile::TempDir, Analysis) {
+pub fn analyse(
+    rule: &str,
+    config: &str,
+    files: &[(String, String)],
+) -> (tempfile::TempDir, Analysis) {
     let dir = tempfile::tempdir().unwrap();
     for (path, text) in files {
         let p = dir.path().join(path);
@@ -65,8 +87,12 @@ pub fn analyse(rule: &str, config: &str, files: &[(String, String)]) -> (tempfil
         std::fs::write(&p, text).unwrap();
     }
     let root = dir.path().canonicalize().unwrap();
-    let cfg = Config::parse(config, Path::new("boundary.toml"), &super::rules::metas()).expect("fixture config");
-    let sel = Selection { select: rule.split(',').map(str::to_string).collect(), ignore: vec![] };
+    let cfg = Config::parse(config, Path::new("boundary.toml"), &super::rules::metas())
+        .expect("fixture config");
+    let sel = Selection {
+        select: rule.split(',').map(str::to_string).collect(),
+        ignore: vec![],
+    };
     let engine = Engine::new(std::sync::Arc::new(cfg), &sel);
     let analysis = loader::analyse_path(&root, &engine);
     (dir, analysis)
@@ -118,8 +144,16 @@ fn actual(analysis: &Analysis) -> Vec<Annotation> {
         let idx = file.summary.line_index.as_ref().unwrap();
         let text = std::fs::read_to_string(analysis.root.join(path)).unwrap();
         for f in findings {
-            let s = idx.line_col(&text, f.range.start(), super::line_index::ColumnEncoding::Chars);
-            let e = idx.line_col(&text, f.range.end(), super::line_index::ColumnEncoding::Chars);
+            let s = idx.line_col(
+                &text,
+                f.range.start(),
+                super::line_index::ColumnEncoding::Chars,
+            );
+            let e = idx.line_col(
+                &text,
+                f.range.end(),
+                super::line_index::ColumnEncoding::Chars,
+            );
             let end_col = if e.line == s.line {
                 e.col
             } else {
@@ -140,7 +174,16 @@ fn actual(analysis: &Analysis) -> Vec<Annotation> {
 
 fn render(anns: &[Annotation]) -> String {
     anns.iter()
-        .map(|a| format!("{}:{}:{}-{} {}", a.file, a.line + 1, a.start_col + 1, a.end_col + 1, a.text))
+        .map(|a| {
+            format!(
+                "{}:{}:{}-{} {}",
+                a.file,
+                a.line + 1,
+                a.start_col + 1,
+                a.end_col + 1,
+                a.text
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -169,7 +212,9 @@ pub fn check_with_config(rule: &str, config: &str, fixture: &str) {
 fn finding_at_cursor<'a>(analysis: &'a Analysis, file: &str, offset: usize) -> Option<&'a Finding> {
     let (_, findings) = analysis.findings.iter().find(|(p, _)| p == file)?;
     let off = super::syntax::TextSize::from(offset as u32);
-    findings.iter().find(|f| f.range.contains_inclusive(off) && f.fix.is_some())
+    findings
+        .iter()
+        .find(|f| f.range.contains_inclusive(off) && f.fix.is_some())
 }
 
 /// Applies the fix of the finding under `$0` and compares the file with `after`.
@@ -183,12 +228,19 @@ pub fn check_fix_with_config(rule: &str, config: &str, before: &str, after: &str
     let (files, cursor) = parse_fixture(before);
     let (file, offset) = cursor.expect("check_fix needs a $0 cursor");
     let (_dir, analysis) = analyse(rule, config, &files);
-    let f = finding_at_cursor(&analysis, &file, offset)
-        .unwrap_or_else(|| panic!("no fixable `{rule}` finding at the cursor; findings: {:#?}", analysis.findings));
+    let f = finding_at_cursor(&analysis, &file, offset).unwrap_or_else(|| {
+        panic!(
+            "no fixable `{rule}` finding at the cursor; findings: {:#?}",
+            analysis.findings
+        )
+    });
     let text = files.iter().find(|(p, _)| *p == file).unwrap().1.clone();
     let fixed = super::fix::apply_edits(&text, f.fix.as_ref().unwrap().edits.clone());
     let want = trim_indent(after);
-    assert!(fixed == want, "fixed text differs\n--- expected\n{want}\n--- actual\n{fixed}\n");
+    assert!(
+        fixed == want,
+        "fixed text differs\n--- expected\n{want}\n--- actual\n{fixed}\n"
+    );
 }
 
 /// The applicability of the fix under `$0`.
@@ -197,7 +249,12 @@ pub fn fix_applicability(rule: &str, before: &str) -> super::rule::Applicability
     let (files, cursor) = parse_fixture(before);
     let (file, offset) = cursor.expect("needs a $0 cursor");
     let (_dir, analysis) = analyse(rule, "", &files);
-    finding_at_cursor(&analysis, &file, offset).expect("no fixable finding at the cursor").fix.as_ref().unwrap().applicability
+    finding_at_cursor(&analysis, &file, offset)
+        .expect("no fixable finding at the cursor")
+        .fix
+        .as_ref()
+        .unwrap()
+        .applicability
 }
 
 /// Asserts that no finding under `$0` offers a fix.
@@ -206,5 +263,8 @@ pub fn check_no_fix(rule: &str, fixture: &str) {
     let (files, cursor) = parse_fixture(fixture);
     let (file, offset) = cursor.expect("check_no_fix needs a $0 cursor");
     let (_dir, analysis) = analyse(rule, "", &files);
-    assert!(finding_at_cursor(&analysis, &file, offset).is_none(), "a fix is offered at the cursor");
+    assert!(
+        finding_at_cursor(&analysis, &file, offset).is_none(),
+        "a fix is offered at the cursor"
+    );
 }

@@ -37,7 +37,11 @@ impl LineIndex {
                 starts.push(i as u32 + 1);
             }
         }
-        LineIndex { starts, len: text.len() as u32, ascii: text.is_ascii() }
+        LineIndex {
+            starts,
+            len: text.len() as u32,
+            ascii: text.is_ascii(),
+        }
     }
 
     pub fn line_count(&self) -> usize {
@@ -90,7 +94,10 @@ impl LineIndex {
                 ColumnEncoding::Utf16 => slice.chars().map(char::len_utf16).sum(),
             }
         };
-        LineCol { line, col: col as u32 }
+        LineCol {
+            line,
+            col: col as u32,
+        }
     }
 
     /// Converts a line and column in `enc` into a byte offset. Positions past the end of a
@@ -125,22 +132,44 @@ mod tests {
         let text = "a😀b\nçé x\n日本語\n";
         let idx = LineIndex::new(text);
         let off = TextSize::from(text.find('b').unwrap() as u32);
-        assert_eq!(idx.line_col(text, off, ColumnEncoding::Chars), LineCol { line: 0, col: 2 });
-        assert_eq!(idx.line_col(text, off, ColumnEncoding::Utf16), LineCol { line: 0, col: 3 });
-        assert_eq!(idx.line_col(text, off, ColumnEncoding::Utf8), LineCol { line: 0, col: 5 });
-        for enc in [ColumnEncoding::Chars, ColumnEncoding::Utf16, ColumnEncoding::Utf8] {
+        assert_eq!(
+            idx.line_col(text, off, ColumnEncoding::Chars),
+            LineCol { line: 0, col: 2 }
+        );
+        assert_eq!(
+            idx.line_col(text, off, ColumnEncoding::Utf16),
+            LineCol { line: 0, col: 3 }
+        );
+        assert_eq!(
+            idx.line_col(text, off, ColumnEncoding::Utf8),
+            LineCol { line: 0, col: 5 }
+        );
+        for enc in [
+            ColumnEncoding::Chars,
+            ColumnEncoding::Utf16,
+            ColumnEncoding::Utf8,
+        ] {
             let lc = idx.line_col(text, off, enc);
             assert_eq!(idx.offset(text, lc, enc), off);
         }
         let x = TextSize::from(text.find('x').unwrap() as u32);
-        assert_eq!(idx.line_col(text, x, ColumnEncoding::Chars), LineCol { line: 1, col: 3 });
+        assert_eq!(
+            idx.line_col(text, x, ColumnEncoding::Chars),
+            LineCol { line: 1, col: 3 }
+        );
         let go = TextSize::from(text.find('語').unwrap() as u32);
-        assert_eq!(idx.line_col(text, go, ColumnEncoding::Utf16), LineCol { line: 2, col: 2 });
+        assert_eq!(
+            idx.line_col(text, go, ColumnEncoding::Utf16),
+            LineCol { line: 2, col: 2 }
+        );
         // Past the end of a line clamps to the line end.
         assert_eq!(
             idx.offset(text, LineCol { line: 1, col: 99 }, ColumnEncoding::Utf16),
             TextSize::from(text.find("x\n").unwrap() as u32 + 1)
         );
-        assert_eq!(idx.offset(text, LineCol { line: 99, col: 0 }, ColumnEncoding::Utf16), TextSize::of(text));
+        assert_eq!(
+            idx.offset(text, LineCol { line: 99, col: 0 }, ColumnEncoding::Utf16),
+            TextSize::of(text)
+        );
     }
 }

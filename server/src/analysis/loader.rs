@@ -38,7 +38,11 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// The workspace root for a path: the outermost directory with a `Cargo.toml` declaring
 /// `[workspace]`, else the nearest with a `Cargo.toml` or `boundary.toml`, else the path itself.
 pub fn find_root(path: &Path) -> PathBuf {
-    let start = if path.is_file() { path.parent().unwrap_or(path).to_path_buf() } else { path.to_path_buf() };
+    let start = if path.is_file() {
+        path.parent().unwrap_or(path).to_path_buf()
+    } else {
+        path.to_path_buf()
+    };
     let start = std::fs::canonicalize(&start).unwrap_or(start);
     // The nearest directory with a manifest or a config...
     let nearest = start
@@ -48,8 +52,12 @@ pub fn find_root(path: &Path) -> PathBuf {
     let Some(nearest) = nearest else { return start };
     // ...unless a `[workspace]` above it claims it as a member (as cargo decides).
     for dir in nearest.ancestors().skip(1) {
-        let Ok(text) = std::fs::read_to_string(dir.join("Cargo.toml")) else { continue };
-        let Ok(m) = workspace::parse_manifest(&text) else { continue };
+        let Ok(text) = std::fs::read_to_string(dir.join("Cargo.toml")) else {
+            continue;
+        };
+        let Ok(m) = workspace::parse_manifest(&text) else {
+            continue;
+        };
         if !m.is_workspace {
             continue;
         }
@@ -70,12 +78,18 @@ pub fn find_root(path: &Path) -> PathBuf {
 /// Relative path with `/` separators.
 pub fn rel_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Finds packages under `root` (from the root manifest's members, and any other `Cargo.toml`
 /// with a `[package]` found while walking) and their targets.
-pub fn discover_packages(root: &Path, manifests: &[PathBuf]) -> (Vec<Package>, Vec<(String, u32, String)>) {
+pub fn discover_packages(
+    root: &Path,
+    manifests: &[PathBuf],
+) -> (Vec<Package>, Vec<(String, u32, String)>) {
     let mut errors = Vec::new();
     let mut parsed: Vec<(String, Manifest)> = Vec::new();
     for m in manifests {
@@ -89,7 +103,10 @@ pub fn discover_packages(root: &Path, manifests: &[PathBuf]) -> (Vec<Package>, V
         }
     }
     // Workspace edition from the root manifest, and excluded directories.
-    let ws_edition = parsed.iter().find(|(r, _)| r == "Cargo.toml").and_then(|(_, m)| m.workspace_edition);
+    let ws_edition = parsed
+        .iter()
+        .find(|(r, _)| r == "Cargo.toml")
+        .and_then(|(_, m)| m.workspace_edition);
     let mut excluded: Vec<String> = Vec::new();
     let mut member_globs: Vec<globset::GlobMatcher> = Vec::new();
     for (rel, man) in &parsed {
@@ -107,24 +124,47 @@ pub fn discover_packages(root: &Path, manifests: &[PathBuf]) -> (Vec<Package>, V
     for (rel, man) in parsed {
         let Some(p) = man.package else { continue };
         let dir = manifest_dir(&rel);
-        if excluded.iter().any(|e| dir == *e || dir.starts_with(&format!("{e}/"))) && !member_globs.iter().any(|g| g.is_match(&dir)) {
+        if excluded
+            .iter()
+            .any(|e| dir == *e || dir.starts_with(&format!("{e}/")))
+            && !member_globs.iter().any(|g| g.is_match(&dir))
+        {
             continue;
         }
-        let edition = p.edition.or(if p.edition_from_workspace { ws_edition } else { None }).unwrap_or(super::syntax::Edition::E2015);
+        let edition = p
+            .edition
+            .or(if p.edition_from_workspace {
+                ws_edition
+            } else {
+                None
+            })
+            .unwrap_or(super::syntax::Edition::E2015);
         let targets = discover_targets(root, &dir, &p);
-        packages.push(Package { name: p.name, dir, manifest: rel, edition, targets, dependencies: p.dependencies });
+        packages.push(Package {
+            name: p.name,
+            dir,
+            manifest: rel,
+            edition,
+            targets,
+            dependencies: p.dependencies,
+        });
     }
     packages.sort_by(|a, b| a.dir.cmp(&b.dir));
     (packages, errors)
 }
 
 fn manifest_dir(rel: &str) -> String {
-    rel.rfind('/').map_or(String::new(), |i| rel[..i].to_string())
+    rel.rfind('/')
+        .map_or(String::new(), |i| rel[..i].to_string())
 }
 
 fn join_rel(dir: &str, p: &str) -> String {
     let p = p.trim_start_matches("./").trim_end_matches('/');
-    if dir.is_empty() { p.to_string() } else { format!("{dir}/{p}") }
+    if dir.is_empty() {
+        p.to_string()
+    } else {
+        format!("{dir}/{p}")
+    }
 }
 
 fn discover_targets(root: &Path, dir: &str, p: &workspace::ManifestPackage) -> Vec<Target> {
@@ -132,10 +172,22 @@ fn discover_targets(root: &Path, dir: &str, p: &workspace::ManifestPackage) -> V
     let exists = |rel: &str| abs.join(rel).is_file();
     let mut targets = Vec::new();
     let crate_name = p.name.replace('-', "_");
-    let lib_path = p.lib.as_ref().and_then(|(_, path)| path.clone()).or_else(|| exists("src/lib.rs").then(|| "src/lib.rs".into()));
+    let lib_path = p
+        .lib
+        .as_ref()
+        .and_then(|(_, path)| path.clone())
+        .or_else(|| exists("src/lib.rs").then(|| "src/lib.rs".into()));
     if let Some(path) = lib_path {
-        let name = p.lib.as_ref().and_then(|(n, _)| n.clone()).unwrap_or_else(|| crate_name.clone());
-        targets.push(Target { kind: TargetKind::Lib, name, root: join_rel(dir, &path) });
+        let name = p
+            .lib
+            .as_ref()
+            .and_then(|(n, _)| n.clone())
+            .unwrap_or_else(|| crate_name.clone());
+        targets.push(Target {
+            kind: TargetKind::Lib,
+            name,
+            root: join_rel(dir, &path),
+        });
     }
     let mut seen: Vec<String> = Vec::new();
     for (kind, name, path) in &p.explicit_targets {
@@ -147,19 +199,30 @@ fn discover_targets(root: &Path, dir: &str, p: &workspace::ManifestPackage) -> V
                 TargetKind::Example => "examples",
                 _ => "benches",
             };
-            if *kind == TargetKind::Bin && Some(n.as_str()) == Some(p.name.as_str()) && exists("src/main.rs") {
+            if *kind == TargetKind::Bin
+                && Some(n.as_str()) == Some(p.name.as_str())
+                && exists("src/main.rs")
+            {
                 return Some("src/main.rs".into());
             }
-            [format!("{sub}/{n}.rs"), format!("{sub}/{n}/main.rs")].into_iter().find(|c| exists(c))
+            [format!("{sub}/{n}.rs"), format!("{sub}/{n}/main.rs")]
+                .into_iter()
+                .find(|c| exists(c))
         });
         if let Some(path) = path {
             let rel = join_rel(dir, &path);
             seen.push(rel.clone());
-            targets.push(Target { kind: *kind, name: name.clone().unwrap_or_else(|| crate_name.clone()), root: rel });
+            targets.push(Target {
+                kind: *kind,
+                name: name.clone().unwrap_or_else(|| crate_name.clone()),
+                root: rel,
+            });
         }
     }
     let mut auto = |kind: TargetKind, sub: &str| {
-        let Ok(rd) = std::fs::read_dir(abs.join(sub)) else { return };
+        let Ok(rd) = std::fs::read_dir(abs.join(sub)) else {
+            return;
+        };
         let mut entries: Vec<_> = rd.filter_map(Result::ok).collect();
         entries.sort_by_key(|e| e.file_name());
         for e in entries {
@@ -174,7 +237,11 @@ fn discover_targets(root: &Path, dir: &str, p: &workspace::ManifestPackage) -> V
             let rel = join_rel(dir, &path);
             if !seen.contains(&rel) {
                 seen.push(rel.clone());
-                targets.push(Target { kind, name: name.trim_end_matches(".rs").to_string(), root: rel });
+                targets.push(Target {
+                    kind,
+                    name: name.trim_end_matches(".rs").to_string(),
+                    root: rel,
+                });
             }
         }
     };
@@ -187,12 +254,23 @@ fn discover_targets(root: &Path, dir: &str, p: &workspace::ManifestPackage) -> V
     if p.autobins && exists("src/main.rs") {
         let rel = join_rel(dir, "src/main.rs");
         if !seen.contains(&rel) {
-            targets.push(Target { kind: TargetKind::Bin, name: crate_name.clone(), root: rel });
+            targets.push(Target {
+                kind: TargetKind::Bin,
+                name: crate_name.clone(),
+                root: rel,
+            });
         }
     }
-    let build = p.build.clone().or_else(|| exists("build.rs").then(|| "build.rs".into()));
+    let build = p
+        .build
+        .clone()
+        .or_else(|| exists("build.rs").then(|| "build.rs".into()));
     if let Some(b) = build {
-        targets.push(Target { kind: TargetKind::BuildScript, name: "build-script-build".into(), root: join_rel(dir, &b) });
+        targets.push(Target {
+            kind: TargetKind::BuildScript,
+            name: "build-script-build".into(),
+            root: join_rel(dir, &b),
+        });
     }
     targets
 }
@@ -217,7 +295,10 @@ pub fn walk(root: &Path, config: &Config) -> (Vec<PathBuf>, Vec<PathBuf>) {
             continue;
         }
         let path = entry.into_path();
-        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         if name == "Cargo.toml" {
             manifests.push(path);
         } else if name.ends_with(".rs") && config.is_included(&rel_path(root, &path)) {
@@ -245,11 +326,18 @@ pub fn file_meta(packages: &[Package], rel: &str) -> (FileMeta, Option<usize>) {
 pub fn read_source(path: &Path) -> Result<String, String> {
     let md = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
     if md.len() > MAX_FILE_BYTES {
-        return Err(format!("skipped: {} bytes is larger than the {} MiB limit", md.len(), MAX_FILE_BYTES / (1024 * 1024)));
+        return Err(format!(
+            "skipped: {} bytes is larger than the {} MiB limit",
+            md.len(),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ));
     }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
     String::from_utf8(bytes).map_err(|e| {
-        format!("skipped: not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to())
+        format!(
+            "skipped: not valid UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
     })
 }
 
@@ -260,7 +348,11 @@ pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
     let (mut sources, manifests) = walk(&root, &engine.config);
     let (packages, manifest_errors) = discover_packages(&root, &manifests);
     // When asked for a sub-path, the whole workspace is modelled but only that part reported.
-    let report_prefix = if target == root { None } else { Some(rel_path(&root, &target)) };
+    let report_prefix = if target == root {
+        None
+    } else {
+        Some(rel_path(&root, &target))
+    };
     if target.is_file() && !sources.contains(&target) {
         sources.push(target.clone());
     }
@@ -268,16 +360,29 @@ pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
         .par_iter()
         .map(|p| {
             let rel = rel_path(&root, p);
-            let text = read_source(p).map_err(|reason| Skipped { rel_path: rel.clone(), reason })?;
+            let text = read_source(p).map_err(|reason| Skipped {
+                rel_path: rel.clone(),
+                reason,
+            })?;
             let (meta, pkg) = file_meta(&packages, &rel);
             let analysis = engine.analyse_text(&meta, &text);
             Ok((
-                WsFile { meta, package: pkg, module_path: Vec::new(), targets: Vec::new(), summary: analysis.summary },
+                WsFile {
+                    meta,
+                    package: pkg,
+                    module_path: Vec::new(),
+                    targets: Vec::new(),
+                    summary: analysis.summary,
+                },
                 analysis.findings,
             ))
         })
         .collect();
-    let mut ws = Workspace { packages, files: Vec::new(), by_path: HashMap::new() };
+    let mut ws = Workspace {
+        packages,
+        files: Vec::new(),
+        by_path: HashMap::new(),
+    };
     let mut local: Vec<Vec<Finding>> = Vec::new();
     let mut skipped = Vec::new();
     for r in results {
@@ -297,7 +402,11 @@ pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
         }
     }
     let mut global = engine.analyse_workspace(&ws);
-    let lines = ws.files.iter().map(|f| f.summary.line_index.as_ref().map_or(0, |i| i.line_count())).sum();
+    let lines = ws
+        .files
+        .iter()
+        .map(|f| f.summary.line_index.as_ref().map_or(0, |i| i.line_count()))
+        .sum();
     let files: Vec<(usize, Vec<Finding>)> = local.into_iter().enumerate().collect();
     let mut findings: Vec<(String, Vec<Finding>)> = files
         .into_par_iter()
@@ -313,7 +422,14 @@ pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
         skipped.retain(|s| s.rel_path == *prefix || s.rel_path.starts_with(&format!("{prefix}/")));
     }
     findings.sort_by(|a, b| a.0.cmp(&b.0));
-    Analysis { root, workspace: ws, findings, skipped, manifest_errors, lines }
+    Analysis {
+        root,
+        workspace: ws,
+        findings,
+        skipped,
+        manifest_errors,
+        lines,
+    }
 }
 
 fn global_take(global: &HashMap<String, Vec<Finding>>, rel: &str) -> Vec<Finding> {

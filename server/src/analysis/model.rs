@@ -20,9 +20,17 @@ pub enum Visibility {
 
 impl Visibility {
     pub fn of(node: &impl HasVisibility) -> (Visibility, Option<TextRange>) {
-        let Some(vis) = node.visibility() else { return (Visibility::Private, None) };
+        let Some(vis) = node.visibility() else {
+            return (Visibility::Private, None);
+        };
         let range = vis.syntax().text_range();
-        let text: String = vis.syntax().text().to_string().chars().filter(|c| !c.is_whitespace()).collect();
+        let text: String = vis
+            .syntax()
+            .text()
+            .to_string()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         let v = match text.as_str() {
             "pub" => Visibility::Pub,
             "pub(crate)" | "crate" => Visibility::PubCrate,
@@ -193,7 +201,13 @@ impl FileSummary {
 pub fn is_test_attr(attrs: &impl HasAttrs) -> bool {
     attrs.attrs().any(|a| {
         let Some(meta) = a.meta() else { return false };
-        let t: String = meta.syntax().text().to_string().chars().filter(|c| !c.is_whitespace()).collect();
+        let t: String = meta
+            .syntax()
+            .text()
+            .to_string()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         let head = t.split('(').next().unwrap_or("");
         head == "test" || head.ends_with("::test") || t == "cfg(test)"
     })
@@ -202,7 +216,9 @@ pub fn is_test_attr(attrs: &impl HasAttrs) -> bool {
 /// The `#[path = "..."]` attribute of a module.
 pub fn path_attr(m: &ast::Module) -> Option<String> {
     m.attrs().find_map(|a| {
-        let ast::Meta::KeyValueMeta(meta) = a.meta()? else { return None };
+        let ast::Meta::KeyValueMeta(meta) = a.meta()? else {
+            return None;
+        };
         if meta.path()?.syntax().text() != "path" {
             return None;
         }
@@ -216,7 +232,10 @@ pub fn has_attr(attrs: &impl HasAttrs, name: &str) -> bool {
     attrs.attrs().any(|a| {
         a.meta().is_some_and(|m| {
             let t = m.syntax().text().to_string();
-            let head = t.split(|c: char| c == '(' || c == '=' || c.is_whitespace()).next().unwrap_or("");
+            let head = t
+                .split(|c: char| c == '(' || c == '=' || c.is_whitespace())
+                .next()
+                .unwrap_or("");
             head == name
         })
     })
@@ -224,5 +243,8 @@ pub fn has_attr(attrs: &impl HasAttrs, name: &str) -> bool {
 
 pub fn name_of(n: &impl HasName) -> Option<(SmolStr, TextRange)> {
     let name = n.name()?;
-    Some((SmolStr::new(name.text().to_string()), name.syntax().text_range()))
+    Some((
+        SmolStr::new(name.text().to_string()),
+        name.syntax().text_range(),
+    ))
 }

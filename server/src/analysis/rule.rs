@@ -144,7 +144,12 @@ impl RuleMeta {
             self.default_severity.as_str()
         ));
         for o in self.options {
-            s.push_str(&format!("{} = {}  # {}\n", o.key, o.default.display(), o.doc));
+            s.push_str(&format!(
+                "{} = {}  # {}\n",
+                o.key,
+                o.default.display(),
+                o.doc
+            ));
         }
         s.push_str("```\n");
         s
@@ -257,5 +262,10 @@ pub trait Rule: Send + Sync + 'static {
     fn check_node(&self, _node: &SyntaxNode, _cx: &mut super::engine::FileCx<'_>) {}
 
     /// Called once per workspace analysis, over every file's summary.
-    fn check_workspace(&self, _ws: &super::engine::WorkspaceCx<'_>, _out: &mut super::engine::WorkspaceSink) {}
+    fn check_workspace(
+        &self,
+        _ws: &super::engine::WorkspaceCx<'_>,
+        _out: &mut super::engine::WorkspaceSink,
+    ) {
+    }
 }

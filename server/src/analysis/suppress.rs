@@ -39,7 +39,10 @@ const MARKER: &str = "boundary:";
 /// Finds every suppression comment of a file.
 pub fn collect(root: &SyntaxNode, text: &str, index: &LineIndex) -> Vec<Suppression> {
     let mut out = Vec::new();
-    for tok in root.descendants_with_tokens().filter_map(|e| e.into_token()) {
+    for tok in root
+        .descendants_with_tokens()
+        .filter_map(|e| e.into_token())
+    {
         if tok.kind() != SyntaxKind::COMMENT {
             continue;
         }
@@ -55,15 +58,25 @@ pub fn collect(root: &SyntaxNode, text: &str, index: &LineIndex) -> Vec<Suppress
             continue;
         };
         let trimmed = body.trim_start();
-        let Some(rest) = trimmed.strip_prefix(MARKER) else { continue };
+        let Some(rest) = trimmed.strip_prefix(MARKER) else {
+            continue;
+        };
         let rest_trim = rest.trim_start();
-        let Some(args) = rest_trim.strip_prefix("allow") else { continue };
+        let Some(args) = rest_trim.strip_prefix("allow") else {
+            continue;
+        };
         let args_trim = args.trim_start();
-        let Some(inner) = args_trim.strip_prefix('(') else { continue };
-        let Some(close) = inner.find(')') else { continue };
+        let Some(inner) = args_trim.strip_prefix('(') else {
+            continue;
+        };
+        let Some(close) = inner.find(')') else {
+            continue;
+        };
         let inner = &inner[..close];
         // Byte offset of `inner` inside the token text.
-        let inner_off = t.len() - body.len() + (body.len() - trimmed.len()) + MARKER.len()
+        let inner_off = t.len() - body.len()
+            + (body.len() - trimmed.len())
+            + MARKER.len()
             + (rest.len() - rest_trim.len())
             + "allow".len()
             + (args.len() - args_trim.len())
@@ -86,7 +99,9 @@ pub fn collect(root: &SyntaxNode, text: &str, index: &LineIndex) -> Vec<Suppress
         let start = tok.text_range().start();
         let line = index.line_of(start);
         let line_start = u32::from(index.line_start(line)) as usize;
-        let standalone = text[line_start..u32::from(start) as usize].trim().is_empty();
+        let standalone = text[line_start..u32::from(start) as usize]
+            .trim()
+            .is_empty();
         let scope = if file_level {
             Scope::File
         } else if standalone {
@@ -94,7 +109,12 @@ pub fn collect(root: &SyntaxNode, text: &str, index: &LineIndex) -> Vec<Suppress
         } else {
             Scope::Line(line)
         };
-        out.push(Suppression { scope, ids, comment: tok.text_range(), standalone });
+        out.push(Suppression {
+            scope,
+            ids,
+            comment: tok.text_range(),
+            standalone,
+        });
     }
     out
 }

@@ -5,8 +5,8 @@
 
 pub use ra_ap_syntax::{
     ast, ast::HasAttrs, ast::HasModuleItem, ast::HasName, ast::HasVisibility, match_ast, AstNode,
-    AstToken, Direction, NodeOrToken, SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken,
-    SmolStr, TextRange, TextSize, WalkEvent, T,
+    AstToken, Direction, NodeOrToken, SmolStr, SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken,
+    TextRange, TextSize, WalkEvent, T,
 };
 
 /// A Rust edition, as written in a crate's `Cargo.toml`.
@@ -64,13 +64,19 @@ impl Parsed {
     /// Applies one edit, reparsing incrementally where `ra_ap_syntax` can (a single token or
     /// a block), else fully.
     pub fn reparse(&self, delete: TextRange, insert: &str) -> Parsed {
-        Parsed { parse: self.parse.reparse(delete, insert, self.edition.to_ra()), edition: self.edition }
+        Parsed {
+            parse: self.parse.reparse(delete, insert, self.edition.to_ra()),
+            edition: self.edition,
+        }
     }
 }
 
 /// Parses a whole file.
 pub fn parse(text: &str, edition: Edition) -> Parsed {
-    Parsed { parse: ast::SourceFile::parse(text, edition.to_ra()), edition }
+    Parsed {
+        parse: ast::SourceFile::parse(text, edition.to_ra()),
+        edition,
+    }
 }
 
 /// `true` when the token is a `//` or `/* */` comment.

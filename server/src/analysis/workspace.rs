@@ -114,7 +114,10 @@ pub struct ManifestPackage {
 pub fn parse_manifest(text: &str) -> Result<Manifest, (u32, String)> {
     let doc = ImDocument::parse(text).map_err(|e| {
         let start = e.span().map_or(0, |s| s.start).min(text.len());
-        (text[..start].matches('\n').count() as u32 + 1, e.message().trim().to_string())
+        (
+            text[..start].matches('\n').count() as u32 + 1,
+            e.message().trim().to_string(),
+        )
     })?;
     let line_of = |item: &Item| -> u32 {
         let start = item.span().map_or(0, |s| s.start).min(text.len());
@@ -134,7 +137,11 @@ pub fn parse_manifest(text: &str) -> Result<Manifest, (u32, String)> {
     }
     if let Some(pkg) = doc.get("package").and_then(Item::as_table_like) {
         let mut p = ManifestPackage {
-            name: pkg.get("name").and_then(Item::as_str).unwrap_or("unnamed").to_string(),
+            name: pkg
+                .get("name")
+                .and_then(Item::as_str)
+                .unwrap_or("unnamed")
+                .to_string(),
             autobins: pkg.get("autobins").and_then(Item::as_bool).unwrap_or(true),
             ..ManifestPackage::default()
         };
@@ -191,7 +198,11 @@ pub fn parse_manifest(text: &str) -> Result<Manifest, (u32, String)> {
                     .and_then(Item::as_str)
                     .unwrap_or(name)
                     .to_string();
-                p.dependencies.push(Dependency { crate_name: name.replace('-', "_"), package, line: line_of(item) });
+                p.dependencies.push(Dependency {
+                    crate_name: name.replace('-', "_"),
+                    package,
+                    line: line_of(item),
+                });
             }
         }
         m.package = Some(p);
@@ -201,7 +212,11 @@ pub fn parse_manifest(text: &str) -> Result<Manifest, (u32, String)> {
 
 fn str_list(item: Option<&Item>) -> Vec<String> {
     item.and_then(Item::as_array)
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -259,7 +274,8 @@ impl Workspace {
         match self.by_path.get(&file.meta.rel_path) {
             Some(&i) => self.files[i] = file,
             None => {
-                self.by_path.insert(file.meta.rel_path.clone(), self.files.len());
+                self.by_path
+                    .insert(file.meta.rel_path.clone(), self.files.len());
                 self.files.push(file);
             }
         }
@@ -269,7 +285,12 @@ impl Workspace {
     pub fn remove(&mut self, rel_path: &str) {
         if let Some(i) = self.by_path.remove(rel_path) {
             self.files.remove(i);
-            self.by_path = self.files.iter().enumerate().map(|(i, f)| (f.meta.rel_path.clone(), i)).collect();
+            self.by_path = self
+                .files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.meta.rel_path.clone(), i))
+                .collect();
             self.build_module_tree();
         }
     }
@@ -290,8 +311,11 @@ impl Workspace {
         roots.sort_by_key(|&(p, t)| self.packages[p].targets[t].kind);
         for (pi, ti) in roots {
             let root = self.packages[pi].targets[ti].root.clone();
-            let Some(&fi) = self.by_path.get(&root) else { continue };
-            let mut stack: Vec<(usize, Vec<SmolStr>)> = vec![(fi, vec![SmolStr::new_static("crate")])];
+            let Some(&fi) = self.by_path.get(&root) else {
+                continue;
+            };
+            let mut stack: Vec<(usize, Vec<SmolStr>)> =
+                vec![(fi, vec![SmolStr::new_static("crate")])];
             while let Some((fi, module_path)) = stack.pop() {
                 if self.files[fi].targets.contains(&(pi, ti)) {
                     continue; // a cycle of #[path] attributes
@@ -304,7 +328,9 @@ impl Workspace {
                 let file = &self.files[fi];
                 let is_mod_rs = is_mod_rs_file(&file.meta.rel_path, &root);
                 for m in file.summary.mods.iter().filter(|m| !m.inline) {
-                    for cand in module_file_candidates(&file.meta.rel_path, is_mod_rs, &file.summary, m) {
+                    for cand in
+                        module_file_candidates(&file.meta.rel_path, is_mod_rs, &file.summary, m)
+                    {
                         if let Some(&child) = self.by_path.get(&cand) {
                             let mut p = module_path.clone();
                             p.extend(m.scope.iter().cloned());
@@ -338,7 +364,11 @@ fn dir_of(rel: &str) -> &str {
 }
 
 fn join(dir: &str, rest: &str) -> String {
-    let mut parts: Vec<&str> = if dir.is_empty() { Vec::new() } else { dir.split('/').collect() };
+    let mut parts: Vec<&str> = if dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
     for seg in rest.split('/') {
         match seg {
             "" | "." => {}
@@ -352,31 +382,59 @@ fn join(dir: &str, rest: &str) -> String {
 }
 
 /// Where `mod m;` of `file` may live, in order of preference.
-fn module_file_candidates(rel: &str, is_mod_rs: bool, summary: &FileSummary, m: &super::model::ModDecl) -> Vec<String> {
+fn module_file_candidates(
+    rel: &str,
+    is_mod_rs: bool,
+    summary: &FileSummary,
+    m: &super::model::ModDecl,
+) -> Vec<String> {
     let file_dir = dir_of(rel);
     // The directory that holds the file's child modules.
     let mut base = if is_mod_rs {
         file_dir.to_string()
     } else {
-        let stem = rel.rsplit('/').next().unwrap_or(rel).trim_end_matches(".rs");
+        let stem = rel
+            .rsplit('/')
+            .next()
+            .unwrap_or(rel)
+            .trim_end_matches(".rs");
         join(file_dir, stem)
     };
     // Inline modules between the file and the declaration add directories; an inline module
     // with its own #[path] sets the directory.
     let mut scope_prefix: Vec<SmolStr> = Vec::new();
     for s in &m.scope {
-        let inline = summary.mods.iter().find(|d| d.inline && d.name == *s && d.scope == scope_prefix);
+        let inline = summary
+            .mods
+            .iter()
+            .find(|d| d.inline && d.name == *s && d.scope == scope_prefix);
         match inline.and_then(|d| d.path_attr.as_ref()) {
-            Some(p) => base = join(if scope_prefix.is_empty() { file_dir } else { &base }, p),
+            Some(p) => {
+                base = join(
+                    if scope_prefix.is_empty() {
+                        file_dir
+                    } else {
+                        &base
+                    },
+                    p,
+                )
+            }
             None => base = join(&base, s),
         }
         scope_prefix.push(s.clone());
     }
     if let Some(p) = &m.path_attr {
-        let dir = if m.scope.is_empty() { file_dir.to_string() } else { base };
+        let dir = if m.scope.is_empty() {
+            file_dir.to_string()
+        } else {
+            base
+        };
         return vec![join(&dir, p)];
     }
-    vec![join(&base, &format!("{}.rs", m.name)), join(&base, &format!("{}/mod.rs", m.name))]
+    vec![
+        join(&base, &format!("{}.rs", m.name)),
+        join(&base, &format!("{}/mod.rs", m.name)),
+    ]
 }
 
 /// A module path from the layout, for files no module tree reaches.
@@ -384,7 +442,9 @@ fn guess_module_path(packages: &[Package], f: &WsFile) -> Vec<SmolStr> {
     let mut out = vec![SmolStr::new_static("crate")];
     let rel = &f.meta.rel_path;
     let within = match f.package {
-        Some(p) if !packages[p].dir.is_empty() => rel.strip_prefix(&format!("{}/", packages[p].dir)).unwrap_or(rel),
+        Some(p) if !packages[p].dir.is_empty() => rel
+            .strip_prefix(&format!("{}/", packages[p].dir))
+            .unwrap_or(rel),
         _ => rel.as_str(),
     };
     let within = within.strip_prefix("src/").unwrap_or(within);
@@ -401,12 +461,18 @@ fn guess_module_path(packages: &[Package], f: &WsFile) -> Vec<SmolStr> {
 /// The target kind a file most likely belongs to, from the layout alone (used before the
 /// module tree is known).
 pub fn guess_target(packages: &[Package], pkg: Option<usize>, rel: &str) -> TargetKind {
-    let Some(pi) = pkg else { return TargetKind::Loose };
+    let Some(pi) = pkg else {
+        return TargetKind::Loose;
+    };
     let p = &packages[pi];
     if let Some(t) = p.targets.iter().find(|t| t.root == rel) {
         return t.kind;
     }
-    let within = if p.dir.is_empty() { rel } else { rel.strip_prefix(&format!("{}/", p.dir)).unwrap_or(rel) };
+    let within = if p.dir.is_empty() {
+        rel
+    } else {
+        rel.strip_prefix(&format!("{}/", p.dir)).unwrap_or(rel)
+    };
     if within.starts_with("src/bin/") {
         TargetKind::Bin
     } else if within.starts_with("tests/") {

@@ -76,7 +76,8 @@ fn load_config(root: &Path, explicit: Option<&Path>) -> Result<Config, String> {
     let metas = rules::metas();
     match explicit {
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
             Config::parse(&text, p, &metas).map_err(|e| e.to_string())
         }
         None => Config::load(root, &metas).map_err(|e| {
@@ -90,11 +91,16 @@ fn load_config(root: &Path, explicit: Option<&Path>) -> Result<Config, String> {
 fn run_inner(args: &CheckArgs) -> Result<i32, String> {
     let started = Instant::now();
     if !args.path.exists() {
-        return Err(format!("{}: no such file or directory", args.path.display()));
+        return Err(format!(
+            "{}: no such file or directory",
+            args.path.display()
+        ));
     }
     for id in args.select.iter().chain(&args.ignore) {
         if rules::meta(id).is_none() {
-            return Err(format!("unknown rule `{id}` in --select/--ignore (run `boundary-lsp rules` for the list)"));
+            return Err(format!(
+                "unknown rule `{id}` in --select/--ignore (run `boundary-lsp rules` for the list)"
+            ));
         }
     }
     if args.unsafe_fixes && !args.fix {
@@ -102,7 +108,13 @@ fn run_inner(args: &CheckArgs) -> Result<i32, String> {
     }
     let root = loader::find_root(&args.path);
     let config = load_config(&root, args.config.as_deref())?;
-    let engine = loader::engine_for(config, &Selection { select: args.select.clone(), ignore: args.ignore.clone() });
+    let engine = loader::engine_for(
+        config,
+        &Selection {
+            select: args.select.clone(),
+            ignore: args.ignore.clone(),
+        },
+    );
     let mut analysis = loader::analyse_path(&args.path, &engine);
     let mut fixed: Vec<(String, usize)> = Vec::new();
     if args.fix {
@@ -204,18 +216,31 @@ fn apply_fixes(analysis: &Analysis, unsafe_too: bool) -> Result<Vec<(String, usi
 pub fn write_atomically(root: &Path, path: &Path, text: &str) -> Result<(), String> {
     let meta = std::fs::symlink_metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
     if meta.file_type().is_symlink() {
-        return Err(format!("{}: refusing to write through a symlink", path.display()));
+        return Err(format!(
+            "{}: refusing to write through a symlink",
+            path.display()
+        ));
     }
     let real = std::fs::canonicalize(path).map_err(|e| format!("{}: {e}", path.display()))?;
     if !real.starts_with(root) {
-        return Err(format!("{}: outside the workspace, not written", path.display()));
+        return Err(format!(
+            "{}: outside the workspace, not written",
+            path.display()
+        ));
     }
-    let dir = real.parent().ok_or_else(|| format!("{}: no parent directory", path.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    tmp.write_all(text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
-    tmp.as_file().sync_all().map_err(|e| format!("{}: {e}", path.display()))?;
+    let dir = real
+        .parent()
+        .ok_or_else(|| format!("{}: no parent directory", path.display()))?;
+    let mut tmp =
+        tempfile::NamedTempFile::new_in(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    tmp.write_all(text.as_bytes())
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     let perms = meta.permissions();
     let _ = std::fs::set_permissions(tmp.path(), perms);
-    tmp.persist(&real).map_err(|e| format!("{}: {e}", path.display()))?;
+    tmp.persist(&real)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(())
 }

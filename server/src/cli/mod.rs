@@ -45,7 +45,8 @@ pub fn rules(id: Option<&str>, write_docs: Option<&std::path::Path>) -> i32 {
             eprintln!("error: cannot create {}: {e}", dir.display());
             return 2;
         }
-        let mut index = String::from("# Rules\n\n| rule | category | default | summary |\n|---|---|---|---|\n");
+        let mut index =
+            String::from("# Rules\n\n| rule | category | default | summary |\n|---|---|---|---|\n");
         for m in rules::metas() {
             index.push_str(&format!(
                 "| [`{}`]({}.md) | {} | {}{} | {} |\n",
@@ -81,7 +82,10 @@ pub fn rules(id: Option<&str>, write_docs: Option<&std::path::Path>) -> i32 {
         None => {
             let metas = rules::metas();
             let w = metas.iter().map(|m| m.id.len()).max().unwrap_or(10);
-            println!("{:<w$}  {:<9}  {:<8}  {:<3}  SUMMARY", "RULE", "CATEGORY", "SEVERITY", "FIX");
+            println!(
+                "{:<w$}  {:<9}  {:<8}  {:<3}  SUMMARY",
+                "RULE", "CATEGORY", "SEVERITY", "FIX"
+            );
             for m in metas {
                 println!(
                     "{:<w$}  {:<9}  {:<8}  {:<3}  {}{}",
@@ -89,7 +93,11 @@ pub fn rules(id: Option<&str>, write_docs: Option<&std::path::Path>) -> i32 {
                     m.category.as_str(),
                     m.default_severity.as_str(),
                     if m.fixable { "yes" } else { "" },
-                    if m.default_enabled { "" } else { "(off by default) " },
+                    if m.default_enabled {
+                        ""
+                    } else {
+                        "(off by default) "
+                    },
                     m.summary
                 );
             }

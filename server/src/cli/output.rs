@@ -37,7 +37,12 @@ pub struct Located {
 pub fn span_of(text: &str, index: &LineIndex, range: TextRange) -> Span {
     let s = index.line_col(text, range.start(), ColumnEncoding::Chars);
     let e = index.line_col(text, range.end(), ColumnEncoding::Chars);
-    Span { line: s.line + 1, column: s.col + 1, end_line: e.line + 1, end_column: e.col + 1 }
+    Span {
+        line: s.line + 1,
+        column: s.col + 1,
+        end_line: e.line + 1,
+        end_column: e.col + 1,
+    }
 }
 
 /// Resolves every finding's position (reads each file with findings once).
@@ -47,7 +52,9 @@ pub fn locate_all(analysis: &Analysis) -> Vec<Located> {
         if findings.is_empty() {
             continue;
         }
-        let Ok(text) = loader::read_source(&analysis.root.join(rel)) else { continue };
+        let Ok(text) = loader::read_source(&analysis.root.join(rel)) else {
+            continue;
+        };
         let index = LineIndex::new(&text);
         for f in findings {
             let span = span_of(&text, &index, f.range);
@@ -68,7 +75,12 @@ pub fn locate_all(analysis: &Analysis) -> Vec<Located> {
                 .map(|r| {
                     let file = r.file.clone().unwrap_or_else(|| rel.clone());
                     let span = match r.line {
-                        Some(l) => Span { line: l, column: 1, end_line: l, end_column: 1 },
+                        Some(l) => Span {
+                            line: l,
+                            column: 1,
+                            end_line: l,
+                            end_column: 1,
+                        },
                         None if r.file.is_none() => span_of(&text, &index, r.range),
                         None => related_span(analysis, &file, r.range),
                     };
@@ -92,7 +104,12 @@ pub fn locate_all(analysis: &Analysis) -> Vec<Located> {
 fn related_span(analysis: &Analysis, file: &str, range: TextRange) -> Span {
     match loader::read_source(&analysis.root.join(file)) {
         Ok(text) => span_of(&text, &LineIndex::new(&text), range),
-        Err(_) => Span { line: 1, column: 1, end_line: 1, end_column: 1 },
+        Err(_) => Span {
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+        },
     }
 }
 
@@ -130,21 +147,28 @@ pub fn human(out: &mut impl Write, located: &[Located], _config: &Config) -> io:
                 "fix available ({}): {}",
                 match fix.applicability {
                     crate::analysis::rule::Applicability::Safe => "safe, `--fix`",
-                    crate::analysis::rule::Applicability::Unsafe => "unsafe, `--fix --unsafe-fixes`",
+                    crate::analysis::rule::Applicability::Unsafe =>
+                        "unsafe, `--fix --unsafe-fixes`",
                 },
                 fix.title
             );
             footers.push(Level::Note.title(&fix_note));
         }
-        let related: Vec<String> =
-            l.related.iter().map(|(file, sp, msg)| format!("{msg} ({file}:{}:{})", sp.line, sp.column)).collect();
+        let related: Vec<String> = l
+            .related
+            .iter()
+            .map(|(file, sp, msg)| format!("{msg} ({file}:{}:{})", sp.line, sp.column))
+            .collect();
         for r in &related {
             footers.push(Level::Note.title(r));
         }
         // annotate-snippets wants a non-empty span to draw carets.
         let mut range = l.excerpt_range.clone();
         if range.is_empty() {
-            let next = l.excerpt[range.start..].chars().next().map_or(0, char::len_utf8);
+            let next = l.excerpt[range.start..]
+                .chars()
+                .next()
+                .map_or(0, char::len_utf8);
             range.end = range.start + next;
         }
         let msg = lvl
@@ -308,6 +332,10 @@ fn fingerprint(l: &Located) -> String {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     l.finding.rule.hash(&mut h);
     l.file.hash(&mut h);
-    l.finding.symbol.as_ref().unwrap_or(&l.finding.message).hash(&mut h);
+    l.finding
+        .symbol
+        .as_ref()
+        .unwrap_or(&l.finding.message)
+        .hash(&mut h);
     format!("{:016x}", h.finish())
 }

@@ -2,7 +2,9 @@
 
 use crate::analysis::engine::FileCx;
 use crate::analysis::model::has_attr;
-use crate::analysis::rule::{Category, Finding, OptionDefault, Rule, RuleDocs, RuleMeta, RuleOption, Severity};
+use crate::analysis::rule::{
+    Category, Finding, OptionDefault, Rule, RuleDocs, RuleMeta, RuleOption, Severity,
+};
 use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode};
 
 pub struct BoolFields;
@@ -42,11 +44,15 @@ impl Rule for BoolFields {
     }
 
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
-        let Some(s) = ast::Struct::cast(node.clone()) else { return };
+        let Some(s) = ast::Struct::cast(node.clone()) else {
+            return;
+        };
         if has_attr(&s, "repr") {
             return;
         }
-        let Some(ast::FieldList::RecordFieldList(fields)) = s.field_list() else { return };
+        let Some(ast::FieldList::RecordFieldList(fields)) = s.field_list() else {
+            return;
+        };
         let bools: Vec<String> = fields
             .fields()
             .filter(|f| f.ty().is_some_and(|t| is_bool(&t)))
@@ -76,9 +82,20 @@ impl Rule for BoolFields {
 
 /// `bool` or `std::primitive::bool` / `core::primitive::bool`.
 pub fn is_bool(t: &ast::Type) -> bool {
-    let ast::Type::PathType(p) = t else { return false };
-    let text: String = p.syntax().text().to_string().chars().filter(|c| !c.is_whitespace()).collect();
-    matches!(text.as_str(), "bool" | "std::primitive::bool" | "core::primitive::bool" | "::core::primitive::bool")
+    let ast::Type::PathType(p) = t else {
+        return false;
+    };
+    let text: String = p
+        .syntax()
+        .text()
+        .to_string()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    matches!(
+        text.as_str(),
+        "bool" | "std::primitive::bool" | "core::primitive::bool" | "::core::primitive::bool"
+    )
 }
 
 #[cfg(test)]

@@ -36,12 +36,17 @@ impl Rule for StaticMut {
     }
 
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
-        let Some(s) = ast::Static::cast(node.clone()) else { return };
+        let Some(s) = ast::Static::cast(node.clone()) else {
+            return;
+        };
         if s.mut_token().is_none() {
             return;
         }
         let Some(name) = s.name() else { return };
-        let ty = s.ty().map(|t| t.syntax().text().to_string()).unwrap_or_else(|| "_".into());
+        let ty = s
+            .ty()
+            .map(|t| t.syntax().text().to_string())
+            .unwrap_or_else(|| "_".into());
         cx.report(
             Finding::new(
                 &META,
@@ -104,7 +109,10 @@ static mut B: u32 = 0; // boundary: allow(static-mut)
 static mut C: u32 = 0;
 "#,
         );
-        check("static-mut", "//! boundary: allow(static-mut)\nstatic mut A: u32 = 0;\nstatic mut B: u32 = 0;\n");
+        check(
+            "static-mut",
+            "//! boundary: allow(static-mut)\nstatic mut A: u32 = 0;\nstatic mut B: u32 = 0;\n",
+        );
     }
 
     #[test]

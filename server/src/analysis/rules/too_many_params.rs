@@ -1,7 +1,9 @@
 //! `too-many-params`: functions and methods with more than `max-params` parameters.
 
 use crate::analysis::engine::FileCx;
-use crate::analysis::rule::{Category, Finding, OptionDefault, Rule, RuleDocs, RuleMeta, RuleOption, Severity};
+use crate::analysis::rule::{
+    Category, Finding, OptionDefault, Rule, RuleDocs, RuleMeta, RuleOption, Severity,
+};
 use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode};
 
 pub struct TooManyParams;
@@ -39,7 +41,9 @@ impl Rule for TooManyParams {
     }
 
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
-        let Some(f) = ast::Fn::cast(node.clone()) else { return };
+        let Some(f) = ast::Fn::cast(node.clone()) else {
+            return;
+        };
         let Some(params) = f.param_list() else { return };
         if in_trait_impl_or_extern(node) {
             return;
@@ -54,7 +58,10 @@ impl Rule for TooManyParams {
             Finding::new(
                 &META,
                 name.syntax().text_range(),
-                format!("`{}` takes {count} parameters (more than {max})", name.text()),
+                format!(
+                    "`{}` takes {count} parameters (more than {max})",
+                    name.text()
+                ),
             )
             .suggestion("group the parameters that travel together into a struct, or use a builder")
             .symbol(name.text().to_string()),
@@ -64,7 +71,9 @@ impl Rule for TooManyParams {
 
 /// Methods of `impl Trait for T` (the trait fixes the signature) and items of `extern` blocks.
 fn in_trait_impl_or_extern(node: &SyntaxNode) -> bool {
-    let Some(parent) = node.parent() else { return false };
+    let Some(parent) = node.parent() else {
+        return false;
+    };
     match parent.kind() {
         SyntaxKind::EXTERN_ITEM_LIST => true,
         SyntaxKind::ASSOC_ITEM_LIST => parent

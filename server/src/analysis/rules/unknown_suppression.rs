@@ -37,7 +37,11 @@ pub fn check(summary: &FileSummary) -> Vec<Finding> {
                     .map(|r| r.meta().id)
                     .min_by_key(|known| edit_distance(known, &id.id))
                     .filter(|known| edit_distance(known, &id.id) <= 3);
-                let mut f = Finding::new(&META, id.range, format!("unknown rule `{}` in suppression comment", id.id));
+                let mut f = Finding::new(
+                    &META,
+                    id.range,
+                    format!("unknown rule `{}` in suppression comment", id.id),
+                );
                 f = match close {
                     Some(k) => f.suggestion(format!("did you mean `{k}`?")),
                     None => f.suggestion("run `boundary-lsp rules` for the list of rule ids"),
@@ -55,7 +59,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }

@@ -2,7 +2,9 @@
 
 use crate::analysis::engine::Engine;
 use crate::analysis::model::FileSummary;
-use crate::analysis::rule::{Applicability, Category, Finding, Fix, Rule, RuleDocs, RuleMeta, Severity, TextEdit};
+use crate::analysis::rule::{
+    Applicability, Category, Finding, Fix, Rule, RuleDocs, RuleMeta, Severity, TextEdit,
+};
 use crate::analysis::syntax::{TextRange, TextSize};
 
 pub struct UnusedSuppression;
@@ -32,10 +34,16 @@ impl Rule for UnusedSuppression {
 
 pub fn check(engine: &Engine, summary: &FileSummary, used: &[Vec<bool>]) -> Vec<Finding> {
     let mut out = Vec::new();
-    let Some(index) = summary.line_index.as_ref() else { return out };
+    let Some(index) = summary.line_index.as_ref() else {
+        return out;
+    };
     for (si, s) in summary.suppressions.iter().enumerate() {
         let unused: Vec<usize> = (0..s.ids.len())
-            .filter(|&i| !used[si][i] && super::meta(&s.ids[i].id).is_some() && engine.is_active(&s.ids[i].id))
+            .filter(|&i| {
+                !used[si][i]
+                    && super::meta(&s.ids[i].id).is_some()
+                    && engine.is_active(&s.ids[i].id)
+            })
             .collect();
         let all_unused = unused.len() == s.ids.len();
         for &i in &unused {
@@ -46,30 +54,48 @@ pub fn check(engine: &Engine, summary: &FileSummary, used: &[Vec<bool>]) -> Vec<
                 remove_id(s, i)
             };
             out.push(
-                Finding::new(&META, id.range, format!("`{}` is allowed here but nothing needs it", id.id))
-                    .suggestion("remove the suppression")
-                    .fix(Fix {
-                        title: format!("Remove unused suppression of `{}`", id.id),
-                        applicability: Applicability::Safe,
-                        edits: vec![edit],
-                    }),
+                Finding::new(
+                    &META,
+                    id.range,
+                    format!("`{}` is allowed here but nothing needs it", id.id),
+                )
+                .suggestion("remove the suppression")
+                .fix(Fix {
+                    title: format!("Remove unused suppression of `{}`", id.id),
+                    applicability: Applicability::Safe,
+                    edits: vec![edit],
+                }),
             );
         }
     }
     out
 }
 
-fn remove_comment(index: &crate::analysis::line_index::LineIndex, s: &crate::analysis::suppress::Suppression) -> TextEdit {
+fn remove_comment(
+    index: &crate::analysis::line_index::LineIndex,
+    s: &crate::analysis::suppress::Suppression,
+) -> TextEdit {
     let line = index.line_of(s.comment.start());
     if s.standalone {
         let start = index.line_start(line);
         let end = index.line_start(line + 1).max(s.comment.end());
-        TextEdit { range: TextRange::new(start, end), new_text: String::new() }
+        TextEdit {
+            range: TextRange::new(start, end),
+            new_text: String::new(),
+        }
     } else {
         // Also the whitespace between the code and the comment: found through the summary's
         // line index is not possible without text, so the comment alone plus one space.
-        let start = s.comment.start().checked_sub(TextSize::from(1)).filter(|st| *st >= index.line_start(line)).unwrap_or(s.comment.start());
-        TextEdit { range: TextRange::new(start, s.comment.end()), new_text: String::new() }
+        let start = s
+            .comment
+            .start()
+            .checked_sub(TextSize::from(1))
+            .filter(|st| *st >= index.line_start(line))
+            .unwrap_or(s.comment.start());
+        TextEdit {
+            range: TextRange::new(start, s.comment.end()),
+            new_text: String::new(),
+        }
     }
 }
 
@@ -80,7 +106,10 @@ fn remove_id(s: &crate::analysis::suppress::Suppression, i: usize) -> TextEdit {
     } else {
         TextRange::new(s.ids[i - 1].range.end(), s.ids[i].range.end())
     };
-    TextEdit { range, new_text: String::new() }
+    TextEdit {
+        range,
+        new_text: String::new(),
+    }
 }
 
 #[cfg(test)]
@@ -104,7 +133,10 @@ static mut C: u8 = 0; // boundary: allow(static-mut)
 
     #[test]
     fn ids_of_rules_that_did_not_run_are_not_reported() {
-        check("unused-suppression", "// boundary: allow(static-mut)\nstatic A: u8 = 0;\n");
+        check(
+            "unused-suppression",
+            "// boundary: allow(static-mut)\nstatic A: u8 = 0;\n",
+        );
     }
 
     #[test]

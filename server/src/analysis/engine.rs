@@ -325,11 +325,10 @@ impl Collector {
         let kind = node.kind();
         // Test context.
         if let Some(attrs) = ast::AnyHasAttrs::cast(node.clone()) {
-            if ast::Item::can_cast(kind) || ast::AssocItem::can_cast(kind) {
-                if is_test_attr(&attrs) {
-                    s.test_ranges.push(node.text_range());
-                    self.test_depth.push(node.clone());
-                }
+            if (ast::Item::can_cast(kind) || ast::AssocItem::can_cast(kind)) && is_test_attr(&attrs)
+            {
+                s.test_ranges.push(node.text_range());
+                self.test_depth.push(node.clone());
             }
         }
         match kind {
@@ -414,18 +413,17 @@ impl Collector {
                     }
                 }
             }
-            SyntaxKind::TOKEN_TREE => {
+            SyntaxKind::TOKEN_TREE
                 if node
                     .parent()
-                    .is_some_and(|p| p.kind() == SyntaxKind::MACRO_CALL)
+                    .is_some_and(|p| p.kind() == SyntaxKind::MACRO_CALL) =>
+            {
+                for t in node
+                    .descendants_with_tokens()
+                    .filter_map(|e| e.into_token())
                 {
-                    for t in node
-                        .descendants_with_tokens()
-                        .filter_map(|e| e.into_token())
-                    {
-                        if t.kind() == SyntaxKind::IDENT {
-                            s.macro_idents.push(SmolStr::new(t.text()));
-                        }
+                    if t.kind() == SyntaxKind::IDENT {
+                        s.macro_idents.push(SmolStr::new(t.text()));
                     }
                 }
             }
@@ -492,10 +490,10 @@ impl Collector {
                 x.rename()
                     .and_then(|r| r.name())
                     .or(None)
-                    .map(|n| (SmolStr::new(n.text().to_string()), n.syntax().text_range()))
+                    .map(|n| (SmolStr::new(n.text()), n.syntax().text_range()))
                     .or_else(|| {
                         x.name_ref()
-                            .map(|n| (SmolStr::new(n.text().to_string()), n.syntax().text_range()))
+                            .map(|n| (SmolStr::new(n.text()), n.syntax().text_range()))
                     }),
             ),
             _ => return,
@@ -556,7 +554,7 @@ fn flatten_use(tree: &ast::UseTree, prefix: &mut Vec<SmolStr>, out: &mut Vec<Use
         let glob = tree.star_token().is_some();
         let alias = tree.rename().map(|r| {
             r.name()
-                .map(|n| SmolStr::new(n.text().to_string()))
+                .map(|n| SmolStr::new(n.text()))
                 .unwrap_or_else(|| SmolStr::new_static("_"))
         });
         out.push((prefix.clone(), alias, glob, tree.syntax().text_range()));

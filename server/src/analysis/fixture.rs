@@ -17,7 +17,10 @@ use super::loader::{self, Analysis};
 use super::rule::Finding;
 
 /// Files of a fixture, `(relative path, text)`, and the cursor `(file, offset)` if any.
-pub fn parse_fixture(fixture: &str) -> (Vec<(String, String)>, Option<(String, usize)>) {
+/// `(relative path, text)` of each file, and the cursor `(file, offset)` if any.
+type FixtureFiles = (Vec<(String, String)>, Option<(String, usize)>);
+
+pub fn parse_fixture(fixture: &str) -> FixtureFiles {
     let fixture = trim_indent(fixture);
     let mut files: Vec<(String, String)> = Vec::new();
     if !fixture.trim_start().starts_with("//- ") {

@@ -243,8 +243,5 @@ pub fn has_attr(attrs: &impl HasAttrs, name: &str) -> bool {
 
 pub fn name_of(n: &impl HasName) -> Option<(SmolStr, TextRange)> {
     let name = n.name()?;
-    Some((
-        SmolStr::new(name.text().to_string()),
-        name.syntax().text_range(),
-    ))
+    Some((SmolStr::new(name.text()), name.syntax().text_range()))
 }

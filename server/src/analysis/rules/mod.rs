@@ -5,6 +5,10 @@ use super::rule::{Rule, RuleMeta};
 
 pub mod bool_fields;
 pub mod internal;
+pub mod option_bool;
+pub mod option_fields;
+pub mod option_option;
+pub mod state_types;
 pub mod static_mut;
 pub mod suppressions;
 pub mod too_many_params;
@@ -17,6 +21,9 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &static_mut::StaticMut,
         &too_many_params::TooManyParams,
         &bool_fields::BoolFields,
+        &option_bool::OptionBool,
+        &option_option::OptionOption,
+        &option_fields::OptionFields,
         &unknown_suppression::UnknownSuppression,
         &unused_suppression::UnusedSuppression,
     ];

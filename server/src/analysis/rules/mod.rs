@@ -4,6 +4,7 @@
 use super::rule::{Rule, RuleMeta};
 
 pub mod bool_fields;
+pub mod bool_params;
 pub mod internal;
 pub mod option_bool;
 pub mod option_fields;
@@ -21,6 +22,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &static_mut::StaticMut,
         &too_many_params::TooManyParams,
         &bool_fields::BoolFields,
+        &bool_params::BoolParams,
         &option_bool::OptionBool,
         &option_option::OptionOption,
         &option_fields::OptionFields,

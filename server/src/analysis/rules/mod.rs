@@ -3,6 +3,7 @@
 
 use super::rule::{Rule, RuleMeta};
 
+pub mod assumed_some;
 pub mod bool_fields;
 pub mod bool_params;
 pub mod internal;
@@ -26,6 +27,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &option_bool::OptionBool,
         &option_option::OptionOption,
         &option_fields::OptionFields,
+        &assumed_some::AssumedSome,
         &unknown_suppression::UnknownSuppression,
         &unused_suppression::UnusedSuppression,
     ];

@@ -12,6 +12,7 @@ pub mod option_fields;
 pub mod option_option;
 pub mod state_types;
 pub mod static_mut;
+pub mod stringly_state;
 pub mod suppressions;
 pub mod too_many_params;
 pub mod unknown_suppression;
@@ -28,6 +29,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &option_option::OptionOption,
         &option_fields::OptionFields,
         &assumed_some::AssumedSome,
+        &stringly_state::StringlyState,
         &unknown_suppression::UnknownSuppression,
         &unused_suppression::UnusedSuppression,
     ];

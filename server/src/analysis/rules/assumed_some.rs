@@ -34,9 +34,27 @@ pub static META: RuleMeta = RuleMeta {
     fixable: false,
 };
 
-const ADAPTERS: &[&str] = &["as_ref", "as_mut", "as_deref", "as_deref_mut", "clone", "as_pin_mut"];
+/// Fact kinds of this rule.
+const UNWRAP: &str = "unwrap";
+const STRUCT: &str = "struct";
+const FIELD: &str = "field";
+
+const ADAPTERS: &[&str] = &[
+    "as_ref",
+    "as_mut",
+    "as_deref",
+    "as_deref_mut",
+    "clone",
+    "as_pin_mut",
+];
 const GUARDS: &[&str] = &["is_some", "is_none", "is_some_and", "is_none_or"];
-const SETTERS: &[&str] = &["insert", "get_or_insert", "get_or_insert_with", "replace", "take"];
+const SETTERS: &[&str] = &[
+    "insert",
+    "get_or_insert",
+    "get_or_insert_with",
+    "replace",
+    "take",
+];
 
 impl Rule for AssumedSome {
     fn meta(&self) -> &'static RuleMeta {
@@ -58,14 +76,26 @@ impl Rule for AssumedSome {
     fn check_workspace(&self, ws: &WorkspaceCx<'_>, out: &mut WorkspaceSink) {
         let files = &ws.workspace.files;
         for file in files {
-            for u in file.summary.facts.iter().filter(|f| f.rule == META.id && f.kind == "unwrap") {
-                let Some((field, method)) = u.detail.split_once('\t') else { continue };
+            for u in file
+                .summary
+                .facts
+                .iter()
+                .filter(|f| f.rule == META.id && f.kind == UNWRAP)
+            {
+                let Some((field, method)) = u.detail.split_once('\t') else {
+                    continue;
+                };
                 // Every struct of that name in the crate must declare the field as an Option.
                 let mut decl: Option<(&str, TextRange)> = None;
                 let mut structs = 0;
                 let mut all_agree = true;
                 for other in files.iter().filter(|o| o.package == file.package) {
-                    for s in other.summary.facts.iter().filter(|f| f.rule == META.id && f.kind == "struct" && f.name == u.name) {
+                    for s in other
+                        .summary
+                        .facts
+                        .iter()
+                        .filter(|f| f.rule == META.id && f.kind == STRUCT && f.name == u.name)
+                    {
                         structs += 1;
                         if !s.detail.split(',').any(|f| f == field) {
                             all_agree = false;
@@ -76,11 +106,19 @@ impl Rule for AssumedSome {
                             .summary
                             .facts
                             .iter()
-                            .find(|f| f.rule == META.id && f.kind == "field" && f.name == u.name && f.detail == field)
+                            .find(|f| {
+                                f.rule == META.id
+                                    && f.kind == FIELD
+                                    && f.name == u.name
+                                    && f.detail == field
+                            })
                             .map(|f| (other.meta.rel_path.as_str(), f.range));
                     }
                 }
-                let (Some((decl_file, decl_range)), true, true) = (decl, all_agree, structs > 0) else { continue };
+                let (Some((decl_file, decl_range)), true, true) = (decl, all_agree, structs > 0)
+                else {
+                    continue;
+                };
                 out.report(
                     &file.meta.rel_path,
                     Finding::new(
@@ -108,20 +146,36 @@ impl Rule for AssumedSome {
 fn record_struct(s: &ast::Struct, cx: &mut FileCx<'_>) {
     let Some(name) = s.name() else { return };
     // Only module-level structs: a struct local to a function body is not the impl's type.
-    if s.syntax().ancestors().skip(1).any(|a| a.kind() == SyntaxKind::FN) {
+    if s.syntax()
+        .ancestors()
+        .skip(1)
+        .any(|a| a.kind() == SyntaxKind::FN)
+    {
         return;
     }
     let mut opts = Vec::new();
     if let Some(ast::FieldList::RecordFieldList(fields)) = s.field_list() {
         for f in fields.fields() {
-            let (Some(fname), Some(ty)) = (f.name(), f.ty()) else { continue };
+            let (Some(fname), Some(ty)) = (f.name(), f.ty()) else {
+                continue;
+            };
             if is_option(&ty) {
                 opts.push(fname.text().to_string());
-                cx.fact("field", name.text().to_string(), fname.text().to_string(), f.syntax().text_range());
+                cx.fact(
+                    FIELD,
+                    name.text().to_string(),
+                    fname.text().to_string(),
+                    f.syntax().text_range(),
+                );
             }
         }
     }
-    cx.fact("struct", name.text().to_string(), opts.join(","), name.syntax().text_range());
+    cx.fact(
+        STRUCT,
+        name.text().to_string(),
+        opts.join(","),
+        name.syntax().text_range(),
+    );
 }
 
 /// `self.x` (through parentheses and `&`), giving the field name.
@@ -130,7 +184,9 @@ fn self_field(e: &ast::Expr) -> Option<ast::FieldExpr> {
         ast::Expr::ParenExpr(p) => self_field(&p.expr()?),
         ast::Expr::RefExpr(r) => self_field(&r.expr()?),
         ast::Expr::FieldExpr(f) => {
-            let ast::Expr::PathExpr(p) = f.expr()? else { return None };
+            let ast::Expr::PathExpr(p) = f.expr()? else {
+                return None;
+            };
             (p.syntax().text() == "self" && f.name_ref().is_some()).then(|| f.clone())
         }
         _ => None,
@@ -145,25 +201,39 @@ fn record_unwrap(m: &ast::MethodCallExpr, cx: &mut FileCx<'_>) {
     }
     let mut recv = m.receiver();
     while let Some(ast::Expr::MethodCallExpr(inner)) = &recv {
-        let n = inner.name_ref().map(|n| n.text().to_string()).unwrap_or_default();
-        if !ADAPTERS.contains(&n.as_str()) || inner.arg_list().is_some_and(|a| a.args().next().is_some()) {
+        let n = inner
+            .name_ref()
+            .map(|n| n.text().to_string())
+            .unwrap_or_default();
+        if !ADAPTERS.contains(&n.as_str())
+            || inner.arg_list().is_some_and(|a| a.args().next().is_some())
+        {
             return;
         }
         recv = inner.receiver();
     }
-    let Some(field_expr) = recv.as_ref().and_then(self_field) else { return };
+    let Some(field_expr) = recv.as_ref().and_then(self_field) else {
+        return;
+    };
     let field = field_expr.name_ref().unwrap().text().to_string();
-    let Some((self_ty, trait_name)) = enclosing_impl(m.syntax()) else { return };
+    let Some((self_ty, trait_name)) = enclosing_impl(m.syntax()) else {
+        return;
+    };
     if trait_name.as_deref() == Some("Drop") {
         return;
     }
-    let Some(func) = m.syntax().ancestors().find_map(ast::Fn::cast) else { return };
+    let Some(func) = m.syntax().ancestors().find_map(ast::Fn::cast) else {
+        return;
+    };
     if is_checked_or_set(&func, &field, &field_expr) {
         return;
     }
-    let end = m.name_ref().map(|n| n.syntax().text_range().end()).unwrap_or(m.syntax().text_range().end());
+    let end = m
+        .name_ref()
+        .map(|n| n.syntax().text_range().end())
+        .unwrap_or(m.syntax().text_range().end());
     let range = TextRange::new(m.syntax().text_range().start(), end);
-    cx.fact("unwrap", self_ty, format!("{field}\t{method}"), range);
+    cx.fact(UNWRAP, self_ty, format!("{field}\t{method}"), range);
 }
 
 use crate::analysis::syntax::ast::HasArgList;
@@ -171,7 +241,9 @@ use crate::analysis::syntax::ast::HasArgList;
 /// `true` when the function looks at or assigns `self.<field>` anywhere other than `site`: it
 /// handles absence itself (or establishes presence), so the unwrap is not an unmodelled assumption.
 fn is_checked_or_set(func: &ast::Fn, field: &str, site: &ast::FieldExpr) -> bool {
-    let Some(body) = func.body() else { return false };
+    let Some(body) = func.body() else {
+        return false;
+    };
     for fe in body.syntax().descendants().filter_map(ast::FieldExpr::cast) {
         if fe.syntax() == site.syntax() || self_field(&ast::Expr::FieldExpr(fe.clone())).is_none() {
             continue;
@@ -187,11 +259,16 @@ fn is_checked_or_set(func: &ast::Fn, field: &str, site: &ast::FieldExpr) -> bool
                 SyntaxKind::PAREN_EXPR | SyntaxKind::REF_EXPR => top = parent,
                 SyntaxKind::METHOD_CALL_EXPR => {
                     let mc = ast::MethodCallExpr::cast(parent.clone()).unwrap();
-                    let n = mc.name_ref().map(|n| n.text().to_string()).unwrap_or_default();
+                    let n = mc
+                        .name_ref()
+                        .map(|n| n.text().to_string())
+                        .unwrap_or_default();
                     if GUARDS.contains(&n.as_str()) || SETTERS.contains(&n.as_str()) {
                         return true;
                     }
-                    if ADAPTERS.contains(&n.as_str()) && mc.receiver().is_some_and(|r| r.syntax() == &top) {
+                    if ADAPTERS.contains(&n.as_str())
+                        && mc.receiver().is_some_and(|r| r.syntax() == &top)
+                    {
                         top = parent;
                     } else {
                         break;
@@ -203,9 +280,10 @@ fn is_checked_or_set(func: &ast::Fn, field: &str, site: &ast::FieldExpr) -> bool
         let Some(parent) = top.parent() else { continue };
         match parent.kind() {
             // `match self.x { .. }`, `if let Some(c) = &self.x`, `let Some(c) = self.x else`, `self.x == None`
-            SyntaxKind::MATCH_EXPR | SyntaxKind::LET_EXPR | SyntaxKind::LET_STMT | SyntaxKind::BIN_EXPR => {
-                return true
-            }
+            SyntaxKind::MATCH_EXPR
+            | SyntaxKind::LET_EXPR
+            | SyntaxKind::LET_STMT
+            | SyntaxKind::BIN_EXPR => return true,
             // `self.x = Some(..)` is covered by BIN_EXPR; `for c in &self.x`, `if let` chains.
             SyntaxKind::FOR_EXPR | SyntaxKind::WHILE_EXPR | SyntaxKind::IF_EXPR => return true,
             _ => {}

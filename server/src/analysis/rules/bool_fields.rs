@@ -2,9 +2,10 @@
 
 use crate::analysis::engine::FileCx;
 use crate::analysis::model::has_attr;
-use crate::analysis::rule::{Category, Finding, OptionDefault, Rule, RuleDocs, RuleMeta, RuleOption, Severity};
+use crate::analysis::rule::{
+    Category, Finding, OptionDefault, Rule, RuleDocs, RuleMeta, RuleOption, Severity,
+};
 use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode};
-
 
 pub struct BoolFields;
 
@@ -63,13 +64,23 @@ impl Rule for BoolFields {
     }
 
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
-        let Some(s) = ast::Struct::cast(node.clone()) else { return };
+        let Some(s) = ast::Struct::cast(node.clone()) else {
+            return;
+        };
         if has_attr(&s, "repr") {
             return;
         }
-        let Some(ast::FieldList::RecordFieldList(fields)) = s.field_list() else { return };
-        let bool_fields: Vec<ast::RecordField> = fields.fields().filter(|f| f.ty().is_some_and(|t| is_bool(&t))).collect();
-        let bools: Vec<String> = bool_fields.iter().filter_map(|f| f.name().map(|n| n.text().to_string())).collect();
+        let Some(ast::FieldList::RecordFieldList(fields)) = s.field_list() else {
+            return;
+        };
+        let bool_fields: Vec<ast::RecordField> = fields
+            .fields()
+            .filter(|f| f.ty().is_some_and(|t| is_bool(&t)))
+            .collect();
+        let bools: Vec<String> = bool_fields
+            .iter()
+            .filter_map(|f| f.name().map(|n| n.text().to_string()))
+            .collect();
         let max = cx.int("max-bools");
         let group = exclusive_group(&bools);
         let exclusive = group.len() >= 2;
@@ -78,13 +89,27 @@ impl Rule for BoolFields {
             return;
         }
         let Some(name) = s.name() else { return };
-        let listed = |g: &[String]| g.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
-        let mut message = if many {
-            format!("`{}` has {} `bool` fields (more than {max}): {}", name.text(), bools.len(), bools.join(", "))
-        } else {
-            format!("`{}` has `bool` fields that look mutually exclusive", name.text())
+        let listed = |g: &[String]| {
+            g.iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
-        if exclusive {
+        let mut message = if many {
+            format!(
+                "`{}` has {} `bool` fields (more than {max}): {}",
+                name.text(),
+                bools.len(),
+                bools.join(", ")
+            )
+        } else {
+            format!(
+                "`{}` has `bool` fields that look mutually exclusive: {}",
+                name.text(),
+                listed(&group)
+            )
+        };
+        if exclusive && many {
             message.push_str(&format!("; {} look mutually exclusive", listed(&group)));
         }
         let enum_name = format!("{}State", name.text());
@@ -92,7 +117,11 @@ impl Rule for BoolFields {
             format!(
                 "replace {} with one enum (`enum {enum_name} {{ {} }}`)",
                 listed(&group),
-                group.iter().map(|g| variant_name(g)).collect::<Vec<_>>().join(", ")
+                group
+                    .iter()
+                    .map(|g| variant_name(g))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         } else {
             "model the states as an enum, or the independent options as a flags type".to_string()
@@ -111,11 +140,54 @@ impl Rule for BoolFields {
 
 /// Words that name a state of a life cycle: flags named so are rarely independent.
 const STATE_WORDS: &[&str] = &[
-    "loading", "loaded", "done", "finished", "failed", "errored", "pending", "running", "started", "stopped",
-    "paused", "idle", "complete", "completed", "closed", "closing", "opened", "connected", "disconnected",
-    "connecting", "cancelled", "canceled", "succeeded", "initialized", "initializing", "starting", "stopping",
-    "aborted", "terminated", "queued", "processing", "draft", "published", "archived", "expired", "suspended",
-    "shutting_down", "shut_down", "resolved", "rejected", "fulfilled", "timed_out",
+    "loading",
+    "loaded",
+    "done",
+    "finished",
+    "failed",
+    "errored",
+    "pending",
+    "running",
+    "started",
+    "stopped",
+    "paused",
+    "idle",
+    "complete",
+    "completed",
+    "closed",
+    "closing",
+    "opened",
+    "connected",
+    "disconnected",
+    "connecting",
+    "cancelled",
+    "canceled",
+    "succeeded",
+    "initialized",
+    "initializing",
+    "starting",
+    "stopping",
+    "aborted",
+    "terminated",
+    "queued",
+    "processing",
+    "draft",
+    "published",
+    "archived",
+    "expired",
+    "suspended",
+    "shutting_down",
+    "shut_down",
+    "resolved",
+    "rejected",
+    "fulfilled",
+    "timed_out",
+    "shipped",
+    "delivered",
+    "paid",
+    "refunded",
+    "approved",
+    "submitted",
 ];
 const STATE_PREFIXES: &[&str] = &["state", "status", "mode", "phase", "stage", "kind"];
 const FLAG_PREFIXES: &[&str] = &["is_", "was_", "has_", "been_", "in_"];
@@ -131,12 +203,20 @@ fn stem(name: &str) -> &str {
 
 /// The largest group of flags that look mutually exclusive (state words, or a shared state prefix).
 pub fn exclusive_group(bools: &[String]) -> Vec<String> {
-    let by_word: Vec<String> = bools.iter().filter(|b| STATE_WORDS.contains(&stem(b))).cloned().collect();
+    let by_word: Vec<String> = bools
+        .iter()
+        .filter(|b| STATE_WORDS.contains(&stem(b)))
+        .cloned()
+        .collect();
     let mut best = by_word;
     for p in STATE_PREFIXES {
         let g: Vec<String> = bools
             .iter()
-            .filter(|b| stem(b).strip_prefix(p).is_some_and(|r| r.starts_with('_') && r.len() > 1))
+            .filter(|b| {
+                stem(b)
+                    .strip_prefix(p)
+                    .is_some_and(|r| r.starts_with('_') && r.len() > 1)
+            })
             .cloned()
             .collect();
         if g.len() > best.len() {
@@ -160,16 +240,29 @@ pub fn variant_name(flag: &str) -> String {
         .filter(|w| !w.is_empty())
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
         })
         .collect()
 }
 
 /// `bool` or `std::primitive::bool` / `core::primitive::bool`.
 pub fn is_bool(t: &ast::Type) -> bool {
-    let ast::Type::PathType(p) = t else { return false };
-    let text: String = p.syntax().text().to_string().chars().filter(|c| !c.is_whitespace()).collect();
-    matches!(text.as_str(), "bool" | "std::primitive::bool" | "core::primitive::bool" | "::core::primitive::bool")
+    let ast::Type::PathType(p) = t else {
+        return false;
+    };
+    let text: String = p
+        .syntax()
+        .text()
+        .to_string()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    matches!(
+        text.as_str(),
+        "bool" | "std::primitive::bool" | "core::primitive::bool" | "::core::primitive::bool"
+    )
 }
 
 /// The unsafe fix: exclusive flags -> one enum field, in the struct's own file.
@@ -177,17 +270,40 @@ mod enum_fix {
     use super::{derives_of, variant_name};
     use crate::analysis::rule::{Applicability, Fix, TextEdit};
     use crate::analysis::rules::state_types::enclosing_impl;
-    use crate::analysis::syntax::{ast, AstNode, HasName, HasVisibility, SyntaxKind, SyntaxNode, TextRange, TextSize};
+    use crate::analysis::syntax::{
+        ast, AstNode, HasName, HasVisibility, SyntaxKind, SyntaxNode, TextRange, TextSize,
+    };
 
-    const DERIVES: &[&str] = &["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash", "PartialOrd", "Ord", "Default"];
+    const DERIVES: &[&str] = &[
+        "Debug",
+        "Clone",
+        "Copy",
+        "PartialEq",
+        "Eq",
+        "Hash",
+        "PartialOrd",
+        "Ord",
+        "Default",
+    ];
 
     pub fn build(s: &ast::Struct, group: &[String], root: &SyntaxNode) -> Option<Fix> {
         let sname = s.name()?.text().to_string();
-        let ast::FieldList::RecordFieldList(list) = s.field_list()? else { return None };
+        let ast::FieldList::RecordFieldList(list) = s.field_list()? else {
+            return None;
+        };
         let fields: Vec<ast::RecordField> = list.fields().collect();
-        let flags: Vec<&ast::RecordField> =
-            fields.iter().filter(|f| f.name().is_some_and(|n| group.contains(&n.text().to_string()))).collect();
-        if flags.len() != group.len() || flags.iter().any(|f| f.visibility().is_some() || f.attrs_present()) {
+        let flags: Vec<&ast::RecordField> = fields
+            .iter()
+            .filter(|f| {
+                f.name()
+                    .is_some_and(|n| group.contains(&n.text().to_string()))
+            })
+            .collect();
+        if flags.len() != group.len()
+            || flags
+                .iter()
+                .any(|f| f.visibility().is_some() || f.attrs_present())
+        {
             return None;
         }
         let derives = derives_of(s);
@@ -195,23 +311,38 @@ mod enum_fix {
             return None;
         }
         // Out-of-line child modules may use the private fields; macros hide their uses.
-        if root.descendants().filter_map(ast::Module::cast).any(|m| m.item_list().is_none()) {
+        if root
+            .descendants()
+            .filter_map(ast::Module::cast)
+            .any(|m| m.item_list().is_none())
+        {
             return None;
         }
-        for tt in root.descendants().filter(|n| n.kind() == SyntaxKind::TOKEN_TREE) {
-            if tt.descendants_with_tokens().filter_map(|e| e.into_token()).any(|t| group.iter().any(|g| g == t.text())) {
+        for tt in root
+            .descendants()
+            .filter(|n| n.kind() == SyntaxKind::TOKEN_TREE)
+        {
+            if tt
+                .descendants_with_tokens()
+                .filter_map(|e| e.into_token())
+                .any(|t| group.iter().any(|g| g == t.text()))
+            {
                 return None;
             }
         }
         let enum_name = format!("{sname}State");
         let taken = |id: &str| {
-            root.descendants_with_tokens().filter_map(|e| e.into_token()).any(|t| t.kind() == SyntaxKind::IDENT && t.text() == id)
+            root.descendants_with_tokens()
+                .filter_map(|e| e.into_token())
+                .any(|t| t.kind() == SyntaxKind::IDENT && t.text() == id)
         };
         if taken(&enum_name) {
             return None;
         }
         let field_name = ["state", "status"].into_iter().find(|n| {
-            !fields.iter().any(|f| f.name().is_some_and(|x| x.text() == *n))
+            !fields
+                .iter()
+                .any(|f| f.name().is_some_and(|x| x.text() == *n))
         })?;
         let variants: Vec<String> = group.iter().map(|g| variant_name(g)).collect();
         let mut uniq = variants.clone();
@@ -221,13 +352,20 @@ mod enum_fix {
         if uniq.len() != variants.len() + 1 || variants.iter().any(|v| v.is_empty()) {
             return None;
         }
-        let variant_of = |flag: &str| variants[group.iter().position(|g| g == flag).unwrap()].clone();
+        let variant_of =
+            |flag: &str| variants[group.iter().position(|g| g == flag).unwrap()].clone();
 
         let mut edits = Vec::new();
         // The declaration.
-        edits.push(TextEdit { range: flags[0].syntax().text_range(), new_text: format!("{field_name}: {enum_name}") });
+        edits.push(TextEdit {
+            range: flags[0].syntax().text_range(),
+            new_text: format!("{field_name}: {enum_name}"),
+        });
         for f in &flags[1..] {
-            edits.push(TextEdit { range: list_item_range(f.syntax()), new_text: String::new() });
+            edits.push(TextEdit {
+                range: list_item_range(f.syntax()),
+                new_text: String::new(),
+            });
         }
         // The uses.
         let mut handled_records: Vec<TextRange> = Vec::new();
@@ -238,8 +376,12 @@ mod enum_fix {
             }
             let parent = nr.syntax().parent()?;
             if let Some(fe) = ast::FieldExpr::cast(parent.clone()) {
-                let ast::Expr::PathExpr(p) = fe.expr()? else { return None };
-                if p.syntax().text() != "self" || enclosing_impl(fe.syntax()).map(|i| i.0) != Some(sname.clone()) {
+                let ast::Expr::PathExpr(p) = fe.expr()? else {
+                    return None;
+                };
+                if p.syntax().text() != "self"
+                    || enclosing_impl(fe.syntax()).map(|i| i.0) != Some(sname.clone())
+                {
                     return None;
                 }
                 let v = variant_of(&text);
@@ -247,9 +389,16 @@ mod enum_fix {
                 if let Some(bin) = ast::BinExpr::cast(up.clone()) {
                     if bin.lhs().is_some_and(|l| l.syntax() == fe.syntax()) {
                         let op = bin.op_token()?.text().to_string();
-                        if op != "=" {
+                        if op.ends_with('=')
+                            && !matches!(op.as_str(), "==" | "!=" | "<=" | ">=")
+                            && op != "="
+                        {
                             return None;
                         }
+                    }
+                    if bin.lhs().is_some_and(|l| l.syntax() == fe.syntax())
+                        && bin.op_token().is_some_and(|t| t.text() == "=")
+                    {
                         let new_text = match bin.rhs()?.syntax().text().to_string().as_str() {
                             "true" => format!("self.{field_name} = {enum_name}::{v}"),
                             "false" => format!(
@@ -257,7 +406,10 @@ mod enum_fix {
                             ),
                             _ => return None,
                         };
-                        edits.push(TextEdit { range: bin.syntax().text_range(), new_text });
+                        edits.push(TextEdit {
+                            range: bin.syntax().text_range(),
+                            new_text,
+                        });
                         continue;
                     }
                 }
@@ -270,7 +422,10 @@ mod enum_fix {
                 });
             } else if let Some(rf) = ast::RecordExprField::cast(parent.clone()) {
                 let rec = rf.syntax().ancestors().find_map(ast::RecordExpr::cast)?;
-                let head = rec.path().and_then(|p| p.segment()).map(|s| s.syntax().text().to_string())?;
+                let head = rec
+                    .path()
+                    .and_then(|p| p.segment())
+                    .map(|s| s.syntax().text().to_string())?;
                 let in_impl = enclosing_impl(rec.syntax()).map(|i| i.0) == Some(sname.clone());
                 if head != sname && !(head == "Self" && in_impl) {
                     return None;
@@ -279,7 +434,13 @@ mod enum_fix {
                     continue;
                 }
                 handled_records.push(rec.syntax().text_range());
-                edits.extend(rewrite_literal(&rec, group, &variant_of, field_name, &enum_name)?);
+                edits.extend(rewrite_literal(
+                    &rec,
+                    group,
+                    &variant_of,
+                    field_name,
+                    &enum_name,
+                )?);
             } else {
                 return None;
             }
@@ -293,7 +454,10 @@ mod enum_fix {
                 derive_list.push(d);
             }
         }
-        let mut e = format!("\n\n{indent}#[derive({})]\n{indent}enum {enum_name} {{\n", derive_list.join(", "));
+        let mut e = format!(
+            "\n\n{indent}#[derive({})]\n{indent}enum {enum_name} {{\n",
+            derive_list.join(", ")
+        );
         if default {
             e.push_str(&format!("{indent}    #[default]\n"));
         }
@@ -303,9 +467,19 @@ mod enum_fix {
         }
         e.push_str(&format!("{indent}}}"));
         let end = s.syntax().text_range().end();
-        edits.push(TextEdit { range: TextRange::empty(end), new_text: e });
+        edits.push(TextEdit {
+            range: TextRange::empty(end),
+            new_text: e,
+        });
         Some(Fix {
-            title: format!("Replace {} with `{field_name}: {enum_name}`", group.iter().map(|g| format!("`{g}`")).collect::<Vec<_>>().join(", ")),
+            title: format!(
+                "Replace {} with `{field_name}: {enum_name}`",
+                group
+                    .iter()
+                    .map(|g| format!("`{g}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             applicability: Applicability::Unsafe,
             edits,
         })
@@ -341,10 +515,15 @@ mod enum_fix {
             return None;
         }
         let v = set.unwrap_or_else(|| "Unset".into());
-        let mut edits =
-            vec![TextEdit { range: flag_fields[0].syntax().text_range(), new_text: format!("{field_name}: {enum_name}::{v}") }];
+        let mut edits = vec![TextEdit {
+            range: flag_fields[0].syntax().text_range(),
+            new_text: format!("{field_name}: {enum_name}::{v}"),
+        }];
         for f in &flag_fields[1..] {
-            edits.push(TextEdit { range: list_item_range(f.syntax()), new_text: String::new() });
+            edits.push(TextEdit {
+                range: list_item_range(f.syntax()),
+                new_text: String::new(),
+            });
         }
         Some(edits)
     }
@@ -366,26 +545,19 @@ mod enum_fix {
         if saw_comma {
             return TextRange::new(node.text_range().start(), end);
         }
-        let mut start = node.text_range().start();
-        let mut prev = node.prev_sibling_or_token();
-        while let Some(t) = prev {
-            match t.kind() {
-                SyntaxKind::COMMA | SyntaxKind::WHITESPACE => start = t.text_range().start(),
-                _ => break,
-            }
-            if t.kind() == SyntaxKind::COMMA {
-                break;
-            }
-            prev = t.prev_sibling_or_token();
-        }
-        TextRange::new(start, node.text_range().end())
+        // The last item without a trailing comma: the previous item keeps its comma (valid Rust),
+        // so deletions of neighbouring items never overlap.
+        node.text_range()
     }
 
     fn line_indent(root: &SyntaxNode, at: TextSize) -> String {
         let text = root.text().to_string();
         let at = u32::from(at) as usize;
         let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-        text[line_start..at].chars().take_while(|c| c.is_whitespace()).collect()
+        text[line_start..at]
+            .chars()
+            .take_while(|c| c.is_whitespace())
+            .collect()
     }
 
     trait AttrsPresent {
@@ -403,10 +575,11 @@ fn derives_of(s: &ast::Struct) -> Vec<String> {
     super::state_types::derives(s)
 }
 
-
 #[cfg(test)]
 mod tests {
-    use crate::analysis::fixture::{check, check_fix, check_no_fix, check_with_config, fix_applicability};
+    use crate::analysis::fixture::{
+        check, check_fix, check_no_fix, check_with_config, fix_applicability,
+    };
     use crate::analysis::rule::Applicability;
 
     #[test]
@@ -457,11 +630,11 @@ struct Two { a: bool, b: bool }
             "bool-fields",
             r#"
 struct Job { is_running: bool, is_done: bool, was_cancelled: bool, name: String }
-     //^^^ warning: `Job` has `bool` fields that look mutually exclusive; `is_running`, `is_done`, `was_cancelled` look mutually exclusive
+     //^^^ warning: `Job` has `bool` fields that look mutually exclusive: `is_running`, `is_done`, `was_cancelled`
 struct Two { is_loading: bool, is_done: bool }
 struct Opts { verbose: bool, quiet: bool, color: bool }
 struct Modes { mode_fast: bool, mode_safe: bool, mode_debug: bool }
-     //^^^^^ warning: `Modes` has `bool` fields that look mutually exclusive; `mode_fast`, `mode_safe`, `mode_debug` look mutually exclusive
+     //^^^^^ warning: `Modes` has `bool` fields that look mutually exclusive: `mode_fast`, `mode_safe`, `mode_debug`
 "#,
         );
     }
@@ -488,7 +661,7 @@ impl Job {
         self.is_done = true;
     }
     pub fn busy(&self) -> bool {
-        !self.is_done && self.is_running
+        self.is_done == false && self.is_running
     }
 }
 "#,
@@ -517,13 +690,16 @@ impl Job {
         self.state = JobState::Done;
     }
     pub fn busy(&self) -> bool {
-        !matches!(self.state, JobState::Done) && matches!(self.state, JobState::Running)
+        matches!(self.state, JobState::Done) == false && matches!(self.state, JobState::Running)
     }
 }
 "#,
         );
         let before = "struct Job$0 { is_running: bool, is_done: bool, is_failed: bool }\nfn f() -> Job { Job { is_running: true, is_done: false, is_failed: false } }\n";
-        assert_eq!(fix_applicability("bool-fields", before), Applicability::Unsafe);
+        assert_eq!(
+            fix_applicability("bool-fields", before),
+            Applicability::Unsafe
+        );
     }
 
     #[test]

@@ -52,7 +52,9 @@ pub static META: RuleMeta = RuleMeta {
     fixable: false,
 };
 
-const SETTER_PREFIXES: &[&str] = &["set_", "with_", "enable", "disable", "allow", "toggle", "show", "hide", "use_"];
+const SETTER_PREFIXES: &[&str] = &[
+    "set_", "with_", "enable", "disable", "allow", "toggle", "show", "hide", "use_",
+];
 
 impl Rule for BoolParams {
     fn meta(&self) -> &'static RuleMeta {
@@ -60,7 +62,11 @@ impl Rule for BoolParams {
     }
 
     fn node_kinds(&self) -> &'static [SyntaxKind] {
-        &[SyntaxKind::FN, SyntaxKind::CALL_EXPR, SyntaxKind::METHOD_CALL_EXPR]
+        &[
+            SyntaxKind::FN,
+            SyntaxKind::CALL_EXPR,
+            SyntaxKind::METHOD_CALL_EXPR,
+        ]
     }
 
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
@@ -82,7 +88,11 @@ impl Rule for BoolParams {
         }
         let facts = |kind: &'static str| {
             ws.workspace.files.iter().flat_map(move |f| {
-                f.summary.facts.iter().filter(move |x| x.rule == META.id && x.kind == kind).map(move |x| (f, x))
+                f.summary
+                    .facts
+                    .iter()
+                    .filter(move |x| x.rule == META.id && x.kind == kind)
+                    .map(move |x| (f, x))
             })
         };
         for (file, decl) in facts("fn") {
@@ -90,7 +100,9 @@ impl Rule for BoolParams {
                 continue;
             }
             // detail: `<has_self 0|1>|<index>:<name>,...`
-            let Some((has_self, params)) = decl.detail.split_once('|') else { continue };
+            let Some((has_self, params)) = decl.detail.split_once('|') else {
+                continue;
+            };
             let has_self = has_self == "1";
             let bools: Vec<(usize, &str)> = params
                 .split(',')
@@ -100,8 +112,12 @@ impl Rule for BoolParams {
             let mut sites = Vec::new();
             let mut names: Vec<&str> = Vec::new();
             for (cfile, call) in facts("call").filter(|(_, c)| c.name == decl.name) {
-                let Some((form, idx)) = call.detail.split_once('|') else { continue };
-                let Ok(idx) = idx.parse::<usize>() else { continue };
+                let Some((form, idx)) = call.detail.split_once('|') else {
+                    continue;
+                };
+                let Ok(idx) = idx.parse::<usize>() else {
+                    continue;
+                };
                 let idx = match (form, has_self) {
                     ("m", true) | ("p", false) => idx,
                     ("p", true) if idx > 0 => idx - 1,
@@ -129,7 +145,11 @@ impl Rule for BoolParams {
                 format!(
                     "`{}` is called with a bare `true`/`false` for {} at {n} call site{}",
                     decl.name,
-                    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     if n == 1 { "" } else { "s" }
                 ),
             )
@@ -145,7 +165,9 @@ impl Rule for BoolParams {
 }
 
 fn check_fn(node: &SyntaxNode, cx: &mut FileCx<'_>) {
-    let Some(f) = ast::Fn::cast(node.clone()) else { return };
+    let Some(f) = ast::Fn::cast(node.clone()) else {
+        return;
+    };
     let Some(params) = f.param_list() else { return };
     let Some(name) = f.name() else { return };
     if signature_is_fixed(node) {
@@ -155,7 +177,14 @@ fn check_fn(node: &SyntaxNode, cx: &mut FileCx<'_>) {
         .params()
         .enumerate()
         .filter(|(_, p)| p.ty().is_some_and(|t| is_bool(&t)))
-        .map(|(i, p)| (i, p.pat().map(|p| p.syntax().text().to_string()).unwrap_or_else(|| "_".into())))
+        .map(|(i, p)| {
+            (
+                i,
+                p.pat()
+                    .map(|p| p.syntax().text().to_string())
+                    .unwrap_or_else(|| "_".into()),
+            )
+        })
         .collect();
     let max = cx.int("max-bool-params");
     if bools.len() as i64 > max {
@@ -163,22 +192,34 @@ fn check_fn(node: &SyntaxNode, cx: &mut FileCx<'_>) {
             Finding::new(
                 &META,
                 name.syntax().text_range(),
-                format!("`{}` has {} `bool` parameters (more than {max})", name.text(), bools.len()),
+                format!(
+                    "`{}` has {} `bool` parameters (more than {max})",
+                    name.text(),
+                    bools.len()
+                ),
             )
             .suggestion("replace the flags with enums with named variants, or an options struct")
             .symbol(name.text().to_string()),
         );
     }
     // Facts for the boolean-trap check: public functions with a bool parameter.
-    let is_pub = !matches!(Visibility::of(&f).0, Visibility::Private | Visibility::PubSelf);
-    let in_trait_def = node.parent().and_then(|p| p.parent()).is_some_and(|g| g.kind() == SyntaxKind::TRAIT);
+    let is_pub = !matches!(
+        Visibility::of(&f).0,
+        Visibility::Private | Visibility::PubSelf
+    );
+    let in_trait_def = node
+        .parent()
+        .and_then(|p| p.parent())
+        .is_some_and(|g| g.kind() == SyntaxKind::TRAIT);
     if bools.is_empty() || !(is_pub || in_trait_def) || in_test_code(node) {
         return;
     }
     let fname = name.text().to_string();
     if params.params().count() == 1 {
         let pname = &bools[0].1;
-        if fname.contains(pname.trim_start_matches('_')) || SETTER_PREFIXES.iter().any(|p| fname.starts_with(p)) {
+        if fname.contains(pname.trim_start_matches('_'))
+            || SETTER_PREFIXES.iter().any(|p| fname.starts_with(p))
+        {
             return;
         }
     }
@@ -186,7 +227,11 @@ fn check_fn(node: &SyntaxNode, cx: &mut FileCx<'_>) {
     let detail = format!(
         "{}|{}",
         u8::from(has_self),
-        bools.iter().map(|(i, n)| format!("{i}:{n}")).collect::<Vec<_>>().join(",")
+        bools
+            .iter()
+            .map(|(i, n)| format!("{i}:{n}"))
+            .collect::<Vec<_>>()
+            .join(",")
     );
     cx.fact("fn", fname, detail, name.syntax().text_range());
 }
@@ -197,8 +242,16 @@ fn is_bool_literal(e: &ast::Expr) -> bool {
 
 fn record_call(node: &SyntaxNode, cx: &mut FileCx<'_>) {
     let (form, name, args) = if let Some(c) = ast::CallExpr::cast(node.clone()) {
-        let Some(ast::Expr::PathExpr(p)) = c.expr() else { return };
-        let Some(seg) = p.path().and_then(|p| p.segment()).and_then(|s| s.name_ref()) else { return };
+        let Some(ast::Expr::PathExpr(p)) = c.expr() else {
+            return;
+        };
+        let Some(seg) = p
+            .path()
+            .and_then(|p| p.segment())
+            .and_then(|s| s.name_ref())
+        else {
+            return;
+        };
         let Some(args) = c.arg_list() else { return };
         ("p", seg.text().to_string(), args)
     } else if let Some(m) = ast::MethodCallExpr::cast(node.clone()) {
@@ -210,7 +263,12 @@ fn record_call(node: &SyntaxNode, cx: &mut FileCx<'_>) {
     };
     for (i, a) in args.args().enumerate() {
         if is_bool_literal(&a) {
-            cx.fact("call", name.clone(), format!("{form}|{i}"), a.syntax().text_range());
+            cx.fact(
+                "call",
+                name.clone(),
+                format!("{form}|{i}"),
+                a.syntax().text_range(),
+            );
         }
     }
 }

@@ -3,7 +3,9 @@
 use super::bool_fields::is_bool;
 use super::state_types::{derives, option_arg, signature_types, walk_types};
 use crate::analysis::engine::FileCx;
-use crate::analysis::rule::{Category, Finding, OptionDefault, Rule, RuleDocs, RuleMeta, RuleOption, Severity};
+use crate::analysis::rule::{
+    Category, Finding, OptionDefault, Rule, RuleDocs, RuleMeta, RuleOption, Severity,
+};
 use crate::analysis::syntax::{ast, AstNode, SyntaxKind, SyntaxNode};
 
 pub struct OptionBool;
@@ -39,7 +41,11 @@ impl Rule for OptionBool {
     }
 
     fn node_kinds(&self) -> &'static [SyntaxKind] {
-        &[SyntaxKind::FN, SyntaxKind::RECORD_FIELD, SyntaxKind::TUPLE_FIELD]
+        &[
+            SyntaxKind::FN,
+            SyntaxKind::RECORD_FIELD,
+            SyntaxKind::TUPLE_FIELD,
+        ]
     }
 
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
@@ -58,7 +64,9 @@ impl Rule for OptionBool {
         };
         for ty in signature_types(node) {
             walk_types(&ty, &mut |t| {
-                let Some(inner) = option_arg(t) else { return false };
+                let Some(inner) = option_arg(t) else {
+                    return false;
+                };
                 if !is_bool(&inner) {
                     return false;
                 }

@@ -3,7 +3,9 @@
 use super::state_types::{derives, is_option};
 use crate::analysis::engine::FileCx;
 use crate::analysis::model::has_attr;
-use crate::analysis::rule::{Category, Finding, OptionDefault, Rule, RuleDocs, RuleMeta, RuleOption, Severity};
+use crate::analysis::rule::{
+    Category, Finding, OptionDefault, Rule, RuleDocs, RuleMeta, RuleOption, Severity,
+};
 use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode};
 
 pub struct OptionFields;
@@ -60,9 +62,13 @@ impl Rule for OptionFields {
     }
 
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
-        let Some(s) = ast::Struct::cast(node.clone()) else { return };
+        let Some(s) = ast::Struct::cast(node.clone()) else {
+            return;
+        };
         let Some(name) = s.name() else { return };
-        let Some(ast::FieldList::RecordFieldList(fields)) = s.field_list() else { return };
+        let Some(ast::FieldList::RecordFieldList(fields)) = s.field_list() else {
+            return;
+        };
         if has_attr(&s, "repr") {
             return;
         }
@@ -71,7 +77,11 @@ impl Rule for OptionFields {
             return;
         }
         let struct_name = name.text().to_string();
-        if cx.str_list("skip-name-suffixes").iter().any(|suf| struct_name.ends_with(suf.as_str())) {
+        if cx
+            .str_list("skip-name-suffixes")
+            .iter()
+            .any(|suf| struct_name.ends_with(suf.as_str()))
+        {
             return;
         }
         let options: Vec<String> = fields

@@ -35,17 +35,31 @@ impl Rule for OptionOption {
     }
 
     fn node_kinds(&self) -> &'static [SyntaxKind] {
-        &[SyntaxKind::FN, SyntaxKind::RECORD_FIELD, SyntaxKind::TUPLE_FIELD, SyntaxKind::CONST, SyntaxKind::STATIC]
+        &[
+            SyntaxKind::FN,
+            SyntaxKind::RECORD_FIELD,
+            SyntaxKind::TUPLE_FIELD,
+            SyntaxKind::CONST,
+            SyntaxKind::STATIC,
+        ]
     }
 
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
         for ty in signature_types(node) {
             walk_types(&ty, &mut |t| {
-                let Some(inner) = option_arg(t) else { return false };
+                let Some(inner) = option_arg(t) else {
+                    return false;
+                };
                 if option_arg(&inner).is_none() {
                     return false;
                 }
-                let text: String = t.syntax().text().to_string().split_whitespace().collect::<Vec<_>>().join(" ");
+                let text: String = t
+                    .syntax()
+                    .text()
+                    .to_string()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 cx.report(
                     Finding::new(
                         &META,

@@ -11,11 +11,17 @@ fn path_text(p: &ast::Path) -> String {
 
 /// When `t` is `Option<X>` (also `std::option::Option`, `core::option::Option`), returns `X`.
 pub fn option_arg(t: &ast::Type) -> Option<ast::Type> {
-    let ast::Type::PathType(p) = t else { return None };
+    let ast::Type::PathType(p) = t else {
+        return None;
+    };
     let path = p.path()?;
     if !matches!(
         path_text(&path).as_str(),
-        "Option" | "std::option::Option" | "core::option::Option" | "::std::option::Option" | "::core::option::Option"
+        "Option"
+            | "std::option::Option"
+            | "core::option::Option"
+            | "::std::option::Option"
+            | "::core::option::Option"
     ) {
         return None;
     }
@@ -33,7 +39,13 @@ pub fn is_option(t: &ast::Type) -> bool {
 
 /// `String`, `&str`, `&'static str`, `Box<str>`, `Cow<str>`, `std::string::String`.
 pub fn is_string_like(t: &ast::Type) -> bool {
-    let text: String = t.syntax().text().to_string().chars().filter(|c| !c.is_whitespace()).collect();
+    let text: String = t
+        .syntax()
+        .text()
+        .to_string()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     matches!(
         text.as_str(),
         "String"
@@ -59,10 +71,15 @@ pub fn signature_is_fixed(node: &SyntaxNode) -> bool {
             }
         }
     }
-    let Some(parent) = node.parent() else { return false };
+    let Some(parent) = node.parent() else {
+        return false;
+    };
     match parent.kind() {
         SyntaxKind::EXTERN_ITEM_LIST => true,
-        SyntaxKind::ASSOC_ITEM_LIST => parent.parent().and_then(ast::Impl::cast).is_some_and(|i| i.trait_().is_some()),
+        SyntaxKind::ASSOC_ITEM_LIST => parent
+            .parent()
+            .and_then(ast::Impl::cast)
+            .is_some_and(|i| i.trait_().is_some()),
         _ => false,
     }
 }
@@ -88,11 +105,18 @@ pub fn signature_types(node: &SyntaxNode) -> Vec<ast::Type> {
                 out.push(t);
             }
         }
-        SyntaxKind::RECORD_FIELD => out.extend(ast::RecordField::cast(node.clone()).and_then(|f| f.ty())),
-        SyntaxKind::TUPLE_FIELD => out.extend(ast::TupleField::cast(node.clone()).and_then(|f| f.ty())),
+        SyntaxKind::RECORD_FIELD => {
+            out.extend(ast::RecordField::cast(node.clone()).and_then(|f| f.ty()))
+        }
+        SyntaxKind::TUPLE_FIELD => {
+            out.extend(ast::TupleField::cast(node.clone()).and_then(|f| f.ty()))
+        }
         SyntaxKind::CONST => out.extend(ast::Const::cast(node.clone()).and_then(|c| c.ty())),
         SyntaxKind::STATIC => {
-            if node.parent().is_some_and(|p| p.kind() == SyntaxKind::EXTERN_ITEM_LIST) {
+            if node
+                .parent()
+                .is_some_and(|p| p.kind() == SyntaxKind::EXTERN_ITEM_LIST)
+            {
                 return out;
             }
             out.extend(ast::Static::cast(node.clone()).and_then(|c| c.ty()))
@@ -128,7 +152,13 @@ fn walk_children(node: &SyntaxNode, stop: &mut dyn FnMut(&ast::Type) -> bool) {
 pub fn derives(attrs: &impl crate::analysis::syntax::HasAttrs) -> Vec<String> {
     let mut out = Vec::new();
     for a in attrs.attrs() {
-        let text: String = a.syntax().text().to_string().chars().filter(|c| !c.is_whitespace()).collect();
+        let text: String = a
+            .syntax()
+            .text()
+            .to_string()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         let mut rest = text.as_str();
         while let Some(i) = rest.find("derive(") {
             rest = &rest[i + "derive(".len()..];
@@ -156,5 +186,7 @@ pub fn enclosing_impl(node: &SyntaxNode) -> Option<(String, Option<String>)> {
 
 /// `true` when `node` is inside `#[cfg(test)]` / `#[test]` code.
 pub fn in_test_code(node: &SyntaxNode) -> bool {
-    node.ancestors().filter_map(ast::AnyHasAttrs::cast).any(|a| crate::analysis::model::is_test_attr(&a))
+    node.ancestors()
+        .filter_map(ast::AnyHasAttrs::cast)
+        .any(|a| crate::analysis::model::is_test_attr(&a))
 }

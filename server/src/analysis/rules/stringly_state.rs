@@ -2,7 +2,9 @@
 
 use super::state_types::is_string_like;
 use crate::analysis::engine::FileCx;
-use crate::analysis::rule::{Category, Finding, OptionDefault, Rule, RuleDocs, RuleMeta, RuleOption, Severity};
+use crate::analysis::rule::{
+    Category, Finding, OptionDefault, Rule, RuleDocs, RuleMeta, RuleOption, Severity,
+};
 use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode, TextRange};
 
 pub struct StringlyState;
@@ -52,34 +54,60 @@ impl Rule for StringlyState {
             match n.kind() {
                 SyntaxKind::RECORD_FIELD => {
                     let f = ast::RecordField::cast(n).unwrap();
-                    let (Some(name), Some(ty)) = (f.name(), f.ty()) else { continue };
-                    if names.iter().any(|x| *x == name.text().to_string()) && is_string_like(&ty) {
-                        let ty = ty.syntax().text().to_string().split_whitespace().collect::<Vec<_>>().join(" ");
+                    let (Some(name), Some(ty)) = (f.name(), f.ty()) else {
+                        continue;
+                    };
+                    if names.iter().any(|x| name.text() == x.as_str()) && is_string_like(&ty) {
+                        let ty = ty
+                            .syntax()
+                            .text()
+                            .to_string()
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ");
                         fields.push((name.text().to_string(), name.syntax().text_range(), ty));
                     }
                 }
                 SyntaxKind::BIN_EXPR => {
                     let b = ast::BinExpr::cast(n.clone()).unwrap();
-                    let op = b.op_token().map(|t| t.text().to_string()).unwrap_or_default();
+                    let op = b
+                        .op_token()
+                        .map(|t| t.text().to_string())
+                        .unwrap_or_default();
                     if op != "==" && op != "!=" {
                         continue;
                     }
-                    let (Some(l), Some(r)) = (b.lhs(), b.rhs()) else { continue };
+                    let (Some(l), Some(r)) = (b.lhs(), b.rhs()) else {
+                        continue;
+                    };
                     for (a, lit) in [(&l, &r), (&r, &l)] {
-                        if let (Some(field), Some(lit)) = (state_field(a, &names), str_literal(lit)) {
+                        if let (Some(field), Some(lit)) = (state_field(a, &names), str_literal(lit))
+                        {
                             compared.push((field, n.text_range(), lit));
                         }
                     }
                 }
                 SyntaxKind::MATCH_EXPR => {
                     let m = ast::MatchExpr::cast(n.clone()).unwrap();
-                    let Some(field) = m.expr().and_then(|e| state_field(&e, &names)) else { continue };
-                    let Some(arms) = m.match_arm_list() else { continue };
+                    let Some(field) = m.expr().and_then(|e| state_field(&e, &names)) else {
+                        continue;
+                    };
+                    let Some(arms) = m.match_arm_list() else {
+                        continue;
+                    };
                     for arm in arms.arms() {
                         let Some(pat) = arm.pat() else { continue };
-                        for lp in pat.syntax().descendants_with_tokens().filter_map(|e| e.into_token()) {
+                        for lp in pat
+                            .syntax()
+                            .descendants_with_tokens()
+                            .filter_map(|e| e.into_token())
+                        {
                             if lp.kind() == SyntaxKind::STRING {
-                                compared.push((field.clone(), m.expr().unwrap().syntax().text_range(), lp.text().to_string()));
+                                compared.push((
+                                    field.clone(),
+                                    m.expr().unwrap().syntax().text_range(),
+                                    lp.text().to_string(),
+                                ));
                             }
                         }
                     }
@@ -88,17 +116,29 @@ impl Rule for StringlyState {
             }
         }
         let literals_of = |field: &str| {
-            let mut l: Vec<&str> = compared.iter().filter(|c| c.0 == field).map(|c| c.2.as_str()).collect();
+            let mut l: Vec<&str> = compared
+                .iter()
+                .filter(|c| c.0 == field)
+                .map(|c| c.2.as_str())
+                .collect();
             l.sort_unstable();
             l.dedup();
             l
         };
         for (name, range, ty) in &fields {
             let lits = literals_of(name);
-            let seen = if lits.is_empty() { String::new() } else { format!("; compared with {}", lits.join(", ")) };
+            let seen = if lits.is_empty() {
+                String::new()
+            } else {
+                format!("; compared with {}", lits.join(", "))
+            };
             cx.report(
-                Finding::new(&META, *range, format!("`{name}` holds a state as a string (`{ty}`){seen}"))
-                    .suggestion("use an enum with one variant per state, parsed where strings come in"),
+                Finding::new(
+                    &META,
+                    *range,
+                    format!("`{name}` holds a state as a string (`{ty}`){seen}"),
+                )
+                .suggestion("use an enum with one variant per state, parsed where strings come in"),
             );
         }
         let mut done: Vec<&str> = fields.iter().map(|f| f.0.as_str()).collect();
@@ -111,7 +151,10 @@ impl Rule for StringlyState {
                 Finding::new(
                     &META,
                     *range,
-                    format!("`{name}` is compared with string literals: {}", literals_of(name).join(", ")),
+                    format!(
+                        "`{name}` is compared with string literals: {}",
+                        literals_of(name).join(", ")
+                    ),
                 )
                 .suggestion("make the field an enum with one variant per state"),
             );
@@ -124,10 +167,15 @@ fn state_field(e: &ast::Expr, names: &[String]) -> Option<String> {
     match e {
         ast::Expr::ParenExpr(p) => state_field(&p.expr()?, names),
         ast::Expr::RefExpr(r) => state_field(&r.expr()?, names),
-        ast::Expr::PrefixExpr(p) if p.op_kind() == Some(ast::UnaryOp::Deref) => state_field(&p.expr()?, names),
+        ast::Expr::PrefixExpr(p) if p.op_kind() == Some(ast::UnaryOp::Deref) => {
+            state_field(&p.expr()?, names)
+        }
         ast::Expr::MethodCallExpr(m) => {
             let n = m.name_ref()?.text().to_string();
-            if matches!(n.as_str(), "as_str" | "as_ref" | "deref" | "trim" | "to_lowercase" | "to_ascii_lowercase") {
+            if matches!(
+                n.as_str(),
+                "as_str" | "as_ref" | "deref" | "trim" | "to_lowercase" | "to_ascii_lowercase"
+            ) {
                 state_field(&m.receiver()?, names)
             } else {
                 None
@@ -142,7 +190,9 @@ fn state_field(e: &ast::Expr, names: &[String]) -> Option<String> {
 }
 
 fn str_literal(e: &ast::Expr) -> Option<String> {
-    let ast::Expr::Literal(l) = e else { return None };
+    let ast::Expr::Literal(l) = e else {
+        return None;
+    };
     let t = l.syntax().first_token()?;
     (t.kind() == SyntaxKind::STRING).then(|| t.text().to_string())
 }

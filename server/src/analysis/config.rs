@@ -50,9 +50,9 @@ pub enum OptionValue {
 /// Per-rule settings from `[rules.<id>]`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RuleSettings {
-    pub enabled: Option<bool>,
+    pub enabled: Option<bool>, // boundary: allow(option-bool) (None: not set in the file, inherit)
     pub severity: Option<Severity>,
-    pub check_tests: Option<bool>,
+    pub check_tests: Option<bool>, // boundary: allow(option-bool) (None: not set, inherit)
     pub options: HashMap<String, OptionValue>,
 }
 

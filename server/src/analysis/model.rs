@@ -173,6 +173,7 @@ pub struct FileSummary {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fact {
     pub rule: &'static str,
+    // boundary: allow(stringly-state) (each rule defines its own fact kinds)
     pub kind: &'static str,
     pub name: SmolStr,
     pub detail: String,

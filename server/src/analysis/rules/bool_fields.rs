@@ -15,15 +15,35 @@ pub static META: RuleMeta = RuleMeta {
     default_severity: Severity::Warning,
     default_enabled: true,
     summary: "Structs with more than `max-bools` `bool` fields: states that an enum or flags type should model.",
-    options: &[RuleOption {
-        key: "max-bools",
-        default: OptionDefault::Int(3),
-        doc: "the largest number of `bool` fields that is not reported",
-    }],
+    options: &[
+        RuleOption {
+            key: "max-bools",
+            default: OptionDefault::Int(3),
+            doc: "the largest number of `bool` fields that is not reported",
+        },
+        RuleOption {
+            key: "min-exclusive-flags",
+            default: OptionDefault::Int(3),
+            doc: "a struct with at most `max-bools` `bool` fields is still reported when at least this many of them \
+                  look mutually exclusive",
+        },
+    ],
     docs: RuleDocs {
         what: "Structs with named fields of which more than `max-bools` have the type `bool` (like clippy's \
                `struct_excessive_bools`). Structs with a `#[repr(..)]` attribute are skipped, as clippy does: \
-               their layout is usually dictated by FFI.",
+               their layout is usually dictated by FFI.\n\
+               Flags that look mutually exclusive are named in the message: names that are states of one life \
+               cycle (`is_loading`, `is_done`, `is_failed`: `loading`, `done`, `failed`, `running`, `closed`, ...) \
+               or share a state prefix (`mode_fast`, `mode_safe`). A struct with at least `min-exclusive-flags` \
+               such flags is reported even when it has no more than `max-bools` `bool` fields.\n\
+               Fix (unsafe): replace the exclusive flags with one enum field (`state: RequestState`, the enum \
+               generated next to the struct, with an `Unset` variant for \"no flag set\"), rewriting the struct \
+               literals (all flags given as `true`/`false` literals, at most one `true`), reads of `self.flag` \
+               (`matches!(self.state, RequestState::Loading)`) and writes `self.flag = true/false`. Offered only \
+               when the flags are private fields, the file declares no out-of-line child module, no macro mentions \
+               them, every use in the file is one of those forms, and the struct derives only `Debug`, `Clone`, \
+               `Copy`, `PartialEq`, `Eq`, `Hash`, `PartialOrd`, `Ord` or `Default`. It is unsafe because it makes \
+               the flags exclusive: setting one now clears the others.",
         why: "Each `bool` doubles the number of states the struct can be in; with four flags there are sixteen, \
               and usually only a few are valid (`is_loading` and `is_done` both true?). The valid combinations \
               live only in the programmer's head, and every method must re-check them.",
@@ -31,7 +51,7 @@ pub static META: RuleMeta = RuleMeta {
         instead: "Model the states as an enum (`enum Status { Loading, Done, Failed }`), or independent options \
                   as a flags type (`bitflags`) or small enums with named variants.",
     },
-    fixable: false,
+    fixable: true,
 };
 
 impl Rule for BoolFields {
@@ -53,31 +73,178 @@ impl Rule for BoolFields {
         let Some(ast::FieldList::RecordFieldList(fields)) = s.field_list() else {
             return;
         };
-        let bools: Vec<String> = fields
+        let bool_fields: Vec<ast::RecordField> = fields
             .fields()
             .filter(|f| f.ty().is_some_and(|t| is_bool(&t)))
+            .collect();
+        let bools: Vec<String> = bool_fields
+            .iter()
             .filter_map(|f| f.name().map(|n| n.text().to_string()))
             .collect();
         let max = cx.int("max-bools");
-        if (bools.len() as i64) <= max {
+        let group = exclusive_group(&bools);
+        let exclusive = group.len() >= 2;
+        let many = (bools.len() as i64) > max;
+        if !many && (group.len() as i64) < cx.int("min-exclusive-flags").max(2) {
             return;
         }
         let Some(name) = s.name() else { return };
-        cx.report(
-            Finding::new(
-                &META,
-                name.syntax().text_range(),
-                format!(
-                    "`{}` has {} `bool` fields (more than {max}): {}",
-                    name.text(),
-                    bools.len(),
-                    bools.join(", ")
-                ),
+        let listed = |g: &[String]| {
+            g.iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut message = if many {
+            format!(
+                "`{}` has {} `bool` fields (more than {max}): {}",
+                name.text(),
+                bools.len(),
+                bools.join(", ")
             )
-            .suggestion("model the states as an enum, or the independent options as a flags type")
-            .symbol(name.text().to_string()),
-        );
+        } else {
+            format!(
+                "`{}` has `bool` fields that look mutually exclusive: {}",
+                name.text(),
+                listed(&group)
+            )
+        };
+        if exclusive && many {
+            message.push_str(&format!("; {} look mutually exclusive", listed(&group)));
+        }
+        let enum_name = format!("{}State", name.text());
+        let suggestion = if exclusive {
+            format!(
+                "replace {} with one enum (`enum {enum_name} {{ {} }}`)",
+                listed(&group),
+                group
+                    .iter()
+                    .map(|g| variant_name(g))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        } else {
+            "model the states as an enum, or the independent options as a flags type".to_string()
+        };
+        let mut finding = Finding::new(&META, name.syntax().text_range(), message)
+            .suggestion(suggestion)
+            .symbol(name.text().to_string());
+        if exclusive {
+            if let Some(fix) = enum_fix::build(&s, &group, cx.file.syntax()) {
+                finding = finding.fix(fix);
+            }
+        }
+        cx.report(finding);
     }
+}
+
+/// Words that name a state of a life cycle: flags named so are rarely independent.
+const STATE_WORDS: &[&str] = &[
+    "loading",
+    "loaded",
+    "done",
+    "finished",
+    "failed",
+    "errored",
+    "pending",
+    "running",
+    "started",
+    "stopped",
+    "paused",
+    "idle",
+    "complete",
+    "completed",
+    "closed",
+    "closing",
+    "opened",
+    "connected",
+    "disconnected",
+    "connecting",
+    "cancelled",
+    "canceled",
+    "succeeded",
+    "initialized",
+    "initializing",
+    "starting",
+    "stopping",
+    "aborted",
+    "terminated",
+    "queued",
+    "processing",
+    "draft",
+    "published",
+    "archived",
+    "expired",
+    "suspended",
+    "shutting_down",
+    "shut_down",
+    "resolved",
+    "rejected",
+    "fulfilled",
+    "timed_out",
+    "shipped",
+    "delivered",
+    "paid",
+    "refunded",
+    "approved",
+    "submitted",
+];
+const STATE_PREFIXES: &[&str] = &["state", "status", "mode", "phase", "stage", "kind"];
+const FLAG_PREFIXES: &[&str] = &["is_", "was_", "has_", "been_", "in_"];
+
+/// The flag's name without `is_`/`was_`/`has_` prefixes (`is_loading` -> `loading`).
+fn stem(name: &str) -> &str {
+    let mut s = name.trim_start_matches('_');
+    while let Some(p) = FLAG_PREFIXES.iter().find(|p| s.starts_with(*p)) {
+        s = &s[p.len()..];
+    }
+    s
+}
+
+/// The largest group of flags that look mutually exclusive (state words, or a shared state prefix).
+pub fn exclusive_group(bools: &[String]) -> Vec<String> {
+    let by_word: Vec<String> = bools
+        .iter()
+        .filter(|b| STATE_WORDS.contains(&stem(b)))
+        .cloned()
+        .collect();
+    let mut best = by_word;
+    for p in STATE_PREFIXES {
+        let g: Vec<String> = bools
+            .iter()
+            .filter(|b| {
+                stem(b)
+                    .strip_prefix(p)
+                    .is_some_and(|r| r.starts_with('_') && r.len() > 1)
+            })
+            .cloned()
+            .collect();
+        if g.len() > best.len() {
+            best = g;
+        }
+    }
+    best
+}
+
+/// `is_loading` -> `Loading`, `mode_fast` -> `Fast`.
+pub fn variant_name(flag: &str) -> String {
+    let mut st = stem(flag);
+    for p in STATE_PREFIXES {
+        if let Some(r) = st.strip_prefix(p).and_then(|r| r.strip_prefix('_')) {
+            if !r.is_empty() {
+                st = r;
+            }
+        }
+    }
+    st.split('_')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 /// `bool` or `std::primitive::bool` / `core::primitive::bool`.
@@ -98,9 +265,322 @@ pub fn is_bool(t: &ast::Type) -> bool {
     )
 }
 
+/// The unsafe fix: exclusive flags -> one enum field, in the struct's own file.
+mod enum_fix {
+    use super::{derives_of, variant_name};
+    use crate::analysis::rule::{Applicability, Fix, TextEdit};
+    use crate::analysis::rules::state_types::enclosing_impl;
+    use crate::analysis::syntax::{
+        ast, AstNode, HasName, HasVisibility, SyntaxKind, SyntaxNode, TextRange, TextSize,
+    };
+
+    const DERIVES: &[&str] = &[
+        "Debug",
+        "Clone",
+        "Copy",
+        "PartialEq",
+        "Eq",
+        "Hash",
+        "PartialOrd",
+        "Ord",
+        "Default",
+    ];
+
+    pub fn build(s: &ast::Struct, group: &[String], root: &SyntaxNode) -> Option<Fix> {
+        let sname = s.name()?.text().to_string();
+        let ast::FieldList::RecordFieldList(list) = s.field_list()? else {
+            return None;
+        };
+        let fields: Vec<ast::RecordField> = list.fields().collect();
+        let flags: Vec<&ast::RecordField> = fields
+            .iter()
+            .filter(|f| {
+                f.name()
+                    .is_some_and(|n| group.contains(&n.text().to_string()))
+            })
+            .collect();
+        if flags.len() != group.len()
+            || flags
+                .iter()
+                .any(|f| f.visibility().is_some() || f.attrs_present())
+        {
+            return None;
+        }
+        let derives = derives_of(s);
+        if derives.iter().any(|d| !DERIVES.contains(&d.as_str())) {
+            return None;
+        }
+        // Out-of-line child modules may use the private fields; macros hide their uses.
+        if root
+            .descendants()
+            .filter_map(ast::Module::cast)
+            .any(|m| m.item_list().is_none())
+        {
+            return None;
+        }
+        for tt in root
+            .descendants()
+            .filter(|n| n.kind() == SyntaxKind::TOKEN_TREE)
+        {
+            if tt
+                .descendants_with_tokens()
+                .filter_map(|e| e.into_token())
+                .any(|t| group.iter().any(|g| g == t.text()))
+            {
+                return None;
+            }
+        }
+        let enum_name = format!("{sname}State");
+        let taken = |id: &str| {
+            root.descendants_with_tokens()
+                .filter_map(|e| e.into_token())
+                .any(|t| t.kind() == SyntaxKind::IDENT && t.text() == id)
+        };
+        if taken(&enum_name) {
+            return None;
+        }
+        let field_name = ["state", "status"].into_iter().find(|n| {
+            !fields
+                .iter()
+                .any(|f| f.name().is_some_and(|x| x.text() == *n))
+        })?;
+        let variants: Vec<String> = group.iter().map(|g| variant_name(g)).collect();
+        let mut uniq = variants.clone();
+        uniq.push("Unset".into());
+        uniq.sort();
+        uniq.dedup();
+        if uniq.len() != variants.len() + 1 || variants.iter().any(|v| v.is_empty()) {
+            return None;
+        }
+        let variant_of =
+            |flag: &str| variants[group.iter().position(|g| g == flag).unwrap()].clone();
+
+        let mut edits = Vec::new();
+        // The declaration.
+        edits.push(TextEdit {
+            range: flags[0].syntax().text_range(),
+            new_text: format!("{field_name}: {enum_name}"),
+        });
+        for f in &flags[1..] {
+            edits.push(TextEdit {
+                range: list_item_range(f.syntax()),
+                new_text: String::new(),
+            });
+        }
+        // The uses.
+        let mut handled_records: Vec<TextRange> = Vec::new();
+        for nr in root.descendants().filter_map(ast::NameRef::cast) {
+            let text = nr.text().to_string();
+            if !group.contains(&text) {
+                continue;
+            }
+            let parent = nr.syntax().parent()?;
+            if let Some(fe) = ast::FieldExpr::cast(parent.clone()) {
+                let ast::Expr::PathExpr(p) = fe.expr()? else {
+                    return None;
+                };
+                if p.syntax().text() != "self"
+                    || enclosing_impl(fe.syntax()).map(|i| i.0) != Some(sname.clone())
+                {
+                    return None;
+                }
+                let v = variant_of(&text);
+                let up = fe.syntax().parent()?;
+                if let Some(bin) = ast::BinExpr::cast(up.clone()) {
+                    if bin.lhs().is_some_and(|l| l.syntax() == fe.syntax()) {
+                        let op = bin.op_token()?.text().to_string();
+                        if op.ends_with('=')
+                            && !matches!(op.as_str(), "==" | "!=" | "<=" | ">=")
+                            && op != "="
+                        {
+                            return None;
+                        }
+                    }
+                    if bin.lhs().is_some_and(|l| l.syntax() == fe.syntax())
+                        && bin.op_token().is_some_and(|t| t.text() == "=")
+                    {
+                        let new_text = match bin.rhs()?.syntax().text().to_string().as_str() {
+                            "true" => format!("self.{field_name} = {enum_name}::{v}"),
+                            "false" => format!(
+                                "if matches!(self.{field_name}, {enum_name}::{v}) {{ self.{field_name} = {enum_name}::Unset }}"
+                            ),
+                            _ => return None,
+                        };
+                        edits.push(TextEdit {
+                            range: bin.syntax().text_range(),
+                            new_text,
+                        });
+                        continue;
+                    }
+                }
+                if ast::RefExpr::cast(up).is_some_and(|r| r.mut_token().is_some()) {
+                    return None;
+                }
+                edits.push(TextEdit {
+                    range: fe.syntax().text_range(),
+                    new_text: format!("matches!(self.{field_name}, {enum_name}::{v})"),
+                });
+            } else if let Some(rf) = ast::RecordExprField::cast(parent.clone()) {
+                let rec = rf.syntax().ancestors().find_map(ast::RecordExpr::cast)?;
+                let head = rec
+                    .path()
+                    .and_then(|p| p.segment())
+                    .map(|s| s.syntax().text().to_string())?;
+                let in_impl = enclosing_impl(rec.syntax()).map(|i| i.0) == Some(sname.clone());
+                if head != sname && !(head == "Self" && in_impl) {
+                    return None;
+                }
+                if handled_records.contains(&rec.syntax().text_range()) {
+                    continue;
+                }
+                handled_records.push(rec.syntax().text_range());
+                edits.extend(rewrite_literal(
+                    &rec,
+                    group,
+                    &variant_of,
+                    field_name,
+                    &enum_name,
+                )?);
+            } else {
+                return None;
+            }
+        }
+        // The enum, after the struct.
+        let indent = line_indent(root, s.syntax().text_range().start());
+        let default = derives.iter().any(|d| d == "Default");
+        let mut derive_list: Vec<&str> = vec!["Debug", "Clone", "Copy", "PartialEq", "Eq"];
+        for d in ["Hash", "PartialOrd", "Ord", "Default"] {
+            if derives.iter().any(|x| x == d) {
+                derive_list.push(d);
+            }
+        }
+        let mut e = format!(
+            "\n\n{indent}#[derive({})]\n{indent}enum {enum_name} {{\n",
+            derive_list.join(", ")
+        );
+        if default {
+            e.push_str(&format!("{indent}    #[default]\n"));
+        }
+        e.push_str(&format!("{indent}    Unset,\n"));
+        for v in &variants {
+            e.push_str(&format!("{indent}    {v},\n"));
+        }
+        e.push_str(&format!("{indent}}}"));
+        let end = s.syntax().text_range().end();
+        edits.push(TextEdit {
+            range: TextRange::empty(end),
+            new_text: e,
+        });
+        Some(Fix {
+            title: format!(
+                "Replace {} with `{field_name}: {enum_name}`",
+                group
+                    .iter()
+                    .map(|g| format!("`{g}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            applicability: Applicability::Unsafe,
+            edits,
+        })
+    }
+
+    fn rewrite_literal(
+        rec: &ast::RecordExpr,
+        group: &[String],
+        variant_of: &dyn Fn(&str) -> String,
+        field_name: &str,
+        enum_name: &str,
+    ) -> Option<Vec<TextEdit>> {
+        let list = rec.record_expr_field_list()?;
+        if list.spread().is_some() {
+            return None;
+        }
+        let mut flag_fields = Vec::new();
+        let mut set: Option<String> = None;
+        for f in list.fields() {
+            let Some(n) = f.name_ref() else { continue };
+            let n = n.text().to_string();
+            if !group.contains(&n) {
+                continue;
+            }
+            match f.expr()?.syntax().text().to_string().as_str() {
+                "true" if set.is_none() => set = Some(variant_of(&n)),
+                "false" => {}
+                _ => return None,
+            }
+            flag_fields.push(f);
+        }
+        if flag_fields.len() != group.len() {
+            return None;
+        }
+        let v = set.unwrap_or_else(|| "Unset".into());
+        let mut edits = vec![TextEdit {
+            range: flag_fields[0].syntax().text_range(),
+            new_text: format!("{field_name}: {enum_name}::{v}"),
+        }];
+        for f in &flag_fields[1..] {
+            edits.push(TextEdit {
+                range: list_item_range(f.syntax()),
+                new_text: String::new(),
+            });
+        }
+        Some(edits)
+    }
+
+    /// The item with its following comma and whitespace (or, for the last item, the preceding ones).
+    fn list_item_range(node: &SyntaxNode) -> TextRange {
+        let mut end = node.text_range().end();
+        let mut next = node.next_sibling_or_token();
+        let mut saw_comma = false;
+        while let Some(t) = next {
+            match t.kind() {
+                SyntaxKind::COMMA if !saw_comma => saw_comma = true,
+                SyntaxKind::WHITESPACE => {}
+                _ => break,
+            }
+            end = t.text_range().end();
+            next = t.next_sibling_or_token();
+        }
+        if saw_comma {
+            return TextRange::new(node.text_range().start(), end);
+        }
+        // The last item without a trailing comma: the previous item keeps its comma (valid Rust),
+        // so deletions of neighbouring items never overlap.
+        node.text_range()
+    }
+
+    fn line_indent(root: &SyntaxNode, at: TextSize) -> String {
+        let text = root.text().to_string();
+        let at = u32::from(at) as usize;
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        text[line_start..at]
+            .chars()
+            .take_while(|c| c.is_whitespace())
+            .collect()
+    }
+
+    trait AttrsPresent {
+        fn attrs_present(&self) -> bool;
+    }
+    impl AttrsPresent for ast::RecordField {
+        fn attrs_present(&self) -> bool {
+            use crate::analysis::syntax::HasAttrs;
+            self.attrs().next().is_some()
+        }
+    }
+}
+
+fn derives_of(s: &ast::Struct) -> Vec<String> {
+    super::state_types::derives(s)
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::analysis::fixture::{check, check_with_config};
+    use crate::analysis::fixture::{
+        check, check_fix, check_no_fix, check_with_config, fix_applicability,
+    };
+    use crate::analysis::rule::Applicability;
 
     #[test]
     fn reports_structs_with_many_bools() {
@@ -108,7 +588,7 @@ mod tests {
             "bool-fields",
             r#"
 pub struct Request {
-         //^^^^^^^ warning: `Request` has 4 `bool` fields (more than 3): is_loading, is_done, is_failed, retry
+         //^^^^^^^ warning: `Request` has 4 `bool` fields (more than 3): is_loading, is_done, is_failed, retry; `is_loading`, `is_done`, `is_failed` look mutually exclusive
     is_loading: bool,
     pub is_done: bool,
     is_failed: std::primitive::bool,
@@ -143,5 +623,104 @@ struct Two { a: bool, b: bool }
      //^^^ warning: `Two` has 2 `bool` fields (more than 1): a, b
 "#,
         );
+    }
+    #[test]
+    fn exclusive_flags_below_the_threshold() {
+        check(
+            "bool-fields",
+            r#"
+struct Job { is_running: bool, is_done: bool, was_cancelled: bool, name: String }
+     //^^^ warning: `Job` has `bool` fields that look mutually exclusive: `is_running`, `is_done`, `was_cancelled`
+struct Two { is_loading: bool, is_done: bool }
+struct Opts { verbose: bool, quiet: bool, color: bool }
+struct Modes { mode_fast: bool, mode_safe: bool, mode_debug: bool }
+     //^^^^^ warning: `Modes` has `bool` fields that look mutually exclusive: `mode_fast`, `mode_safe`, `mode_debug`
+"#,
+        );
+    }
+
+    #[test]
+    fn enum_fix_rewrites_fields_literals_reads_and_writes() {
+        check_fix(
+            "bool-fields",
+            r#"
+#[derive(Debug, Clone, Default)]
+pub struct Job$0 {
+    is_running: bool,
+    is_done: bool,
+    is_failed: bool,
+    pub name: String,
+}
+
+impl Job {
+    pub fn new(name: String) -> Self {
+        Self { is_running: false, is_done: false, is_failed: false, name }
+    }
+    pub fn finish(&mut self) {
+        self.is_running = false;
+        self.is_done = true;
+    }
+    pub fn busy(&self) -> bool {
+        self.is_done == false && self.is_running
+    }
+}
+"#,
+            r#"
+#[derive(Debug, Clone, Default)]
+pub struct Job {
+    state: JobState,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum JobState {
+    #[default]
+    Unset,
+    Running,
+    Done,
+    Failed,
+}
+
+impl Job {
+    pub fn new(name: String) -> Self {
+        Self { state: JobState::Unset, name }
+    }
+    pub fn finish(&mut self) {
+        if matches!(self.state, JobState::Running) { self.state = JobState::Unset };
+        self.state = JobState::Done;
+    }
+    pub fn busy(&self) -> bool {
+        matches!(self.state, JobState::Done) == false && matches!(self.state, JobState::Running)
+    }
+}
+"#,
+        );
+        let before = "struct Job$0 { is_running: bool, is_done: bool, is_failed: bool }\nfn f() -> Job { Job { is_running: true, is_done: false, is_failed: false } }\n";
+        assert_eq!(
+            fix_applicability("bool-fields", before),
+            Applicability::Unsafe
+        );
+    }
+
+    #[test]
+    fn no_enum_fix_when_a_use_cannot_be_rewritten() {
+        for fixture in [
+            // public field
+            "pub struct Job$0 { pub is_running: bool, is_done: bool, is_failed: bool }",
+            // another receiver than self
+            "struct Job$0 { is_running: bool, is_done: bool, is_failed: bool }\nfn f(j: &Job) -> bool { j.is_done }",
+            // two flags set in a literal
+            "struct Job$0 { is_running: bool, is_done: bool, is_failed: bool }\nfn f() -> Job { Job { is_running: true, is_done: true, is_failed: false } }",
+            // non-literal write
+            "struct Job$0 { is_running: bool, is_done: bool, is_failed: bool }\nimpl Job { fn f(&mut self, x: bool) { self.is_done = x; } }",
+            // out-of-line child module
+            "mod child;\nstruct Job$0 { is_running: bool, is_done: bool, is_failed: bool }",
+            // serde
+            "#[derive(serde::Serialize)]\nstruct Job$0 { is_running: bool, is_done: bool, is_failed: bool }",
+            // macro use
+            "struct Job$0 { is_running: bool, is_done: bool, is_failed: bool }\nimpl Job { fn f(&self) { println!(\"{}\", self.is_done); } }",
+        ] {
+            check_no_fix("bool-fields", fixture);
+        }
     }
 }

@@ -3,9 +3,16 @@
 
 use super::rule::{Rule, RuleMeta};
 
+pub mod assumed_some;
 pub mod bool_fields;
+pub mod bool_params;
 pub mod internal;
+pub mod option_bool;
+pub mod option_fields;
+pub mod option_option;
+pub mod state_types;
 pub mod static_mut;
+pub mod stringly_state;
 pub mod suppressions;
 pub mod too_many_params;
 pub mod unknown_suppression;
@@ -17,6 +24,12 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &static_mut::StaticMut,
         &too_many_params::TooManyParams,
         &bool_fields::BoolFields,
+        &bool_params::BoolParams,
+        &option_bool::OptionBool,
+        &option_option::OptionOption,
+        &option_fields::OptionFields,
+        &assumed_some::AssumedSome,
+        &stringly_state::StringlyState,
         &unknown_suppression::UnknownSuppression,
         &unused_suppression::UnusedSuppression,
     ];

@@ -1,0 +1,399 @@
+//! `assumed-some`: methods that `.unwrap()` / `.expect(..)` an `Option` field of `self`.
+
+use super::state_types::{enclosing_impl, is_option};
+use crate::analysis::engine::{FileCx, WorkspaceCx, WorkspaceSink};
+use crate::analysis::rule::{Category, Finding, Related, Rule, RuleDocs, RuleMeta, Severity};
+use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode, TextRange};
+
+pub struct AssumedSome;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "assumed-some",
+    category: Category::State,
+    default_severity: Severity::Warning,
+    default_enabled: true,
+    summary: "Methods that unwrap an `Option` field of `self`: the type says \"sometimes absent\", the code \"always present\".",
+    options: &[],
+    docs: RuleDocs {
+        what: "`.unwrap()` and `.expect(..)` on an `Option` field of `self` in a method (`self.conn.unwrap()`, \
+               `self.conn.as_ref().unwrap()`, `self.conn.as_mut().expect(\"..\")`, `(&self.conn).unwrap()`), where \
+               the field is declared `Option<..>` in the struct of that `impl`, in the same crate (the struct may \
+               be in another file). One finding per site, with the field's declaration as related information.\n\
+               Not reported: methods that check or set the field themselves (`if let`/`match`/`while let` on it, \
+               `is_some()`/`is_none()`, `let .. else`, an assignment or `insert`/`get_or_insert`/`replace`), \
+               `.take().unwrap()` (taking the value out, typically in `Drop`), `impl Drop`, test code (unless \
+               `check-tests`), and names that are ambiguous in the crate (two structs of that name that disagree).",
+        why: "The field is optional in the type but required by this method: the valid states (\"connected\", \
+              \"not yet\") are not modelled, so calling the method in the wrong state is a panic the compiler \
+              cannot prevent.",
+        example: "struct Client { conn: Option<TcpStream> }\nimpl Client {\n    fn send(&mut self, b: &[u8]) {\n        self.conn.as_mut().unwrap().write_all(b).unwrap();\n    }\n}",
+        instead: "Model the states: a typestate (`Client<Connected>` whose `conn` is a plain `TcpStream`), an enum \
+                  (`enum Client { Idle, Connected(TcpStream) }`), or make the field non-optional and create it in \
+                  the constructor. Where absence is possible, handle it (`let Some(conn) = .. else { return Err(..) }`).",
+    },
+    fixable: false,
+};
+
+/// Fact kinds of this rule.
+const UNWRAP: &str = "unwrap";
+const STRUCT: &str = "struct";
+const FIELD: &str = "field";
+
+const ADAPTERS: &[&str] = &[
+    "as_ref",
+    "as_mut",
+    "as_deref",
+    "as_deref_mut",
+    "clone",
+    "as_pin_mut",
+];
+const GUARDS: &[&str] = &["is_some", "is_none", "is_some_and", "is_none_or"];
+const SETTERS: &[&str] = &[
+    "insert",
+    "get_or_insert",
+    "get_or_insert_with",
+    "replace",
+    "take",
+];
+
+impl Rule for AssumedSome {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn node_kinds(&self) -> &'static [SyntaxKind] {
+        &[SyntaxKind::STRUCT, SyntaxKind::METHOD_CALL_EXPR]
+    }
+
+    fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
+        if let Some(s) = ast::Struct::cast(node.clone()) {
+            record_struct(&s, cx);
+        } else if let Some(m) = ast::MethodCallExpr::cast(node.clone()) {
+            record_unwrap(&m, cx);
+        }
+    }
+
+    fn check_workspace(&self, ws: &WorkspaceCx<'_>, out: &mut WorkspaceSink) {
+        let files = &ws.workspace.files;
+        for file in files {
+            for u in file
+                .summary
+                .facts
+                .iter()
+                .filter(|f| f.rule == META.id && f.kind == UNWRAP)
+            {
+                let Some((field, method)) = u.detail.split_once('\t') else {
+                    continue;
+                };
+                // Every struct of that name in the crate must declare the field as an Option.
+                let mut decl: Option<(&str, TextRange)> = None;
+                let mut structs = 0;
+                let mut all_agree = true;
+                for other in files.iter().filter(|o| o.package == file.package) {
+                    for s in other
+                        .summary
+                        .facts
+                        .iter()
+                        .filter(|f| f.rule == META.id && f.kind == STRUCT && f.name == u.name)
+                    {
+                        structs += 1;
+                        if !s.detail.split(',').any(|f| f == field) {
+                            all_agree = false;
+                        }
+                    }
+                    if decl.is_none() {
+                        decl = other
+                            .summary
+                            .facts
+                            .iter()
+                            .find(|f| {
+                                f.rule == META.id
+                                    && f.kind == FIELD
+                                    && f.name == u.name
+                                    && f.detail == field
+                            })
+                            .map(|f| (other.meta.rel_path.as_str(), f.range));
+                    }
+                }
+                let (Some((decl_file, decl_range)), true, true) = (decl, all_agree, structs > 0)
+                else {
+                    continue;
+                };
+                out.report(
+                    &file.meta.rel_path,
+                    Finding::new(
+                        &META,
+                        u.range,
+                        format!(
+                            "`self.{field}` is assumed present (`{method}`), but `{}::{field}` is an `Option`",
+                            u.name
+                        ),
+                    )
+                    .suggestion("model the state (a typestate or an enum), or make the field non-optional")
+                    .related(Related {
+                        file: Some(decl_file.to_string()),
+                        range: decl_range,
+                        line: None,
+                        message: format!("`{field}` is declared `Option` here"),
+                    })
+                    .symbol(format!("{}::{field}", u.name)),
+                );
+            }
+        }
+    }
+}
+
+fn record_struct(s: &ast::Struct, cx: &mut FileCx<'_>) {
+    let Some(name) = s.name() else { return };
+    // Only module-level structs: a struct local to a function body is not the impl's type.
+    if s.syntax()
+        .ancestors()
+        .skip(1)
+        .any(|a| a.kind() == SyntaxKind::FN)
+    {
+        return;
+    }
+    let mut opts = Vec::new();
+    if let Some(ast::FieldList::RecordFieldList(fields)) = s.field_list() {
+        for f in fields.fields() {
+            let (Some(fname), Some(ty)) = (f.name(), f.ty()) else {
+                continue;
+            };
+            if is_option(&ty) {
+                opts.push(fname.text().to_string());
+                cx.fact(
+                    FIELD,
+                    name.text().to_string(),
+                    fname.text().to_string(),
+                    f.syntax().text_range(),
+                );
+            }
+        }
+    }
+    cx.fact(
+        STRUCT,
+        name.text().to_string(),
+        opts.join(","),
+        name.syntax().text_range(),
+    );
+}
+
+/// `self.x` (through parentheses and `&`), giving the field name.
+fn self_field(e: &ast::Expr) -> Option<ast::FieldExpr> {
+    match e {
+        ast::Expr::ParenExpr(p) => self_field(&p.expr()?),
+        ast::Expr::RefExpr(r) => self_field(&r.expr()?),
+        ast::Expr::FieldExpr(f) => {
+            let ast::Expr::PathExpr(p) = f.expr()? else {
+                return None;
+            };
+            (p.syntax().text() == "self" && f.name_ref().is_some()).then(|| f.clone())
+        }
+        _ => None,
+    }
+}
+
+fn record_unwrap(m: &ast::MethodCallExpr, cx: &mut FileCx<'_>) {
+    let Some(method) = m.name_ref() else { return };
+    let method = method.text().to_string();
+    if method != "unwrap" && method != "expect" {
+        return;
+    }
+    let mut recv = m.receiver();
+    while let Some(ast::Expr::MethodCallExpr(inner)) = &recv {
+        let n = inner
+            .name_ref()
+            .map(|n| n.text().to_string())
+            .unwrap_or_default();
+        if !ADAPTERS.contains(&n.as_str())
+            || inner.arg_list().is_some_and(|a| a.args().next().is_some())
+        {
+            return;
+        }
+        recv = inner.receiver();
+    }
+    let Some(field_expr) = recv.as_ref().and_then(self_field) else {
+        return;
+    };
+    let field = field_expr.name_ref().unwrap().text().to_string();
+    let Some((self_ty, trait_name)) = enclosing_impl(m.syntax()) else {
+        return;
+    };
+    if trait_name.as_deref() == Some("Drop") {
+        return;
+    }
+    let Some(func) = m.syntax().ancestors().find_map(ast::Fn::cast) else {
+        return;
+    };
+    if is_checked_or_set(&func, &field, &field_expr) {
+        return;
+    }
+    let end = m
+        .name_ref()
+        .map(|n| n.syntax().text_range().end())
+        .unwrap_or(m.syntax().text_range().end());
+    let range = TextRange::new(m.syntax().text_range().start(), end);
+    cx.fact(UNWRAP, self_ty, format!("{field}\t{method}"), range);
+}
+
+use crate::analysis::syntax::ast::HasArgList;
+
+/// `true` when the function looks at or assigns `self.<field>` anywhere other than `site`: it
+/// handles absence itself (or establishes presence), so the unwrap is not an unmodelled assumption.
+fn is_checked_or_set(func: &ast::Fn, field: &str, site: &ast::FieldExpr) -> bool {
+    let Some(body) = func.body() else {
+        return false;
+    };
+    for fe in body.syntax().descendants().filter_map(ast::FieldExpr::cast) {
+        if fe.syntax() == site.syntax() || self_field(&ast::Expr::FieldExpr(fe.clone())).is_none() {
+            continue;
+        }
+        if fe.name_ref().map(|n| n.text().to_string()).as_deref() != Some(field) {
+            continue;
+        }
+        // The use climbs through adapters/refs/parens to the expression that consumes it.
+        let mut top = fe.syntax().clone();
+        loop {
+            let Some(parent) = top.parent() else { break };
+            match parent.kind() {
+                SyntaxKind::PAREN_EXPR | SyntaxKind::REF_EXPR => top = parent,
+                SyntaxKind::METHOD_CALL_EXPR => {
+                    let mc = ast::MethodCallExpr::cast(parent.clone()).unwrap();
+                    let n = mc
+                        .name_ref()
+                        .map(|n| n.text().to_string())
+                        .unwrap_or_default();
+                    if GUARDS.contains(&n.as_str()) || SETTERS.contains(&n.as_str()) {
+                        return true;
+                    }
+                    if ADAPTERS.contains(&n.as_str())
+                        && mc.receiver().is_some_and(|r| r.syntax() == &top)
+                    {
+                        top = parent;
+                    } else {
+                        break;
+                    }
+                }
+                _ => break,
+            }
+        }
+        let Some(parent) = top.parent() else { continue };
+        match parent.kind() {
+            // `match self.x { .. }`, `if let Some(c) = &self.x`, `let Some(c) = self.x else`, `self.x == None`
+            SyntaxKind::MATCH_EXPR
+            | SyntaxKind::LET_EXPR
+            | SyntaxKind::LET_STMT
+            | SyntaxKind::BIN_EXPR => return true,
+            // `self.x = Some(..)` is covered by BIN_EXPR; `for c in &self.x`, `if let` chains.
+            SyntaxKind::FOR_EXPR | SyntaxKind::WHILE_EXPR | SyntaxKind::IF_EXPR => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::fixture::{check, check_with_config};
+
+    #[test]
+    fn reports_unwraps_of_option_fields() {
+        check(
+            "assumed-some",
+            r#"
+//- /src/lib.rs
+mod client;
+pub struct Client {
+    conn: Option<std::net::TcpStream>,
+    name: Option<String>,
+    port: u16,
+}
+//- /src/client.rs
+use super::Client;
+impl Client {
+    fn send(&mut self) {
+        self.conn.as_mut().unwrap();
+      //^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `self.conn` is assumed present (`unwrap`), but `Client::conn` is an `Option`
+        let n = (&self.name).expect("named");
+              //^^^^^^^^^^^^^^^^^^^ warning: `self.name` is assumed present (`expect`), but `Client::name` is an `Option`
+    }
+    fn peer(&self) -> String {
+        self.name.clone().unwrap()
+      //^^^^^^^^^^^^^^^^^^^^^^^^ warning: `self.name` is assumed present (`unwrap`), but `Client::name` is an `Option`
+    }
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn near_misses() {
+        check(
+            "assumed-some",
+            r#"
+pub struct Client { conn: Option<u32>, port: u16, other: Other }
+pub struct Other { conn: Option<u32> }
+impl Client {
+    fn checked(&self) -> u32 {
+        if self.conn.is_none() { return 0; }
+        self.conn.unwrap()
+    }
+    fn if_let(&self) -> u32 {
+        if let Some(c) = &self.conn { return *c; }
+        self.conn.unwrap()
+    }
+    fn matched(&self) -> u32 {
+        match self.conn { Some(c) => c, None => self.conn.unwrap() }
+    }
+    fn set_first(&mut self) -> u32 {
+        self.conn = Some(1);
+        self.conn.unwrap()
+    }
+    fn inserted(&mut self) -> u32 {
+        *self.conn.get_or_insert(1);
+        self.conn.unwrap()
+    }
+    fn taken(&mut self) -> u32 { self.conn.take().unwrap() }
+    fn defaults(&self) -> u32 { self.conn.unwrap_or(0) }
+    fn not_self(&self, c: &Client) -> u32 { c.conn.unwrap() + self.other.conn.unwrap() }
+    fn not_option(&self) -> u16 { Some(self.port).unwrap() }
+}
+impl Drop for Client { fn drop(&mut self) { self.conn.unwrap(); } }
+struct Unknown;
+impl Unknown { fn f(&self) { self.conn.unwrap(); } }
+#[cfg(test)]
+mod tests {
+    impl super::Client { fn t(&self) -> u32 { self.conn.unwrap() } }
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn ambiguous_struct_names_are_skipped() {
+        check(
+            "assumed-some",
+            r#"
+mod a { pub struct S { pub x: Option<u8> } }
+mod b { pub struct S { pub x: u8 } impl S { fn f(&self) -> u8 { Some(self.x).unwrap() } } }
+impl a::S { fn g(&self) -> u8 { self.x.unwrap() } }
+"#,
+        );
+    }
+
+    #[test]
+    fn test_code_when_enabled() {
+        check_with_config(
+            "assumed-some",
+            "[rules.assumed-some]\ncheck-tests = true\n",
+            r#"
+pub struct Client { conn: Option<u32> }
+#[cfg(test)]
+mod tests {
+    impl super::Client { fn t(&self) -> u32 { self.conn.unwrap() } }
+                                            //^^^^^^^^^^^^^^^^ warning: `self.conn` is assumed present (`unwrap`), but `Client::conn` is an `Option`
+}
+"#,
+        );
+    }
+}

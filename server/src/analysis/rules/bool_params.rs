@@ -1,0 +1,378 @@
+//! `bool-params`: functions with more than `max-bool-params` `bool` parameters, and public
+//! functions whose callers pass bare `true`/`false` literals (the boolean trap).
+
+use super::bool_fields::is_bool;
+use super::state_types::{in_test_code, signature_is_fixed};
+use crate::analysis::engine::{FileCx, WorkspaceCx, WorkspaceSink};
+use crate::analysis::model::{ItemKind, Visibility};
+use crate::analysis::rule::{
+    Category, Finding, OptionDefault, Related, Rule, RuleDocs, RuleMeta, RuleOption, Severity,
+};
+use crate::analysis::syntax::{ast, ast::HasArgList, AstNode, HasName, SyntaxKind, SyntaxNode};
+
+pub struct BoolParams;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "bool-params",
+    category: Category::State,
+    default_severity: Severity::Warning,
+    default_enabled: true,
+    summary: "Functions with more than `max-bool-params` `bool` parameters; public functions called with bare `true`/`false`.",
+    options: &[
+        RuleOption {
+            key: "max-bool-params",
+            default: OptionDefault::Int(3),
+            doc: "the largest number of `bool` parameters that is not reported",
+        },
+        RuleOption {
+            key: "literal-calls",
+            default: OptionDefault::Bool(true),
+            doc: "also report (as a hint) public functions whose call sites in the workspace pass bare `true`/`false`",
+        },
+    ],
+    docs: RuleDocs {
+        what: "1. (warning) Functions with more than `max-bool-params` parameters of type `bool`, like clippy's \
+               `fn_params_excessive_bools`: free functions, inherent methods, nested functions and trait method \
+               declarations. Methods of trait impls (the trait decides), items of `extern` blocks and functions \
+               with a non-Rust ABI (`extern \"C\" fn`) are not reported, nor closures.\n\
+               2. (hint) A `pub` function with a `bool` parameter that some call site in the workspace calls with \
+               a bare `true` or `false` literal for it: the \"boolean trap\". The finding is on the function and \
+               points at the call sites. Only functions whose name is unique among the workspace's functions are \
+               matched with calls (calls are resolved by name). Setters are not reported: a function whose only \
+               parameter is the `bool` and whose name contains the parameter's name or starts with `set_`, \
+               `with_`, `enable`, `disable`, `allow`, `toggle`, `show`, `hide` or `use_` (`set_visible(true)` \
+               reads fine).",
+        why: "At the call site `render(true, false, true)` says nothing; the reader must open the function to \
+              know what each flag means, and swapping two of them compiles. Several bool parameters are also \
+              often one state split into flags whose combinations are partly invalid.",
+        example: "pub fn export(path: &Path, overwrite: bool) {}\n\nexport(&path, true); // true what?",
+        instead: "Enums with named variants (`export(&path, Existing::Overwrite)`), or an options struct \
+                  for many settings.",
+    },
+    fixable: false,
+};
+
+const SETTER_PREFIXES: &[&str] = &[
+    "set_", "with_", "enable", "disable", "allow", "toggle", "show", "hide", "use_",
+];
+
+impl Rule for BoolParams {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn node_kinds(&self) -> &'static [SyntaxKind] {
+        &[
+            SyntaxKind::FN,
+            SyntaxKind::CALL_EXPR,
+            SyntaxKind::METHOD_CALL_EXPR,
+        ]
+    }
+
+    fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
+        match node.kind() {
+            SyntaxKind::FN => check_fn(node, cx),
+            _ => record_call(node, cx),
+        }
+    }
+
+    fn check_workspace(&self, ws: &WorkspaceCx<'_>, out: &mut WorkspaceSink) {
+        if !ws.bool_opt("literal-calls") {
+            return;
+        }
+        let mut fn_count: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for f in &ws.workspace.files {
+            for it in f.summary.items.iter().filter(|i| i.kind == ItemKind::Fn) {
+                *fn_count.entry(it.name.as_str()).or_default() += 1;
+            }
+        }
+        let facts = |kind: &'static str| {
+            ws.workspace.files.iter().flat_map(move |f| {
+                f.summary
+                    .facts
+                    .iter()
+                    .filter(move |x| x.rule == META.id && x.kind == kind)
+                    .map(move |x| (f, x))
+            })
+        };
+        for (file, decl) in facts("fn") {
+            if fn_count.get(decl.name.as_str()).copied() != Some(1) {
+                continue;
+            }
+            // detail: `<has_self 0|1>|<index>:<name>,...`
+            let Some((has_self, params)) = decl.detail.split_once('|') else {
+                continue;
+            };
+            let has_self = has_self == "1";
+            let bools: Vec<(usize, &str)> = params
+                .split(',')
+                .filter_map(|p| p.split_once(':'))
+                .filter_map(|(i, n)| Some((i.parse().ok()?, n)))
+                .collect();
+            let mut sites = Vec::new();
+            let mut names: Vec<&str> = Vec::new();
+            for (cfile, call) in facts("call").filter(|(_, c)| c.name == decl.name) {
+                let Some((form, idx)) = call.detail.split_once('|') else {
+                    continue;
+                };
+                let Ok(idx) = idx.parse::<usize>() else {
+                    continue;
+                };
+                let idx = match (form, has_self) {
+                    ("m", true) | ("p", false) => idx,
+                    ("p", true) if idx > 0 => idx - 1,
+                    _ => continue,
+                };
+                if let Some((_, n)) = bools.iter().find(|(i, _)| *i == idx) {
+                    if !names.contains(n) {
+                        names.push(n);
+                    }
+                    sites.push(Related {
+                        file: Some(cfile.meta.rel_path.clone()),
+                        range: call.range,
+                        line: None,
+                        message: format!("bare bool literal for `{n}`"),
+                    });
+                }
+            }
+            if sites.is_empty() {
+                continue;
+            }
+            let n = sites.len();
+            let mut finding = Finding::new(
+                &META,
+                decl.range,
+                format!(
+                    "`{}` is called with a bare `true`/`false` for {} at {n} call site{}",
+                    decl.name,
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if n == 1 { "" } else { "s" }
+                ),
+            )
+            .severity(Severity::Hint)
+            .suggestion("replace the `bool` with an enum whose variants name both cases")
+            .symbol(decl.name.to_string());
+            for s in sites {
+                finding = finding.related(s);
+            }
+            out.report(&file.meta.rel_path, finding);
+        }
+    }
+}
+
+fn check_fn(node: &SyntaxNode, cx: &mut FileCx<'_>) {
+    let Some(f) = ast::Fn::cast(node.clone()) else {
+        return;
+    };
+    let Some(params) = f.param_list() else { return };
+    let Some(name) = f.name() else { return };
+    if signature_is_fixed(node) {
+        return;
+    }
+    let bools: Vec<(usize, String)> = params
+        .params()
+        .enumerate()
+        .filter(|(_, p)| p.ty().is_some_and(|t| is_bool(&t)))
+        .map(|(i, p)| {
+            (
+                i,
+                p.pat()
+                    .map(|p| p.syntax().text().to_string())
+                    .unwrap_or_else(|| "_".into()),
+            )
+        })
+        .collect();
+    let max = cx.int("max-bool-params");
+    if bools.len() as i64 > max {
+        cx.report(
+            Finding::new(
+                &META,
+                name.syntax().text_range(),
+                format!(
+                    "`{}` has {} `bool` parameters (more than {max})",
+                    name.text(),
+                    bools.len()
+                ),
+            )
+            .suggestion("replace the flags with enums with named variants, or an options struct")
+            .symbol(name.text().to_string()),
+        );
+    }
+    // Facts for the boolean-trap check: public functions with a bool parameter.
+    let is_pub = !matches!(
+        Visibility::of(&f).0,
+        Visibility::Private | Visibility::PubSelf
+    );
+    let in_trait_def = node
+        .parent()
+        .and_then(|p| p.parent())
+        .is_some_and(|g| g.kind() == SyntaxKind::TRAIT);
+    if bools.is_empty() || !(is_pub || in_trait_def) || in_test_code(node) {
+        return;
+    }
+    let fname = name.text().to_string();
+    if params.params().count() == 1 {
+        let pname = &bools[0].1;
+        if fname.contains(pname.trim_start_matches('_'))
+            || SETTER_PREFIXES.iter().any(|p| fname.starts_with(p))
+        {
+            return;
+        }
+    }
+    let has_self = params.self_param().is_some();
+    let detail = format!(
+        "{}|{}",
+        u8::from(has_self),
+        bools
+            .iter()
+            .map(|(i, n)| format!("{i}:{n}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    cx.fact("fn", fname, detail, name.syntax().text_range());
+}
+
+fn is_bool_literal(e: &ast::Expr) -> bool {
+    matches!(e, ast::Expr::Literal(l) if matches!(l.syntax().text().to_string().as_str(), "true" | "false"))
+}
+
+fn record_call(node: &SyntaxNode, cx: &mut FileCx<'_>) {
+    let (form, name, args) = if let Some(c) = ast::CallExpr::cast(node.clone()) {
+        let Some(ast::Expr::PathExpr(p)) = c.expr() else {
+            return;
+        };
+        let Some(seg) = p
+            .path()
+            .and_then(|p| p.segment())
+            .and_then(|s| s.name_ref())
+        else {
+            return;
+        };
+        let Some(args) = c.arg_list() else { return };
+        ("p", seg.text().to_string(), args)
+    } else if let Some(m) = ast::MethodCallExpr::cast(node.clone()) {
+        let Some(n) = m.name_ref() else { return };
+        let Some(args) = m.arg_list() else { return };
+        ("m", n.text().to_string(), args)
+    } else {
+        return;
+    };
+    for (i, a) in args.args().enumerate() {
+        if is_bool_literal(&a) {
+            cx.fact(
+                "call",
+                name.clone(),
+                format!("{form}|{i}"),
+                a.syntax().text_range(),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::fixture::{check, check_with_config};
+
+    #[test]
+    fn reports_more_than_three_bool_params() {
+        check(
+            "bool-params",
+            r#"
+fn g(_: bool, _: bool, _: bool, _: bool) {}
+ //^ warning: `g` has 4 `bool` parameters (more than 3)
+struct S;
+impl S {
+    fn f(&self, a: bool, b: bool, c: bool, d: std::primitive::bool) {}
+     //^ warning: `f` has 4 `bool` parameters (more than 3)
+}
+trait Trait {
+    fn f(_: bool, _: bool, _: bool, _: bool);
+     //^ warning: `f` has 4 `bool` parameters (more than 3)
+}
+fn main() {
+    fn n(_: bool, _: u32, _: bool, _: Box<u32>, _: bool, _: bool) {}
+     //^ warning: `n` has 4 `bool` parameters (more than 3)
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn clippy_near_misses() {
+        check_with_config(
+            "bool-params",
+            "[rules.bool-params]\nliteral-calls = false\n",
+            r#"
+extern "C" { fn f(_: bool, _: bool, _: bool, _: bool); }
+#[no_mangle]
+extern "C" fn k(_: bool, _: bool, _: bool, _: bool) {}
+fn h(_: bool, _: bool, _: bool) {}
+fn e(_: &bool, _: Option<bool>, _: Vec<bool>, _: bool, _: bool) {}
+struct S;
+trait Trait { fn f(_: bool, _: bool, _: bool, _: bool); } // boundary: allow(bool-params)
+impl Trait for S { fn f(_: bool, _: bool, _: bool, _: bool) {} }
+fn closure() { let _c = |a: bool, b: bool, c: bool, d: bool| a; }
+"#,
+        );
+    }
+
+    #[test]
+    fn boolean_trap_across_files() {
+        check(
+            "bool-params",
+            r#"
+//- /src/lib.rs
+mod export;
+pub use export::export;
+pub fn run() {
+    export("a.csv", true);
+    export("b.csv", overwrite());
+}
+fn overwrite() -> bool { false }
+//- /src/export.rs
+pub fn export(path: &str, overwrite: bool) {}
+     //^^^^^^ hint: `export` is called with a bare `true`/`false` for `overwrite` at 1 call site
+pub struct Doc;
+impl Doc {
+    pub fn save(&self, backup: bool, sync: bool) {}
+         //^^^^ hint: `save` is called with a bare `true`/`false` for `backup`, `sync` at 3 call sites
+    fn go(&self) { self.save(true, false); Doc::save(self, true, x()); }
+}
+fn x() -> bool { true }
+"#,
+        );
+    }
+
+    #[test]
+    fn boolean_trap_near_misses() {
+        check(
+            "bool-params",
+            r#"
+//- /src/lib.rs
+pub struct W;
+impl W {
+    pub fn set_visible(&mut self, visible: bool) {}
+    pub fn enabled(&mut self, on: bool) {}
+    pub fn verbose(&mut self, verbose: bool) {}
+}
+fn private(flag: bool, n: u8) {}
+pub fn ambiguous(flag: bool, n: u8) {}
+mod other { pub fn ambiguous() {} }
+pub fn called_with_vars(flag: bool, n: u8) {}
+fn calls(w: &mut W, f: bool) {
+    w.set_visible(true);
+    w.enabled(false);
+    w.verbose(true);
+    private(true, 1);
+    ambiguous(true, 1);
+    called_with_vars(f, 1);
+    called_with_vars(!f, 1);
+}
+"#,
+        );
+    }
+}

@@ -1,0 +1,125 @@
+//! `option-bool`: `Option<bool>` in a field, a parameter or a return type.
+
+use super::bool_fields::is_bool;
+use super::state_types::{derives, option_arg, signature_types, walk_types};
+use crate::analysis::engine::FileCx;
+use crate::analysis::rule::{
+    Category, Finding, OptionDefault, Rule, RuleDocs, RuleMeta, RuleOption, Severity,
+};
+use crate::analysis::syntax::{ast, AstNode, SyntaxKind, SyntaxNode};
+
+pub struct OptionBool;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "option-bool",
+    category: Category::State,
+    default_severity: Severity::Warning,
+    default_enabled: true,
+    summary: "`Option<bool>` in a field, parameter or return type: a tri-state that deserves names.",
+    options: &[RuleOption {
+        key: "skip-derives",
+        default: OptionDefault::StrList(&["Deserialize", "Serialize", "Parser", "Args"]),
+        doc: "fields of structs and enums deriving one of these are not reported (in a file format or a command \
+              line, \"absent / true / false\" is the natural encoding)",
+    }],
+    docs: RuleDocs {
+        what: "`Option<bool>` written as the type of a struct or enum field, a function parameter or a return type \
+               (also nested, as in `Vec<Option<bool>>`). Methods of trait impls and `extern` items are not \
+               reported (their signatures are not the author's choice), nor fields of types that derive one of \
+               `skip-derives` (serde and clap structs mirror an external format).",
+        why: "`Option<bool>` has three states, and whether `None` means \"unknown\", \"default\", \"inherit\" or \
+              \"not yet asked\" is written nowhere. Call sites read `Some(false)`, which says nothing.",
+        example: "fn set_cache(enabled: Option<bool>) {}",
+        instead: "An enum with three named variants: `enum Cache { Inherit, On, Off }`.",
+    },
+    fixable: false,
+};
+
+impl Rule for OptionBool {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn node_kinds(&self) -> &'static [SyntaxKind] {
+        &[
+            SyntaxKind::FN,
+            SyntaxKind::RECORD_FIELD,
+            SyntaxKind::TUPLE_FIELD,
+        ]
+    }
+
+    fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
+        if node.kind() != SyntaxKind::FN {
+            let owner = node.ancestors().find_map(ast::Adt::cast);
+            if let Some(owner) = owner {
+                let skip = cx.str_list("skip-derives");
+                if derives(&owner).iter().any(|d| skip.contains(d)) {
+                    return;
+                }
+            }
+        }
+        let place = match node.kind() {
+            SyntaxKind::FN => "in a signature",
+            _ => "as a field type",
+        };
+        for ty in signature_types(node) {
+            walk_types(&ty, &mut |t| {
+                let Some(inner) = option_arg(t) else {
+                    return false;
+                };
+                if !is_bool(&inner) {
+                    return false;
+                }
+                cx.report(
+                    Finding::new(
+                        &META,
+                        t.syntax().text_range(),
+                        format!("`Option<bool>` {place} is a tri-state whose states have no names"),
+                    )
+                    .suggestion("use an enum with three named variants"),
+                );
+                true
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::fixture::check;
+
+    #[test]
+    fn reports_option_bool() {
+        check(
+            "option-bool",
+            r#"
+pub struct Settings {
+    pub cache: Option<bool>,
+             //^^^^^^^^^^^^ warning: `Option<bool>` as a field type is a tri-state whose states have no names
+}
+pub fn set_cache(enabled: core::option::Option<bool>) -> Vec<Option<bool>> { vec![enabled] }
+                        //^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `Option<bool>` in a signature is a tri-state whose states have no names
+                                                           //^^^^^^^^^^^^ warning: `Option<bool>` in a signature is a tri-state whose states have no names
+enum E { A(Option<bool>) }
+         //^^^^^^^^^^^^ warning: `Option<bool>` as a field type is a tri-state whose states have no names
+"#,
+        );
+    }
+
+    #[test]
+    fn near_misses() {
+        check(
+            "option-bool",
+            r#"
+#[derive(Debug, serde::Deserialize)]
+pub struct Manifest { publish: Option<bool>, name: Option<String> }
+struct S;
+trait Tr { fn get(&self) -> Option<bool>; } // boundary: allow(option-bool)
+impl Tr for S { fn get(&self) -> Option<bool> { None } }
+fn body() { let x: Option<bool> = None; let _ = x; }
+fn other(a: Option<u8>, b: bool, c: Result<bool, ()>) {}
+type T = Option<bool>;
+"#,
+        );
+    }
+}

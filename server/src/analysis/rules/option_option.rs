@@ -1,0 +1,127 @@
+//! `option-option`: `Option<Option<T>>` in a signature or a type definition (clippy's `option_option`).
+
+use super::state_types::{option_arg, signature_types, walk_types};
+use crate::analysis::engine::FileCx;
+use crate::analysis::rule::{Category, Finding, Rule, RuleDocs, RuleMeta, Severity};
+use crate::analysis::syntax::{AstNode, SyntaxKind, SyntaxNode};
+
+pub struct OptionOption;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "option-option",
+    category: Category::State,
+    default_severity: Severity::Warning,
+    default_enabled: true,
+    summary: "`Option<Option<T>>`: three states (`None`, `Some(None)`, `Some(Some(_))`) without names.",
+    options: &[],
+    docs: RuleDocs {
+        what: "`Option<Option<T>>` written in a function's parameters or return type, a struct or enum field, a \
+               `const` or a `static` (also nested, as in `Vec<Option<Option<T>>>`; once per outermost \
+               occurrence). Like clippy's `option_option`, type aliases, `let` annotations, methods of trait \
+               impls (the trait decides) and `extern` items are not reported. Unlike clippy, public API is \
+               reported too: clippy's `avoid-breaking-exported-api` (on by default) silences it there.",
+        why: "The nesting encodes three states, and which one means what (\"not given\" vs \"explicitly \
+              cleared\"?) lives only in the reader's head and in `Some(None)` patterns spread over the code.",
+        example: "struct Patch {\n    // None: leave as is, Some(None): clear, Some(Some(v)): set\n    email: Option<Option<String>>,\n}",
+        instead: "Name the states: `enum Update<T> { Keep, Clear, Set(T) }`; or use `Option<T>` when two \
+                  states are enough.",
+    },
+    fixable: false,
+};
+
+impl Rule for OptionOption {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn node_kinds(&self) -> &'static [SyntaxKind] {
+        &[
+            SyntaxKind::FN,
+            SyntaxKind::RECORD_FIELD,
+            SyntaxKind::TUPLE_FIELD,
+            SyntaxKind::CONST,
+            SyntaxKind::STATIC,
+        ]
+    }
+
+    fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
+        for ty in signature_types(node) {
+            walk_types(&ty, &mut |t| {
+                let Some(inner) = option_arg(t) else {
+                    return false;
+                };
+                if option_arg(&inner).is_none() {
+                    return false;
+                }
+                let text: String = t
+                    .syntax()
+                    .text()
+                    .to_string()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                cx.report(
+                    Finding::new(
+                        &META,
+                        t.syntax().text_range(),
+                        format!("`{text}` has three states (`None`, `Some(None)`, `Some(Some(_))`) without names"),
+                    )
+                    .suggestion("use `Option<T>`, or an enum that names the three states"),
+                );
+                true
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::fixture::check;
+
+    #[test]
+    fn reports_nested_options_in_signatures_and_fields() {
+        check(
+            "option-option",
+            r#"
+const C: Option<Option<i32>> = None;
+       //^^^^^^^^^^^^^^^^^^^ warning: `Option<Option<i32>>` has three states (`None`, `Some(None)`, `Some(Some(_))`) without names
+pub fn input(_: Option<Option<u8>>) {}
+              //^^^^^^^^^^^^^^^^^^ warning: `Option<Option<u8>>` has three states (`None`, `Some(None)`, `Some(Some(_))`) without names
+fn nested() -> Vec<Option<std::option::Option<u8>>> { vec![] }
+                 //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `Option<std::option::Option<u8>>` has three states (`None`, `Some(None)`, `Some(Some(_))`) without names
+fn once() -> Option<Option<Option<u8>>> { None }
+           //^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `Option<Option<Option<u8>>>` has three states (`None`, `Some(None)`, `Some(Some(_))`) without names
+pub struct Patch { pub email: Option<Option<String>> }
+                            //^^^^^^^^^^^^^^^^^^^^^^ warning: `Option<Option<String>>` has three states (`None`, `Some(None)`, `Some(Some(_))`) without names
+enum E { T(Option<Option<u8>>) }
+         //^^^^^^^^^^^^^^^^^^ warning: `Option<Option<u8>>` has three states (`None`, `Some(None)`, `Some(Some(_))`) without names
+trait Tr { fn get(&self) -> Option<Option<u8>>; }
+                          //^^^^^^^^^^^^^^^^^^ warning: `Option<Option<u8>>` has three states (`None`, `Some(None)`, `Some(Some(_))`) without names
+"#,
+        );
+    }
+
+    #[test]
+    fn near_misses() {
+        check(
+            "option-option",
+            r#"
+type OptionOption = Option<Option<u32>>;
+fn alias() -> OptionOption { None }
+fn result() -> Option<Result<u8, ()>> { None }
+fn vec() -> Option<Vec<Option<u8>>> { None }
+struct S;
+trait Tr { fn get(&self) -> Option<Option<u8>>; } // boundary: allow(option-option)
+impl Tr for S { fn get(&self) -> Option<Option<u8>> { None } }
+extern "C" { static X: Option<Option<u8>>; }
+fn body() {
+    let local: Option<Option<u8>> = None;
+    let expr = Some(Some(true));
+    let _ = (local, expr);
+}
+mod my { pub struct Option<T>(T); }
+fn custom() -> my::Option<Option<u8>> { todo!() }
+"#,
+        );
+    }
+}

@@ -1,0 +1,192 @@
+//! Syntax helpers shared by the `state` rules (`option-option`, `option-bool`, `option-fields`,
+//! `assumed-some`, `bool-params`, `stringly-state`). Not a rule.
+
+use crate::analysis::syntax::{ast, ast::HasGenericArgs, AstNode, SyntaxKind, SyntaxNode};
+
+/// The path of a path type without whitespace (`std :: option :: Option` -> `std::option::Option`),
+/// generic arguments left out.
+fn path_text(p: &ast::Path) -> String {
+    crate::analysis::syntax::path_segments(p).join("::")
+}
+
+/// When `t` is `Option<X>` (also `std::option::Option`, `core::option::Option`), returns `X`.
+pub fn option_arg(t: &ast::Type) -> Option<ast::Type> {
+    let ast::Type::PathType(p) = t else {
+        return None;
+    };
+    let path = p.path()?;
+    if !matches!(
+        path_text(&path).as_str(),
+        "Option"
+            | "std::option::Option"
+            | "core::option::Option"
+            | "::std::option::Option"
+            | "::core::option::Option"
+    ) {
+        return None;
+    }
+    let args = path.segment()?.generic_arg_list()?;
+    args.generic_args().find_map(|a| match a {
+        ast::GenericArg::TypeArg(t) => t.ty(),
+        _ => None,
+    })
+}
+
+/// `true` when `t` is an `Option<..>`.
+pub fn is_option(t: &ast::Type) -> bool {
+    option_arg(t).is_some()
+}
+
+/// `String`, `&str`, `&'static str`, `Box<str>`, `Cow<str>`, `std::string::String`.
+pub fn is_string_like(t: &ast::Type) -> bool {
+    let text: String = t
+        .syntax()
+        .text()
+        .to_string()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    matches!(
+        text.as_str(),
+        "String"
+            | "std::string::String"
+            | "alloc::string::String"
+            | "&str"
+            | "&'staticstr"
+            | "Box<str>"
+            | "Cow<str>"
+            | "Cow<'static,str>"
+            | "std::borrow::Cow<'static,str>"
+    ) || (text.starts_with("&'") && text.ends_with("str") && !text.contains('['))
+}
+
+/// Methods of `impl Trait for T` (the trait fixes the signature), items of `extern` blocks and
+/// functions with a non-Rust ABI (`extern "C" fn`): their signatures are not the author's choice.
+pub fn signature_is_fixed(node: &SyntaxNode) -> bool {
+    if let Some(f) = ast::Fn::cast(node.clone()) {
+        if let Some(abi) = f.abi() {
+            let text = abi.syntax().text().to_string();
+            if !text.contains("\"Rust\"") {
+                return true;
+            }
+        }
+    }
+    let Some(parent) = node.parent() else {
+        return false;
+    };
+    match parent.kind() {
+        SyntaxKind::EXTERN_ITEM_LIST => true,
+        SyntaxKind::ASSOC_ITEM_LIST => parent
+            .parent()
+            .and_then(ast::Impl::cast)
+            .is_some_and(|i| i.trait_().is_some()),
+        _ => false,
+    }
+}
+
+/// The types written in the "signature" of an item, as clippy's type lints see them: parameters and
+/// return type of a function, the type of a record or tuple field, of a `const` or `static`.
+/// Functions with a fixed signature (see [`signature_is_fixed`]) give nothing.
+pub fn signature_types(node: &SyntaxNode) -> Vec<ast::Type> {
+    let mut out = Vec::new();
+    match node.kind() {
+        SyntaxKind::FN => {
+            if signature_is_fixed(node) {
+                return out;
+            }
+            let f = ast::Fn::cast(node.clone()).unwrap();
+            if let Some(params) = f.param_list() {
+                out.extend(params.params().filter_map(|p| p.ty()));
+                if let Some(t) = params.self_param().and_then(|s| s.ty()) {
+                    out.push(t);
+                }
+            }
+            if let Some(t) = f.ret_type().and_then(|r| r.ty()) {
+                out.push(t);
+            }
+        }
+        SyntaxKind::RECORD_FIELD => {
+            out.extend(ast::RecordField::cast(node.clone()).and_then(|f| f.ty()))
+        }
+        SyntaxKind::TUPLE_FIELD => {
+            out.extend(ast::TupleField::cast(node.clone()).and_then(|f| f.ty()))
+        }
+        SyntaxKind::CONST => out.extend(ast::Const::cast(node.clone()).and_then(|c| c.ty())),
+        SyntaxKind::STATIC => {
+            if node
+                .parent()
+                .is_some_and(|p| p.kind() == SyntaxKind::EXTERN_ITEM_LIST)
+            {
+                return out;
+            }
+            out.extend(ast::Static::cast(node.clone()).and_then(|c| c.ty()))
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Every type inside `t` (itself included), outermost first, skipping the inside of any type for
+/// which `stop` returns `true` (so a match is reported once, not again for its inner types).
+pub fn walk_types(t: &ast::Type, stop: &mut dyn FnMut(&ast::Type) -> bool) {
+    if stop(t) {
+        return;
+    }
+    for child in t.syntax().children() {
+        walk_children(&child, stop);
+    }
+}
+
+fn walk_children(node: &SyntaxNode, stop: &mut dyn FnMut(&ast::Type) -> bool) {
+    if let Some(t) = ast::Type::cast(node.clone()) {
+        walk_types(&t, stop);
+        return;
+    }
+    for child in node.children() {
+        walk_children(&child, stop);
+    }
+}
+
+/// The derive names of an item (`#[derive(Debug, serde::Deserialize)]` -> `Debug`, `Deserialize`;
+/// also inside `cfg_attr`).
+pub fn derives(attrs: &impl crate::analysis::syntax::HasAttrs) -> Vec<String> {
+    let mut out = Vec::new();
+    for a in attrs.attrs() {
+        let text: String = a
+            .syntax()
+            .text()
+            .to_string()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("derive(") {
+            rest = &rest[i + "derive(".len()..];
+            let end = rest.find(')').unwrap_or(rest.len());
+            for name in rest[..end].split(',') {
+                let last = name.rsplit("::").next().unwrap_or(name);
+                if !last.is_empty() {
+                    out.push(last.to_string());
+                }
+            }
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+/// The name of the type of the `impl` block that contains `node` (`impl<T> Foo<T>` -> `Foo`),
+/// with whether it is a trait impl and the trait's name.
+pub fn enclosing_impl(node: &SyntaxNode) -> Option<(String, Option<String>)> {
+    let imp = node.ancestors().find_map(ast::Impl::cast)?;
+    let self_ty = crate::analysis::engine::type_head(&imp.self_ty()?);
+    let trait_name = imp.trait_().map(|t| crate::analysis::engine::type_head(&t));
+    Some((self_ty, trait_name))
+}
+
+/// `true` when `node` is inside `#[cfg(test)]` / `#[test]` code.
+pub fn in_test_code(node: &SyntaxNode) -> bool {
+    node.ancestors()
+        .filter_map(ast::AnyHasAttrs::cast)
+        .any(|a| crate::analysis::model::is_test_attr(&a))
+}

@@ -27,7 +27,7 @@ pub fn keys(analysis: &Analysis, located: &[Located]) -> Vec<Key> {
 /// Where the baseline lives: an explicit path (relative to the current directory), else the
 /// config's `baseline` (relative to the workspace root), else `boundary-baseline.json` at the root.
 pub fn resolve(root: &Path, explicit: Option<&Path>, configured: Option<&str>) -> PathBuf {
-    match (explicit.filter(|p| !p.as_os_str().is_empty()), configured) {
+    match (explicit, configured) {
         (Some(p), _) => p.to_path_buf(),
         (None, Some(c)) => root.join(c),
         (None, None) => root.join(baseline::DEFAULT_FILE),

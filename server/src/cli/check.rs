@@ -72,8 +72,8 @@ pub struct CheckArgs {
     pub diff: bool,
     /// Record today's findings in a baseline file and exit 0 (default: the config's `baseline`,
     /// else `boundary-baseline.json` at the workspace root).
-    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
-    pub write_baseline: Option<PathBuf>,
+    #[arg(long, value_name = "FILE", num_args = 0..=1)]
+    pub write_baseline: Option<Option<PathBuf>>,
     /// Report only findings not in this baseline file (default: the config's `baseline`), and
     /// list its entries that no longer occur.
     #[arg(long, value_name = "FILE")]
@@ -168,7 +168,7 @@ fn run_inner(args: &CheckArgs) -> Result<i32, String> {
     }
     let located = output::locate_all(&analysis);
     if let Some(explicit) = &args.write_baseline {
-        let path = baseline::resolve(&root, Some(explicit), engine.config.baseline.as_deref());
+        let path = baseline::resolve(&root, explicit.as_deref(), engine.config.baseline.as_deref());
         let n = baseline::write(&path, &analysis, &located)?;
         eprintln!("wrote {n} finding(s) to baseline {}", path.display());
         return Ok(0);

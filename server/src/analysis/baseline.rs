@@ -79,12 +79,16 @@ impl Baseline {
     /// A baseline of these entries, sorted so the file diffs well in review.
     pub fn new(mut findings: Vec<Entry>) -> Baseline {
         findings.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.message.cmp(&b.message)));
-        Baseline { version: VERSION, findings }
+        Baseline {
+            version: VERSION,
+            findings,
+        }
     }
 
     /// Parses a baseline file; the error says what is wrong.
     pub fn from_json(text: &str) -> Result<Baseline, String> {
-        let b: Baseline = serde_json::from_str(text).map_err(|e| format!("invalid baseline: {e}"))?;
+        let b: Baseline =
+            serde_json::from_str(text).map_err(|e| format!("invalid baseline: {e}"))?;
         if b.version != VERSION {
             return Err(format!(
                 "baseline version {} is not supported (expected {VERSION}); write it again with --write-baseline",
@@ -180,7 +184,12 @@ pub fn partition(baseline: &Baseline, keys: &[Key]) -> Partition {
 
 /// The findings to show given a baseline: baselined ones dropped (`Hide`) or turned into hints
 /// (`Hint`). `keys` is parallel to `findings`.
-pub fn apply(baseline: &Baseline, mode: BaselineMode, findings: Vec<Finding>, keys: &[Key]) -> Vec<Finding> {
+pub fn apply(
+    baseline: &Baseline,
+    mode: BaselineMode,
+    findings: Vec<Finding>,
+    keys: &[Key],
+) -> Vec<Finding> {
     let p = partition(baseline, keys);
     findings
         .into_iter()
@@ -206,21 +215,45 @@ mod tests {
     }
 
     fn mp(p: &[&str]) -> Vec<SmolStr> {
-        p.iter().map(|s| SmolStr::new(s)).collect()
+        p.iter().map(SmolStr::new).collect()
     }
 
     #[test]
     fn key_uses_symbol_path_and_text_not_lines() {
         let a = "static mut X: u8 = 0;\n";
         let b = "\n\n\nfn other() {}\n    static   mut X: u8 = 0;\n";
-        let ka = Key::of(&finding(a, "static mut X", "X"), "src/net.rs", &mp(&["crate", "net"]), a);
-        let kb = Key::of(&finding(b, "static   mut X", "X"), "src/net.rs", &mp(&["crate", "net"]), b);
+        let ka = Key::of(
+            &finding(a, "static mut X", "X"),
+            "src/net.rs",
+            &mp(&["crate", "net"]),
+            a,
+        );
+        let kb = Key::of(
+            &finding(b, "static   mut X", "X"),
+            "src/net.rs",
+            &mp(&["crate", "net"]),
+            b,
+        );
         assert_eq!(ka, kb);
         assert_eq!(ka.symbol, "crate::net::X");
-        let kc = Key::of(&finding(a, "static mut X", "X"), "src/net.rs", &mp(&["crate", "io"]), a);
+        let kc = Key::of(
+            &finding(a, "static mut X", "X"),
+            "src/net.rs",
+            &mp(&["crate", "io"]),
+            a,
+        );
         assert_ne!(ka, kc);
         let d = "static mut Y: u8 = 0;\n";
-        assert_ne!(ka.hash, Key::of(&finding(d, "static mut Y", "X"), "src/net.rs", &mp(&["crate", "net"]), d).hash);
+        assert_ne!(
+            ka.hash,
+            Key::of(
+                &finding(d, "static mut Y", "X"),
+                "src/net.rs",
+                &mp(&["crate", "net"]),
+                d
+            )
+            .hash
+        );
     }
 
     #[test]
@@ -239,39 +272,78 @@ mod tests {
 
     #[test]
     fn partition_is_a_multiset_and_reports_stale() {
-        let k = |s: &str| Key { rule: "r".into(), file: "f".into(), symbol: s.into(), hash: "h".into() };
+        let k = |s: &str| Key {
+            rule: "r".into(),
+            file: "f".into(),
+            symbol: s.into(),
+            hash: "h".into(),
+        };
         let b = Baseline::new(vec![
-            Entry { key: k("a"), message: String::new() },
-            Entry { key: k("a"), message: String::new() },
-            Entry { key: k("gone"), message: String::new() },
+            Entry {
+                key: k("a"),
+                message: String::new(),
+            },
+            Entry {
+                key: k("a"),
+                message: String::new(),
+            },
+            Entry {
+                key: k("gone"),
+                message: String::new(),
+            },
         ]);
         let p = partition(&b, &[k("a"), k("new"), k("a"), k("a")]);
         assert_eq!(p.baselined, vec![true, false, true, false]);
-        assert_eq!(p.stale.iter().map(|&i| b.findings[i].key.symbol.as_str()).collect::<Vec<_>>(), vec!["gone"]);
+        assert_eq!(
+            p.stale
+                .iter()
+                .map(|&i| b.findings[i].key.symbol.as_str())
+                .collect::<Vec<_>>(),
+            vec!["gone"]
+        );
     }
 
     #[test]
     fn apply_hides_or_hints() {
         let text = "static mut X: u8 = 0;\nstatic mut Y: u8 = 0;\n";
-        let fs = vec![finding(text, "static mut X", "X"), finding(text, "static mut Y", "Y")];
-        let keys: Vec<Key> = fs.iter().map(|f| Key::of(f, "a.rs", &mp(&["crate"]), text)).collect();
-        let b = Baseline::new(vec![Entry { key: keys[0].clone(), message: "m".into() }]);
+        let fs = vec![
+            finding(text, "static mut X", "X"),
+            finding(text, "static mut Y", "Y"),
+        ];
+        let keys: Vec<Key> = fs
+            .iter()
+            .map(|f| Key::of(f, "a.rs", &mp(&["crate"]), text))
+            .collect();
+        let b = Baseline::new(vec![Entry {
+            key: keys[0].clone(),
+            message: "m".into(),
+        }]);
         let hidden = apply(&b, BaselineMode::Hide, fs.clone(), &keys);
         assert_eq!(hidden, vec![fs[1].clone()]);
         let hinted = apply(&b, BaselineMode::parse(Some("hint")), fs.clone(), &keys);
-        assert_eq!(hinted.iter().map(|f| f.severity).collect::<Vec<_>>(), vec![Severity::Hint, Severity::Warning]);
+        assert_eq!(
+            hinted.iter().map(|f| f.severity).collect::<Vec<_>>(),
+            vec![Severity::Hint, Severity::Warning]
+        );
     }
 
     #[test]
     fn json_round_trip_and_errors() {
         let b = Baseline::new(vec![Entry {
-            key: Key { rule: "r".into(), file: "f.rs".into(), symbol: "crate::S".into(), hash: "00".into() },
+            key: Key {
+                rule: "r".into(),
+                file: "f.rs".into(),
+                symbol: "crate::S".into(),
+                hash: "00".into(),
+            },
             message: "msg".into(),
         }]);
         let text = b.to_json();
         assert!(text.contains("\"symbol\": \"crate::S\""), "{text}");
         assert_eq!(Baseline::from_json(&text).unwrap(), b);
-        assert!(Baseline::from_json("{").unwrap_err().starts_with("invalid baseline"));
+        assert!(Baseline::from_json("{")
+            .unwrap_err()
+            .starts_with("invalid baseline"));
         let err = Baseline::from_json(r#"{"version": 9, "findings": []}"#).unwrap_err();
         assert!(err.contains("version 9"), "{err}");
     }

@@ -15,10 +15,13 @@ pub fn keys(analysis: &Analysis, located: &[Located]) -> Vec<Key> {
     located
         .iter()
         .map(|l| {
-            let text = texts
-                .entry(l.file.as_str())
-                .or_insert_with(|| loader::read_source(&analysis.root.join(&l.file)).unwrap_or_default());
-            let module_path = analysis.workspace.file(&l.file).map_or(&[][..], |f| &f.module_path[..]);
+            let text = texts.entry(l.file.as_str()).or_insert_with(|| {
+                loader::read_source(&analysis.root.join(&l.file)).unwrap_or_default()
+            });
+            let module_path = analysis
+                .workspace
+                .file(&l.file)
+                .map_or(&[][..], |f| &f.module_path[..]);
             Key::of(&l.finding, &l.file, module_path, text)
         })
         .collect()
@@ -38,15 +41,20 @@ pub fn write(path: &Path, analysis: &Analysis, located: &[Located]) -> Result<us
     let entries: Vec<Entry> = keys(analysis, located)
         .into_iter()
         .zip(located)
-        .map(|(key, l)| Entry { key, message: l.finding.message.clone() })
+        .map(|(key, l)| Entry {
+            key,
+            message: l.finding.message.clone(),
+        })
         .collect();
     let n = entries.len();
     let text = Baseline::new(entries).to_json();
-    std::fs::write(path, text).map_err(|e| format!("cannot write baseline {}: {e}", path.display()))?;
+    std::fs::write(path, text)
+        .map_err(|e| format!("cannot write baseline {}: {e}", path.display()))?;
     Ok(n)
 }
 
 pub fn read(path: &Path) -> Result<Baseline, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
     Baseline::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
 }

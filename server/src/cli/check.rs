@@ -168,7 +168,11 @@ fn run_inner(args: &CheckArgs) -> Result<i32, String> {
     }
     let located = output::locate_all(&analysis);
     if let Some(explicit) = &args.write_baseline {
-        let path = baseline::resolve(&root, explicit.as_deref(), engine.config.baseline.as_deref());
+        let path = baseline::resolve(
+            &root,
+            explicit.as_deref(),
+            engine.config.baseline.as_deref(),
+        );
         let n = baseline::write(&path, &analysis, &located)?;
         eprintln!("wrote {n} finding(s) to baseline {}", path.display());
         return Ok(0);
@@ -189,7 +193,11 @@ fn run_inner(args: &CheckArgs) -> Result<i32, String> {
     }
     let filtered = filter_reported(args, &root, &engine, &analysis, located)?;
     let located = filtered.located;
-    let keys = if args.format == Format::Gitlab { baseline::keys(&analysis, &located) } else { Vec::new() };
+    let keys = if args.format == Format::Gitlab {
+        baseline::keys(&analysis, &located)
+    } else {
+        Vec::new()
+    };
     let prefix = cwd_prefix(&root);
     let res = match args.format {
         Format::Human => output::human(&mut out, &located, &engine.config),
@@ -225,7 +233,10 @@ fn run_inner(args: &CheckArgs) -> Result<i32, String> {
             if filtered.stale.len() == 1 { "y" } else { "ies" }
         );
         for e in &filtered.stale {
-            eprintln!("  {} {} {}: {}", e.key.rule, e.key.file, e.key.symbol, e.message);
+            eprintln!(
+                "  {} {} {}: {}",
+                e.key.rule, e.key.file, e.key.symbol, e.message
+            );
         }
     }
     let count = |s: Severity| located.iter().filter(|l| l.finding.severity == s).count();
@@ -343,8 +354,17 @@ fn filter_reported(
     analysis: &Analysis,
     mut located: Vec<output::Located>,
 ) -> Result<Filtered, String> {
-    let mut filtered = Filtered { located: Vec::new(), baselined: None, outside_diff: None, stale: Vec::new() };
-    let configured = if args.no_baseline { None } else { engine.config.baseline.as_deref() };
+    let mut filtered = Filtered {
+        located: Vec::new(),
+        baselined: None,
+        outside_diff: None,
+        stale: Vec::new(),
+    };
+    let configured = if args.no_baseline {
+        None
+    } else {
+        engine.config.baseline.as_deref()
+    };
     if args.baseline.is_some() || configured.is_some() {
         let path = baseline::resolve(root, args.baseline.as_deref(), configured);
         let base = baseline::read(&path)?;
@@ -361,7 +381,8 @@ fn filter_reported(
             .map(|i| base.findings[i].clone())
             .filter(|e| {
                 engine.is_active(&e.key.rule)
-                    && (analysis.workspace.file(&e.key.file).is_some() || !root.join(&e.key.file).exists())
+                    && (analysis.workspace.file(&e.key.file).is_some()
+                        || !root.join(&e.key.file).exists())
             })
             .collect();
     }
@@ -380,7 +401,9 @@ fn filter_reported(
 /// The workspace root relative to the current directory (`""` when it is the current
 /// directory or not below it): CI annotations are resolved against the checkout.
 fn cwd_prefix(root: &Path) -> String {
-    let Ok(cwd) = std::env::current_dir().and_then(std::fs::canonicalize) else { return String::new() };
+    let Ok(cwd) = std::env::current_dir().and_then(std::fs::canonicalize) else {
+        return String::new();
+    };
     match root.strip_prefix(&cwd) {
         Ok(rel) => loader::rel_path(&cwd, &cwd.join(rel)),
         Err(_) => String::new(),

@@ -53,14 +53,34 @@ pub fn changes(root: &Path, rev: &str) -> Result<Changes, String> {
         return Err(format!("--diff-base: `{rev}` is not a revision"));
     }
     git(root, &["rev-parse", "--is-inside-work-tree"]).map_err(|_| {
-        format!("--diff-base needs a git repository, and {} is not inside one", root.display())
+        format!(
+            "--diff-base needs a git repository, and {} is not inside one",
+            root.display()
+        )
     })?;
-    git(root, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])
-        .map_err(|_| format!("--diff-base: `{rev}` is not a commit in this repository"))?;
+    git(
+        root,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
+    )
+    .map_err(|_| format!("--diff-base: `{rev}` is not a commit in this repository"))?;
     // `--relative`: paths relative to (and limited to) the workspace root.
     let diff = git(
         root,
-        &["diff", "--unified=0", "--no-color", "--no-ext-diff", "--relative", "--no-renames", rev, "--"],
+        &[
+            "diff",
+            "--unified=0",
+            "--no-color",
+            "--no-ext-diff",
+            "--relative",
+            "--no-renames",
+            rev,
+            "--",
+        ],
     )?;
     let mut changes = parse_diff(&diff);
     let untracked = git(root, &["ls-files", "--others", "--exclude-standard"])?;
@@ -82,15 +102,24 @@ pub fn parse_diff(diff: &str) -> Changes {
                 p => Some(unquote(p.strip_prefix("b/").unwrap_or(p))),
             };
             if let Some(f) = &current {
-                changes.files.entry(f.clone()).or_insert_with(|| Some(Vec::new()));
+                changes
+                    .files
+                    .entry(f.clone())
+                    .or_insert_with(|| Some(Vec::new()));
             }
         } else if let (Some(hunk), Some(f)) = (line.strip_prefix("@@ "), &current) {
             // `@@ -a,b +c,d @@ context`
-            let Some(new) = hunk.split_whitespace().find(|p| p.starts_with('+')) else { continue };
+            let Some(new) = hunk.split_whitespace().find(|p| p.starts_with('+')) else {
+                continue;
+            };
             let mut it = new[1..].splitn(2, ',');
             let start: u32 = it.next().and_then(|s| s.parse().ok()).unwrap_or(0);
             let count: u32 = it.next().and_then(|s| s.parse().ok()).unwrap_or(1);
-            let range = if count == 0 { (start.max(1), start + 1) } else { (start, start + count - 1) };
+            let range = if count == 0 {
+                (start.max(1), start + 1)
+            } else {
+                (start, start + count - 1)
+            };
             if let Some(Some(v)) = changes.files.get_mut(f) {
                 v.push(range);
             }
@@ -139,10 +168,18 @@ pub fn filter(analysis: &Analysis, located: &[Located], changes: &Changes) -> Ve
             if changes.touches(&l.file, l.span.line, l.span.end_line) {
                 return true;
             }
-            let Some(file) = analysis.workspace.file(&l.file) else { return false };
+            let Some(file) = analysis.workspace.file(&l.file) else {
+                return false;
+            };
             let s = &file.summary;
-            let Some(index) = s.line_index.as_ref() else { return false };
-            innermost_item(&s.items.iter().map(|i| i.range).collect::<Vec<_>>(), l.finding.range).is_some_and(|r| {
+            let Some(index) = s.line_index.as_ref() else {
+                return false;
+            };
+            innermost_item(
+                &s.items.iter().map(|i| i.range).collect::<Vec<_>>(),
+                l.finding.range,
+            )
+            .is_some_and(|r| {
                 let first = index.line_of(r.start()) + 1;
                 let last = index.line_of(r.end()) + 1;
                 changes.touches(&l.file, first, last)
@@ -153,7 +190,11 @@ pub fn filter(analysis: &Analysis, located: &[Located], changes: &Changes) -> Ve
 
 /// The smallest of `items` containing `range`.
 fn innermost_item(items: &[TextRange], range: TextRange) -> Option<TextRange> {
-    items.iter().copied().filter(|r| r.contains_range(range)).min_by_key(|r| r.len())
+    items
+        .iter()
+        .copied()
+        .filter(|r| r.contains_range(range))
+        .min_by_key(|r| r.len())
 }
 
 #[cfg(test)]

@@ -32,12 +32,16 @@ fn full_message(l: &Located) -> String {
 
 /// Escapes the message part of a workflow command.
 pub fn github_escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a property value of a workflow command (also `:` and `,`).
 pub fn github_escape_property(s: &str) -> String {
-    github_escape_data(s).replace(':', "%3A").replace(',', "%2C")
+    github_escape_data(s)
+        .replace(':', "%3A")
+        .replace(',', "%2C")
 }
 
 /// GitHub Actions workflow commands, one line per finding:
@@ -66,7 +70,12 @@ pub fn github(out: &mut impl Write, located: &[Located], prefix: &str) -> io::Re
 
 /// GitLab Code Quality report (a JSON array, `artifacts:reports:codequality`). `keys` (parallel
 /// to `located`) make the fingerprints: stable across unrelated edits, unique per finding.
-pub fn gitlab(out: &mut impl Write, located: &[Located], keys: &[Key], prefix: &str) -> io::Result<()> {
+pub fn gitlab(
+    out: &mut impl Write,
+    located: &[Located],
+    keys: &[Key],
+    prefix: &str,
+) -> io::Result<()> {
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let issues: Vec<Value> = located
         .iter()
@@ -120,7 +129,12 @@ pub fn xml_escape(s: &str) -> String {
 
 /// JUnit XML: one test suite per file with findings, one failing test case per finding (one
 /// passing case when there are none, so CI shows a green check rather than an empty report).
-pub fn junit(out: &mut impl Write, located: &[Located], config: &Config, prefix: &str) -> io::Result<()> {
+pub fn junit(
+    out: &mut impl Write,
+    located: &[Located],
+    config: &Config,
+    prefix: &str,
+) -> io::Result<()> {
     let mut files: Vec<&str> = Vec::new();
     for l in located {
         if !files.contains(&l.file.as_str()) {
@@ -135,8 +149,14 @@ pub fn junit(out: &mut impl Write, located: &[Located], config: &Config, prefix:
         located.len()
     )?;
     if located.is_empty() {
-        writeln!(out, r#"  <testsuite name="boundary-lsp" tests="1" failures="0" errors="0" skipped="0">"#)?;
-        writeln!(out, r#"    <testcase name="no findings" classname="boundary-lsp"/>"#)?;
+        writeln!(
+            out,
+            r#"  <testsuite name="boundary-lsp" tests="1" failures="0" errors="0" skipped="0">"#
+        )?;
+        writeln!(
+            out,
+            r#"    <testcase name="no findings" classname="boundary-lsp"/>"#
+        )?;
         writeln!(out, "  </testsuite>")?;
     }
     for file in files {
@@ -152,11 +172,7 @@ pub fn junit(out: &mut impl Write, located: &[Located], config: &Config, prefix:
             writeln!(
                 out,
                 r#"    <testcase name="{}:{}:{} {}" classname="{p}" file="{p}" line="{}">"#,
-                p,
-                l.span.line,
-                l.span.column,
-                f.rule,
-                l.span.line
+                p, l.span.line, l.span.column, f.rule, l.span.line
             )?;
             let mut body = format!(
                 "{p}:{}:{}: {}: {}",
@@ -221,7 +237,11 @@ pub fn unified_diff(file: &str, old: &str, new: &str) -> String {
         let (a_len, b_len) = positions(&ops[start..end]);
         let a_start = if a_len == 0 { ai } else { ai + 1 };
         let b_start = if b_len == 0 { bi } else { bi + 1 };
-        out.push_str(&format!("@@ -{} +{} @@\n", range_str(a_start, a_len), range_str(b_start, b_len)));
+        out.push_str(&format!(
+            "@@ -{} +{} @@\n",
+            range_str(a_start, a_len),
+            range_str(b_start, b_len)
+        ));
         for op in &ops[start..end] {
             let (tag, line) = match op {
                 Op::Equal => {
@@ -280,7 +300,12 @@ enum Op {
 /// insertions within a change.
 fn diff_lines(a: &[&str], b: &[&str]) -> Vec<Op> {
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let suffix = a[prefix..].iter().rev().zip(b[prefix..].iter().rev()).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
     let (am, bm) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
     let mut ops = vec![Op::Equal; prefix];
     ops.extend(myers(am, bm));
@@ -299,7 +324,11 @@ fn myers(a: &[&str], b: &[&str]) -> Vec<Op> {
         let mut k = -d;
         while k <= d {
             let idx = (k + off) as usize;
-            let mut x = if k == -d || (k != d && v[idx - 1] < v[idx + 1]) { v[idx + 1] } else { v[idx - 1] + 1 };
+            let mut x = if k == -d || (k != d && v[idx - 1] < v[idx + 1]) {
+                v[idx + 1]
+            } else {
+                v[idx - 1] + 1
+            };
             let mut y = x - k;
             while x < n && y < m && a[x as usize] == b[y as usize] {
                 x += 1;
@@ -321,7 +350,11 @@ fn myers(a: &[&str], b: &[&str]) -> Vec<Op> {
         let d = d as isize;
         let k = x - y;
         let idx = (k + off) as usize;
-        let prev_k = if k == -d || (k != d && v[idx - 1] < v[idx + 1]) { k + 1 } else { k - 1 };
+        let prev_k = if k == -d || (k != d && v[idx - 1] < v[idx + 1]) {
+            k + 1
+        } else {
+            k - 1
+        };
         let prev_x = v[(prev_k + off) as usize];
         let prev_y = prev_x - prev_k;
         while x > prev_x && y > prev_y {
@@ -399,7 +432,10 @@ mod tests {
             let a: Vec<&str> = x.split("").filter(|s| !s.is_empty()).collect();
             let b: Vec<&str> = y.split("").filter(|s| !s.is_empty()).collect();
             let ops = diff_lines(&a, &b);
-            assert_eq!(apply_ops(&a, &b, &ops), b.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+            assert_eq!(
+                apply_ops(&a, &b, &ops),
+                b.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+            );
             let edits = ops.iter().filter(|o| **o != Op::Equal).count();
             if *x == "abcabba" {
                 assert_eq!(edits, 5, "Myers' paper example has D = 5");
@@ -424,12 +460,18 @@ mod tests {
 
     #[test]
     fn github_escaping() {
-        assert_eq!(github_escape_data("50% a\r\nb: c, d"), "50%25 a%0D%0Ab: c, d");
+        assert_eq!(
+            github_escape_data("50% a\r\nb: c, d"),
+            "50%25 a%0D%0Ab: c, d"
+        );
         assert_eq!(github_escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
     }
 
     #[test]
     fn xml_escaping() {
-        assert_eq!(xml_escape("<a href=\"x\">&'\u{1}</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;");
+        assert_eq!(
+            xml_escape("<a href=\"x\">&'\u{1}</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;"
+        );
     }
 }

@@ -148,7 +148,7 @@ fn baseline_round_trip() {
     let (left, o) = findings(root, &["--baseline", "boundary-baseline.json"]);
     assert_eq!(left, vec![]);
     let err = stderr(&o);
-    assert!(err.contains("baseline: 1 entry no longer occur"), "{err}");
+    assert!(err.contains("baseline: 1 entry no longer occurs"), "{err}");
     assert!(
         err.contains("  static-mut crates/inventory-core/src/lib.rs crate::RESERVATIONS: "),
         "{err}"

@@ -228,9 +228,10 @@ fn run_inner(args: &CheckArgs) -> Result<i32, String> {
     }
     if !filtered.stale.is_empty() {
         eprintln!(
-            "baseline: {} entr{} no longer occur (fixed or changed); `check --write-baseline` shrinks the file:",
+            "baseline: {} {} no longer occur{} (fixed or changed); `check --write-baseline` shrinks the file:",
             filtered.stale.len(),
-            if filtered.stale.len() == 1 { "y" } else { "ies" }
+            if filtered.stale.len() == 1 { "entry" } else { "entries" },
+            if filtered.stale.len() == 1 { "s" } else { "" }
         );
         for e in &filtered.stale {
             eprintln!(

@@ -37,6 +37,8 @@ pub enum FailOn {
     Never,
 }
 
+// Independent command-line switches, as clap models them.
+// boundary: allow(bool-fields)
 #[derive(Args, Debug, Clone)]
 pub struct CheckArgs {
     /// A workspace, a folder of `.rs` files, or one file.

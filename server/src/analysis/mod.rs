@@ -3,6 +3,7 @@
 //! Nothing here knows about the LSP or the command line; both are thin adapters over this
 //! module. Only `loader` touches the file system.
 
+pub mod baseline;
 pub mod config;
 pub mod engine;
 pub mod fix;

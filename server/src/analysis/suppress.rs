@@ -32,6 +32,9 @@ pub struct Suppression {
     pub comment: TextRange,
     /// The comment is alone on its line (so removing it removes the line).
     pub standalone: bool,
+    /// Where the whitespace between the code and a trailing comment starts (for a standalone
+    /// comment, the start of its line).
+    pub gap_start: TextSize,
 }
 
 const MARKER: &str = "boundary:";
@@ -99,9 +102,9 @@ pub fn collect(root: &SyntaxNode, text: &str, index: &LineIndex) -> Vec<Suppress
         let start = tok.text_range().start();
         let line = index.line_of(start);
         let line_start = u32::from(index.line_start(line)) as usize;
-        let standalone = text[line_start..u32::from(start) as usize]
-            .trim()
-            .is_empty();
+        let before = &text[line_start..u32::from(start) as usize];
+        let standalone = before.trim().is_empty();
+        let gap_start = TextSize::from((line_start + before.trim_end().len()) as u32);
         let scope = if file_level {
             Scope::File
         } else if standalone {
@@ -114,6 +117,7 @@ pub fn collect(root: &SyntaxNode, text: &str, index: &LineIndex) -> Vec<Suppress
             ids,
             comment: tok.text_range(),
             standalone,
+            gap_start,
         });
     }
     out

@@ -1,5 +1,6 @@
 //! `boundary-lsp check`: one-shot analysis for people, CI and agents.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -13,13 +14,19 @@ use crate::analysis::loader::{self, Analysis};
 use crate::analysis::rule::Severity;
 use crate::analysis::rules;
 
-use super::output;
+use super::{baseline, diff_base, formats, output};
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Human,
     Json,
     Sarif,
+    /// GitHub Actions workflow commands (`::warning file=..::`): annotations on the PR diff.
+    Github,
+    /// GitLab Code Quality JSON (`artifacts:reports:codequality`).
+    Gitlab,
+    /// JUnit XML, for CI systems that show test reports.
+    Junit,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -30,6 +37,8 @@ pub enum FailOn {
     Never,
 }
 
+// Independent command-line switches, as clap models them.
+// boundary: allow(bool-fields)
 #[derive(Args, Debug, Clone)]
 pub struct CheckArgs {
     /// A workspace, a folder of `.rs` files, or one file.
@@ -59,6 +68,25 @@ pub struct CheckArgs {
     /// No summary line.
     #[arg(long, short)]
     pub quiet: bool,
+    /// With `--fix`, print what changed as a unified diff (to stdout with `--format human`,
+    /// else to stderr so machine output stays parseable). Files are still written.
+    #[arg(long)]
+    pub diff: bool,
+    /// Record today's findings in a baseline file and exit 0 (default: the config's `baseline`,
+    /// else `boundary-baseline.json` at the workspace root).
+    #[arg(long, value_name = "FILE", num_args = 0..=1)]
+    pub write_baseline: Option<Option<PathBuf>>,
+    /// Report only findings not in this baseline file (default: the config's `baseline`), and
+    /// list its entries that no longer occur.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Ignore the `baseline` set in `boundary.toml`.
+    #[arg(long, conflicts_with = "baseline")]
+    pub no_baseline: bool,
+    /// Report only findings in code changed since this git revision (`git diff REV` of the
+    /// working tree, plus untracked files). The whole workspace is still analysed.
+    #[arg(long, value_name = "REV")]
+    pub diff_base: Option<String>,
 }
 
 /// Runs `check`; returns the exit code (0 clean, 1 findings at `--fail-on`, 2 usage/config error).
@@ -106,6 +134,12 @@ fn run_inner(args: &CheckArgs) -> Result<i32, String> {
     if args.unsafe_fixes && !args.fix {
         return Err("--unsafe-fixes needs --fix".into());
     }
+    if args.diff && !args.fix {
+        return Err("--diff needs --fix".into());
+    }
+    if args.write_baseline.is_some() && (args.diff_base.is_some() || args.baseline.is_some()) {
+        return Err("--write-baseline records every finding; it cannot be combined with --diff-base or --baseline".into());
+    }
     let root = loader::find_root(&args.path);
     let config = load_config(&root, args.config.as_deref())?;
     let engine = loader::engine_for(
@@ -117,10 +151,11 @@ fn run_inner(args: &CheckArgs) -> Result<i32, String> {
     );
     let mut analysis = loader::analyse_path(&args.path, &engine);
     let mut fixed: Vec<(String, usize)> = Vec::new();
+    let mut originals: HashMap<String, String> = HashMap::new();
     if args.fix {
         // Fixes can enable or overlap other fixes: apply, re-analyse, until nothing changes.
         for _round in 0..10 {
-            let applied = apply_fixes(&analysis, args.unsafe_fixes)?;
+            let applied = apply_fixes(&analysis, args.unsafe_fixes, &mut originals)?;
             if applied.is_empty() {
                 break;
             }
@@ -134,12 +169,45 @@ fn run_inner(args: &CheckArgs) -> Result<i32, String> {
         }
     }
     let located = output::locate_all(&analysis);
+    if let Some(explicit) = &args.write_baseline {
+        let path = baseline::resolve(
+            &root,
+            explicit.as_deref(),
+            engine.config.baseline.as_deref(),
+        );
+        let n = baseline::write(&path, &analysis, &located)?;
+        eprintln!("wrote {n} finding(s) to baseline {}", path.display());
+        return Ok(0);
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    if args.diff {
+        let mut diffs = String::new();
+        for (f, _) in &fixed {
+            let now = loader::read_source(&analysis.root.join(f)).unwrap_or_default();
+            diffs.push_str(&formats::unified_diff(f, &originals[f], &now));
+        }
+        if args.format == Format::Human {
+            let _ = write!(out, "{diffs}");
+        } else {
+            eprint!("{diffs}");
+        }
+    }
+    let filtered = filter_reported(args, &root, &engine, &analysis, located)?;
+    let located = filtered.located;
+    let keys = if args.format == Format::Gitlab {
+        baseline::keys(&analysis, &located)
+    } else {
+        Vec::new()
+    };
+    let prefix = cwd_prefix(&root);
     let res = match args.format {
         Format::Human => output::human(&mut out, &located, &engine.config),
         Format::Json => output::json_lines(&mut out, &located, &engine.config),
         Format::Sarif => output::sarif(&mut out, &located, &engine.config),
+        Format::Github => formats::github(&mut out, &located, &prefix),
+        Format::Gitlab => formats::gitlab(&mut out, &located, &keys, &prefix),
+        Format::Junit => formats::junit(&mut out, &located, &engine.config, &prefix),
     };
     if let Err(e) = res {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
@@ -160,10 +228,31 @@ fn run_inner(args: &CheckArgs) -> Result<i32, String> {
             eprintln!("  {f}: {n} fix(es)");
         }
     }
+    if !filtered.stale.is_empty() {
+        eprintln!(
+            "baseline: {} {} no longer occur{} (fixed or changed); `check --write-baseline` shrinks the file:",
+            filtered.stale.len(),
+            if filtered.stale.len() == 1 { "entry" } else { "entries" },
+            if filtered.stale.len() == 1 { "s" } else { "" }
+        );
+        for e in &filtered.stale {
+            eprintln!(
+                "  {} {} {}: {}",
+                e.key.rule, e.key.file, e.key.symbol, e.message
+            );
+        }
+    }
     let count = |s: Severity| located.iter().filter(|l| l.finding.severity == s).count();
     if !args.quiet {
+        let mut hidden = String::new();
+        if let Some(n) = filtered.baselined {
+            hidden.push_str(&format!(", {n} baselined"));
+        }
+        if let Some(n) = filtered.outside_diff {
+            hidden.push_str(&format!(", {n} outside the diff"));
+        }
         let summary = format!(
-            "{} file(s), {} line(s): {} error(s), {} warning(s), {} info, {} hint(s) in {:.2}s",
+            "{} file(s), {} line(s): {} error(s), {} warning(s), {} info, {} hint(s){hidden} in {:.2}s",
             analysis.workspace.files.len(),
             analysis.lines,
             count(Severity::Error),
@@ -190,7 +279,11 @@ fn run_inner(args: &CheckArgs) -> Result<i32, String> {
 }
 
 /// Applies fixes file by file, writing atomically. Returns (file, fixes applied).
-fn apply_fixes(analysis: &Analysis, unsafe_too: bool) -> Result<Vec<(String, usize)>, String> {
+fn apply_fixes(
+    analysis: &Analysis,
+    unsafe_too: bool,
+    originals: &mut HashMap<String, String>,
+) -> Result<Vec<(String, usize)>, String> {
     let mut out = Vec::new();
     for (rel, findings) in &analysis.findings {
         if !findings.iter().any(|f| f.fix.is_some()) {
@@ -205,6 +298,7 @@ fn apply_fixes(analysis: &Analysis, unsafe_too: bool) -> Result<Vec<(String, usi
         if applied.is_empty() || new_text == text {
             continue;
         }
+        originals.entry(rel.clone()).or_insert(text);
         write_atomically(&analysis.root, &path, &new_text)?;
         out.push((rel.clone(), applied.len()));
     }
@@ -243,4 +337,78 @@ pub fn write_atomically(root: &Path, path: &Path, text: &str) -> Result<(), Stri
     tmp.persist(&real)
         .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(())
+}
+
+/// What `--baseline` and `--diff-base` left to report.
+struct Filtered {
+    located: Vec<output::Located>,
+    /// Findings hidden by the baseline (`None`: no baseline in use).
+    baselined: Option<usize>,
+    /// Findings hidden by `--diff-base` (`None`: not used).
+    outside_diff: Option<usize>,
+    /// Baseline entries that matched no finding.
+    stale: Vec<crate::analysis::baseline::Entry>,
+}
+
+fn filter_reported(
+    args: &CheckArgs,
+    root: &Path,
+    engine: &crate::analysis::engine::Engine,
+    analysis: &Analysis,
+    mut located: Vec<output::Located>,
+) -> Result<Filtered, String> {
+    let mut filtered = Filtered {
+        located: Vec::new(),
+        baselined: None,
+        outside_diff: None,
+        stale: Vec::new(),
+    };
+    let configured = if args.no_baseline {
+        None
+    } else {
+        engine.config.baseline.as_deref()
+    };
+    if args.baseline.is_some() || configured.is_some() {
+        let path = baseline::resolve(root, args.baseline.as_deref(), configured);
+        let base = baseline::read(&path)?;
+        let keys = baseline::keys(analysis, &located);
+        let part = crate::analysis::baseline::partition(&base, &keys);
+        let before = located.len();
+        let mut flags = part.baselined.into_iter();
+        located.retain(|_| !flags.next().unwrap_or(false));
+        filtered.baselined = Some(before - located.len());
+        // Entries of rules that did not run, or of files outside the checked path, are not stale.
+        filtered.stale = part
+            .stale
+            .into_iter()
+            .map(|i| base.findings[i].clone())
+            .filter(|e| {
+                engine.is_active(&e.key.rule)
+                    && (analysis.workspace.file(&e.key.file).is_some()
+                        || !root.join(&e.key.file).exists())
+            })
+            .collect();
+    }
+    if let Some(rev) = &args.diff_base {
+        let changes = diff_base::changes(root, rev)?;
+        let keep = diff_base::filter(analysis, &located, &changes);
+        let before = located.len();
+        let mut flags = keep.into_iter();
+        located.retain(|_| flags.next().unwrap_or(true));
+        filtered.outside_diff = Some(before - located.len());
+    }
+    filtered.located = located;
+    Ok(filtered)
+}
+
+/// The workspace root relative to the current directory (`""` when it is the current
+/// directory or not below it): CI annotations are resolved against the checkout.
+fn cwd_prefix(root: &Path) -> String {
+    let Ok(cwd) = std::env::current_dir().and_then(std::fs::canonicalize) else {
+        return String::new();
+    };
+    match root.strip_prefix(&cwd) {
+        Ok(rel) => loader::rel_path(&cwd, &cwd.join(rel)),
+        Err(_) => String::new(),
+    }
 }

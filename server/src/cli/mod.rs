@@ -1,7 +1,10 @@
 //! The command line: `check`, `rules`, and starting the server. A thin adapter over
 //! [`crate::analysis`].
 
+pub mod baseline;
 pub mod check;
+pub mod diff_base;
+pub mod formats;
 pub mod output;
 
 use clap::{Parser, Subcommand};

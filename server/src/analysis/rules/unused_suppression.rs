@@ -5,7 +5,7 @@ use crate::analysis::model::FileSummary;
 use crate::analysis::rule::{
     Applicability, Category, Finding, Fix, Rule, RuleDocs, RuleMeta, Severity, TextEdit,
 };
-use crate::analysis::syntax::{TextRange, TextSize};
+use crate::analysis::syntax::TextRange;
 
 pub struct UnusedSuppression;
 
@@ -38,11 +38,17 @@ pub fn check(engine: &Engine, summary: &FileSummary, used: &[Vec<bool>]) -> Vec<
         return out;
     };
     for (si, s) in summary.suppressions.iter().enumerate() {
+        let in_tests = summary.is_test_range(s.comment);
         let unused: Vec<usize> = (0..s.ids.len())
             .filter(|&i| {
+                let Some(meta) = super::meta(&s.ids[i].id) else {
+                    return false;
+                };
+                // In test code the rule's findings were dropped before suppressions were
+                // matched (unless `check-tests`), so "unused" would be a guess.
                 !used[si][i]
-                    && super::meta(&s.ids[i].id).is_some()
-                    && engine.is_active(&s.ids[i].id)
+                    && engine.is_active(meta.id)
+                    && (!in_tests || engine.config.check_tests(meta))
             })
             .collect();
         let all_unused = unused.len() == s.ids.len();
@@ -84,16 +90,9 @@ fn remove_comment(
             new_text: String::new(),
         }
     } else {
-        // Also the whitespace between the code and the comment: found through the summary's
-        // line index is not possible without text, so the comment alone plus one space.
-        let start = s
-            .comment
-            .start()
-            .checked_sub(TextSize::from(1))
-            .filter(|st| *st >= index.line_start(line))
-            .unwrap_or(s.comment.start());
+        // Also the whitespace between the code and the comment.
         TextEdit {
-            range: TextRange::new(start, s.comment.end()),
+            range: TextRange::new(s.gap_start.min(s.comment.start()), s.comment.end()),
             new_text: String::new(),
         }
     }
@@ -114,7 +113,7 @@ fn remove_id(s: &crate::analysis::suppress::Suppression, i: usize) -> TextEdit {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::fixture::{check, check_fix};
+    use crate::analysis::fixture::{check, check_fix, check_with_config};
 
     #[test]
     fn reports_unused_and_keeps_used() {
@@ -163,6 +162,75 @@ static mut C: u8 = 0; // boundary: allow(static-mut)
             "unused-suppression,static-mut",
             "static A: u8 = 0; // boundary: allow($0static-mut)\n",
             "static A: u8 = 0;\n",
+        );
+    }
+
+    #[test]
+    fn fix_removes_the_last_id_of_a_list() {
+        check_fix(
+            "unused-suppression,static-mut,too-many-params",
+            "// boundary: allow(static-mut, $0too-many-params)\nstatic mut A: u8 = 0;\n",
+            "// boundary: allow(static-mut)\nstatic mut A: u8 = 0;\n",
+        );
+    }
+
+    #[test]
+    fn fix_removes_all_whitespace_before_a_trailing_comment() {
+        check_fix(
+            "unused-suppression,static-mut",
+            "static A: u8 = 0;   \t// boundary: allow($0static-mut)\nstatic B: u8 = 0;\n",
+            "static A: u8 = 0;\nstatic B: u8 = 0;\n",
+        );
+    }
+
+    #[test]
+    fn fix_on_the_last_line_without_newline() {
+        check_fix(
+            "unused-suppression,static-mut",
+            "static A: u8 = 0;\n// boundary: allow($0static-mut)",
+            "static A: u8 = 0;\n",
+        );
+    }
+
+    #[test]
+    fn file_level_suppressions() {
+        check(
+            "unused-suppression,static-mut",
+            r#"
+//! boundary: allow(static-mut)
+                  //^^^^^^^^^^ warning: `static-mut` is allowed here but nothing needs it
+static A: u8 = 0;
+"#,
+        );
+        check(
+            "unused-suppression,static-mut",
+            "//! boundary: allow(static-mut)\nfn f() {}\nstatic mut A: u8 = 0;\n",
+        );
+    }
+
+    #[test]
+    fn suppressions_in_filtered_test_code_are_not_reported() {
+        // The finding is dropped as test code, so the comment looks unused; it is needed as
+        // soon as `check-tests = true`, and test code is not reported by default anyway.
+        check(
+            "unused-suppression,static-mut",
+            "#[cfg(test)]\nmod tests {\n    // boundary: allow(static-mut)\n    static mut A: u8 = 0;\n}\n",
+        );
+        check_with_config(
+            "unused-suppression,static-mut",
+            "check-tests = true\n",
+            "#[cfg(test)]\nmod tests {\n    // boundary: allow(static-mut)\n    static mut A: u8 = 0;\n}\n",
+        );
+    }
+
+    #[test]
+    fn partially_used_list_reports_only_the_unused_id() {
+        check(
+            "unused-suppression,static-mut,too-many-params",
+            r#"
+static mut A: u8 = 0; // boundary: allow(too-many-params, static-mut)
+                                       //^^^^^^^^^^^^^^^ warning: `too-many-params` is allowed here but nothing needs it
+"#,
         );
     }
 }

@@ -1,6 +1,6 @@
 //! End-to-end tests of the adoption features of `check`: baselines, `--diff-base`, the CI
 //! formats (against golden files in `tests/e2e/golden/`) and `--fix --diff`. They run the real
-//! binary on copies of `tests/fixtures/demo` and on small temporary workspaces.
+//! binary on copies of `tests/fixtures/adoption` (a frozen copy of the demo workspace, so new demo code for other rules does not change these expectations) and on small temporary workspaces.
 //!
 //! `UPDATE_GOLDEN=1 cargo test --test adoption` rewrites the golden files (review the diff).
 
@@ -17,7 +17,7 @@ fn repo() -> PathBuf {
 }
 
 fn demo() -> PathBuf {
-    repo().join("tests/fixtures/demo")
+    repo().join("tests/fixtures/adoption")
 }
 
 fn copy_dir(from: &Path, to: &Path) {

@@ -75,6 +75,8 @@ pub struct CheckArgs {
     /// Record today's findings in a baseline file and exit 0 (default: the config's `baseline`,
     /// else `boundary-baseline.json` at the workspace root).
     #[arg(long, value_name = "FILE", num_args = 0..=1)]
+    // clap's idiom for a flag with an optional value: absent / `--write-baseline` / `--write-baseline F`.
+    // boundary: allow(option-option)
     pub write_baseline: Option<Option<PathBuf>>,
     /// Report only findings not in this baseline file (default: the config's `baseline`), and
     /// list its entries that no longer occur.

@@ -4,11 +4,18 @@
 use super::rule::{Rule, RuleMeta};
 
 pub mod bool_fields;
+pub mod borrowed_owned_param;
+pub mod global_mutable_state;
 pub mod internal;
+pub mod mutex_of_primitive;
+pub mod ownership_common;
+pub mod pub_interior_mutability;
+pub mod shared_mutable_state;
 pub mod static_mut;
 pub mod suppressions;
 pub mod too_many_params;
 pub mod unknown_suppression;
+pub mod unsafe_send_sync;
 pub mod unused_suppression;
 
 /// Every rule, in catalog order.
@@ -17,6 +24,12 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &static_mut::StaticMut,
         &too_many_params::TooManyParams,
         &bool_fields::BoolFields,
+        &shared_mutable_state::SharedMutableState,
+        &global_mutable_state::GlobalMutableState,
+        &mutex_of_primitive::MutexOfPrimitive,
+        &unsafe_send_sync::UnsafeSendSync,
+        &borrowed_owned_param::BorrowedOwnedParam,
+        &pub_interior_mutability::PubInteriorMutability,
         &unknown_suppression::UnknownSuppression,
         &unused_suppression::UnusedSuppression,
     ];

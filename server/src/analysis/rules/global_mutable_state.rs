@@ -51,13 +51,8 @@ impl Rule for GlobalMutableState {
                 return;
             };
             if let Some(lock) = find_lock_or_cell(&ty) {
-                report(
-                    cx,
-                    name.syntax().text_range(),
-                    &name.text(),
-                    &lock,
-                    "static",
-                );
+                let name_text = name.text().to_string();
+                report(cx, name.syntax().text_range(), &name_text, &lock, "static");
             }
             return;
         }

@@ -6,16 +6,23 @@ use super::rule::{Rule, RuleMeta};
 pub mod assumed_some;
 pub mod bool_fields;
 pub mod bool_params;
+pub mod borrowed_owned_param;
+pub mod global_mutable_state;
 pub mod internal;
+pub mod mutex_of_primitive;
 pub mod option_bool;
 pub mod option_fields;
 pub mod option_option;
+pub mod ownership_common;
+pub mod pub_interior_mutability;
+pub mod shared_mutable_state;
 pub mod state_types;
 pub mod static_mut;
 pub mod stringly_state;
 pub mod suppressions;
 pub mod too_many_params;
 pub mod unknown_suppression;
+pub mod unsafe_send_sync;
 pub mod unused_suppression;
 
 /// Every rule, in catalog order.
@@ -30,6 +37,12 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &option_fields::OptionFields,
         &assumed_some::AssumedSome,
         &stringly_state::StringlyState,
+        &shared_mutable_state::SharedMutableState,
+        &global_mutable_state::GlobalMutableState,
+        &mutex_of_primitive::MutexOfPrimitive,
+        &unsafe_send_sync::UnsafeSendSync,
+        &borrowed_owned_param::BorrowedOwnedParam,
+        &pub_interior_mutability::PubInteriorMutability,
         &unknown_suppression::UnknownSuppression,
         &unused_suppression::UnusedSuppression,
     ];

@@ -1,0 +1,338 @@
+//! Syntactic type helpers shared by the ownership/state rules (`shared-mutable-state`,
+//! `global-mutable-state`, `mutex-of-primitive`, `pub-interior-mutability`,
+//! `borrowed-owned-param`). Not a rule.
+//!
+//! Everything here works on the type *as written*: the last path segment names the type
+//! (`std::sync::Mutex`, `parking_lot::Mutex` and `tokio::sync::Mutex` are all `Mutex`).
+
+use crate::analysis::syntax::ast::{HasArgList, HasGenericArgs};
+use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode};
+
+/// Owners that share their content: every clone points at the same value.
+pub const SHARED_OWNERS: &[&str] = &["Arc", "Rc"];
+
+/// Types that let a shared reference change their content.
+pub const LOCKS_AND_CELLS: &[&str] = &[
+    "Mutex",
+    "RwLock",
+    "ReentrantMutex",
+    "FairMutex",
+    "RefCell",
+    "Cell",
+    "UnsafeCell",
+    "SyncUnsafeCell",
+];
+
+/// The last segment's name of a path type and its type arguments (`a::B<C, D>` -> `B`, `[C, D]`).
+pub fn head(ty: &ast::Type) -> Option<(String, Vec<ast::Type>)> {
+    let ast::Type::PathType(p) = ty else {
+        return None;
+    };
+    let seg = p.path()?.segment()?;
+    let name = seg.name_ref()?.text().to_string();
+    let args = seg
+        .generic_arg_list()
+        .map(|l| {
+            l.generic_args()
+                .filter_map(|a| match a {
+                    ast::GenericArg::TypeArg(t) => t.ty(),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some((name, args))
+}
+
+/// The name of a path type's last segment.
+pub fn head_name(ty: &ast::Type) -> Option<String> {
+    head(ty).map(|(n, _)| n)
+}
+
+/// `true` when the path type is `Mutex<..>`, `RefCell<..>`, ... (a lock or a cell).
+pub fn is_lock_or_cell(ty: &ast::Type) -> bool {
+    head_name(ty).is_some_and(|n| LOCKS_AND_CELLS.contains(&n.as_str()))
+}
+
+/// The type written without whitespace runs (`Arc< Mutex <T>>` -> `Arc<Mutex<T>>`), shortened
+/// to `Arc<Mutex<…>>` when long.
+pub fn display(ty: &ast::Type) -> String {
+    let text = compact(&ty.syntax().text().to_string());
+    if text.chars().count() <= 48 {
+        return text;
+    }
+    match head(ty) {
+        Some((name, args)) if !args.is_empty() => {
+            let inner = head_name(&args[0]).unwrap_or_default();
+            if inner.is_empty() {
+                format!("{name}<…>")
+            } else {
+                format!("{name}<{inner}<…>>")
+            }
+        }
+        Some((name, _)) => name,
+        None => text.chars().take(48).collect::<String>() + "…",
+    }
+}
+
+/// Collapses whitespace runs; drops whitespace next to punctuation.
+pub fn compact(s: &str) -> String {
+    let mut out = String::new();
+    let mut pending_space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        if pending_space {
+            let prev = out.chars().last();
+            let punct = |c: char| "<>()[],:&*;=".contains(c);
+            let words = prev.is_some_and(|p| !punct(p)) && !punct(c);
+            let after_sep = prev == Some(',') || prev == Some(':') && c != ':';
+            if words || after_sep {
+                out.push(' ');
+            }
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The path types inside `ty` (itself included), in preorder (outermost first), skipping the
+/// parameter and return types of function pointer / `Fn(..)` types (a callback that *takes*
+/// shared state does not hold it).
+pub fn path_types(ty: &ast::Type) -> Vec<ast::Type> {
+    let mut out = Vec::new();
+    let mut walk = ty.syntax().preorder();
+    while let Some(ev) = walk.next() {
+        let crate::analysis::syntax::WalkEvent::Enter(n) = ev else {
+            continue;
+        };
+        match n.kind() {
+            SyntaxKind::FN_PTR_TYPE
+            | SyntaxKind::PARENTHESIZED_ARG_LIST
+            | SyntaxKind::RET_TYPE
+            | SyntaxKind::PARAM_LIST => {
+                walk.skip_subtree();
+            }
+            SyntaxKind::PATH_TYPE => out.push(ast::Type::cast(n).unwrap()),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The first (outermost) `Arc<Lock<..>>` / `Rc<Cell<..>>` inside `ty`.
+pub fn find_shared_mutable(ty: &ast::Type) -> Option<ast::Type> {
+    path_types(ty).into_iter().find(|t| {
+        head(t).is_some_and(|(name, args)| {
+            SHARED_OWNERS.contains(&name.as_str()) && args.first().is_some_and(is_lock_or_cell)
+        })
+    })
+}
+
+/// The first lock or cell inside `ty`.
+pub fn find_lock_or_cell(ty: &ast::Type) -> Option<ast::Type> {
+    path_types(ty).into_iter().find(is_lock_or_cell)
+}
+
+/// The fn that owns a signature node (a `PARAM` or `RET_TYPE`), when it is a real fn item
+/// (not a closure or a fn pointer type).
+pub fn signature_fn(node: &SyntaxNode) -> Option<ast::Fn> {
+    let parent = node.parent()?;
+    match node.kind() {
+        SyntaxKind::PARAM => ast::Fn::cast(parent.parent()?),
+        SyntaxKind::RET_TYPE => ast::Fn::cast(parent),
+        _ => None,
+    }
+}
+
+/// `true` for fns inside `impl Trait for T` (their signature is dictated by the trait).
+pub fn in_trait_impl(f: &ast::Fn) -> bool {
+    f.syntax()
+        .parent()
+        .and_then(|p| p.parent())
+        .and_then(ast::Impl::cast)
+        .is_some_and(|i| i.trait_().is_some())
+}
+
+/// `true` when the type is written inside the signature of a trait-impl fn.
+pub fn in_trait_impl_signature(node: &SyntaxNode) -> bool {
+    node.ancestors()
+        .find(|a| matches!(a.kind(), SyntaxKind::PARAM | SyntaxKind::RET_TYPE))
+        .and_then(|sig| signature_fn(&sig))
+        .is_some_and(|f| in_trait_impl(&f))
+}
+
+/// A human name for the place a type is written: `field \`S::x\``, `parameter \`x\` of \`f\``, ...
+pub fn site_description(site: &SyntaxNode) -> Option<String> {
+    match site.kind() {
+        SyntaxKind::RECORD_FIELD | SyntaxKind::TUPLE_FIELD => {
+            let owner = site
+                .ancestors()
+                .find_map(|a| {
+                    ast::Struct::cast(a.clone())
+                        .and_then(|s| s.name())
+                        .or_else(|| ast::Variant::cast(a.clone()).and_then(|v| v.name()))
+                        .or_else(|| ast::Union::cast(a).and_then(|u| u.name()))
+                })
+                .map(|n| n.text().to_string())
+                .unwrap_or_default();
+            let field = match ast::RecordField::cast(site.clone()) {
+                Some(f) => f.name().map(|n| n.text().to_string()).unwrap_or_default(),
+                None => site
+                    .parent()
+                    .map(|p| {
+                        p.children()
+                            .position(|c| &c == site)
+                            .unwrap_or(0)
+                            .to_string()
+                    })
+                    .unwrap_or_default(),
+            };
+            Some(format!("field `{owner}::{field}`"))
+        }
+        SyntaxKind::PARAM => {
+            let f = signature_fn(site)?;
+            let p = ast::Param::cast(site.clone())?;
+            let pat = p
+                .pat()
+                .map(|p| compact(&p.syntax().text().to_string()))
+                .unwrap_or_else(|| "_".into());
+            Some(format!(
+                "parameter `{pat}` of `{}`",
+                f.name().map(|n| n.text().to_string()).unwrap_or_default()
+            ))
+        }
+        SyntaxKind::RET_TYPE => {
+            let f = signature_fn(site)?;
+            Some(format!(
+                "the return type of `{}`",
+                f.name().map(|n| n.text().to_string()).unwrap_or_default()
+            ))
+        }
+        SyntaxKind::TYPE_ALIAS => Some(format!(
+            "type alias `{}`",
+            ast::TypeAlias::cast(site.clone())?.name()?.text()
+        )),
+        SyntaxKind::STATIC => Some(format!(
+            "static `{}`",
+            ast::Static::cast(site.clone())?.name()?.text()
+        )),
+        SyntaxKind::CONST => Some(format!(
+            "const `{}`",
+            ast::Const::cast(site.clone())?.name()?.text()
+        )),
+        SyntaxKind::LET_STMT => {
+            let l = ast::LetStmt::cast(site.clone())?;
+            let pat = l
+                .pat()
+                .map(|p| compact(&p.syntax().text().to_string()))
+                .unwrap_or_else(|| "_".into());
+            Some(format!("local `{pat}`"))
+        }
+        _ => None,
+    }
+}
+
+/// The written type of a declaration site node.
+pub fn site_type(site: &SyntaxNode) -> Option<ast::Type> {
+    match site.kind() {
+        SyntaxKind::RECORD_FIELD => ast::RecordField::cast(site.clone())?.ty(),
+        SyntaxKind::TUPLE_FIELD => ast::TupleField::cast(site.clone())?.ty(),
+        SyntaxKind::PARAM => {
+            signature_fn(site)?;
+            ast::Param::cast(site.clone())?.ty()
+        }
+        SyntaxKind::RET_TYPE => {
+            signature_fn(site)?;
+            ast::RetType::cast(site.clone())?.ty()
+        }
+        SyntaxKind::TYPE_ALIAS => ast::TypeAlias::cast(site.clone())?.ty(),
+        SyntaxKind::STATIC => ast::Static::cast(site.clone())?.ty(),
+        SyntaxKind::CONST => ast::Const::cast(site.clone())?.ty(),
+        SyntaxKind::LET_STMT => ast::LetStmt::cast(site.clone())?.ty(),
+        _ => None,
+    }
+}
+
+/// The last two segments of a call's callee path (`std::sync::Arc::new(..)` -> `("Arc", "new")`),
+/// and the callee path itself.
+pub fn callee(call: &ast::CallExpr) -> Option<(String, String, ast::Path)> {
+    let ast::Expr::PathExpr(pe) = call.expr()? else {
+        return None;
+    };
+    let path = pe.path()?;
+    let func = path.segment()?.name_ref()?.text().to_string();
+    let ty = path.qualifier()?.segment()?.name_ref()?.text().to_string();
+    Some((ty, func, path))
+}
+
+/// The generic type argument written on the type segment of a callee (`Mutex::<bool>::new`).
+pub fn callee_turbofish(path: &ast::Path) -> Option<ast::Type> {
+    let q = path.qualifier()?;
+    let l = q.segment()?.generic_arg_list()?;
+    l.generic_args().find_map(|a| match a {
+        ast::GenericArg::TypeArg(t) => t.ty(),
+        _ => None,
+    })
+}
+
+/// The first argument of a call.
+pub fn first_arg(call: &ast::CallExpr) -> Option<ast::Expr> {
+    call.arg_list()?.args().next()
+}
+
+/// Walks up from `node` through parentheses.
+pub fn skip_parens_up(node: &SyntaxNode) -> Option<SyntaxNode> {
+    let mut p = node.parent()?;
+    while p.kind() == SyntaxKind::PAREN_EXPR {
+        p = p.parent()?;
+    }
+    Some(p)
+}
+
+/// Names of the generic parameters of the items around `node`.
+pub fn generic_params_around(node: &SyntaxNode) -> Vec<String> {
+    let mut out = Vec::new();
+    for a in node.ancestors() {
+        if let Some(list) = a
+            .children()
+            .find(|c| c.kind() == SyntaxKind::GENERIC_PARAM_LIST)
+            .and_then(ast::GenericParamList::cast)
+        {
+            for p in list.generic_params() {
+                if let ast::GenericParam::TypeParam(t) = p {
+                    if let Some(n) = t.name() {
+                        out.push(n.text().to_string());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The node's range without the comments and whitespace rowan attaches in front of it.
+pub fn range_without_leading_trivia(node: &SyntaxNode) -> crate::analysis::syntax::TextRange {
+    let start = node
+        .children_with_tokens()
+        .find(|e| !e.kind().is_trivia())
+        .map(|e| e.text_range().start())
+        .unwrap_or(node.text_range().start());
+    crate::analysis::syntax::TextRange::new(start, node.text_range().end())
+}
+
+/// Joins tokens back into source text: a space only between two word-like tokens.
+pub fn join_tokens<'a>(tokens: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for t in tokens {
+        let word = |c: char| c.is_alphanumeric() || c == '_' || c == '\'';
+        if out.ends_with(word) && t.starts_with(word) {
+            out.push(' ');
+        }
+        out.push_str(t);
+    }
+    out
+}

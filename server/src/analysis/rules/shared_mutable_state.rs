@@ -1,0 +1,569 @@
+//! `shared-mutable-state`: `Arc<Mutex<T>>`, `Arc<RwLock<T>>`, `Rc<RefCell<T>>`, `Rc<Cell<T>>`
+//! (also through `type` aliases of the same crate), where they are declared and where they are built.
+//!
+//! The file pass reports the forms written out and records two kinds of facts: `alias` (what
+//! a `type` alias expands to) and `use` (a declaration site whose type names something the file
+//! cannot see into). The workspace pass resolves the aliases per crate and reports the uses
+//! that expand to shared mutable state.
+
+use std::collections::HashMap;
+
+use super::ownership_common::{
+    callee, display, find_shared_mutable, first_arg, generic_params_around, head, head_name,
+    in_trait_impl_signature, is_lock_or_cell, path_types, signature_fn, site_description,
+    site_type, LOCKS_AND_CELLS, SHARED_OWNERS,
+};
+use crate::analysis::engine::{FileCx, WorkspaceCx, WorkspaceSink};
+use crate::analysis::model::ItemKind;
+use crate::analysis::rule::{Category, Finding, Rule, RuleDocs, RuleMeta, Severity};
+use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode};
+
+pub struct SharedMutableState;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "shared-mutable-state",
+    category: Category::Ownership,
+    default_severity: Severity::Warning,
+    default_enabled: true,
+    summary: "`Arc<Mutex<T>>`, `Arc<RwLock<T>>`, `Rc<RefCell<T>>`, `Rc<Cell<T>>`: mutable state shared by every clone.",
+    options: &[],
+    docs: RuleDocs {
+        what: "Types that share mutable state between owners: `Arc` or `Rc` around a `Mutex`, `RwLock`, \
+               `ReentrantMutex`, `RefCell` or `Cell` (std, `parking_lot`, `tokio::sync`, `futures` or any \
+               other path: the last path segment decides), also through a `type` alias declared in the same \
+               crate. Reported once per declaration site: a struct or enum field, a fn parameter or return \
+               type, a `type` alias, a `static`/`const`, a typed `let`, and where it is built \
+               (`Arc::new(Mutex::new(..))`) unless the type is already written at that site. Not reported: \
+               `Arc<T>` of immutable data, a `Mutex` owned by one field without `Arc`/`Rc`, channels, \
+               atomics, signatures of trait-impl methods (the trait decides them), and test code unless \
+               `check-tests` is on.",
+        why: "Every clone of the `Arc` can lock and change the state, so no single piece of code owns it: \
+              invariants spread over every place that takes the lock, lock order becomes a global \
+              property, and the data flow no longer shows in the signatures. It is often the first thing \
+              that compiles, not the design anyone chose.",
+        example: "#[derive(Clone)]\nstruct AppState {\n    orders: Arc<Mutex<Vec<Order>>>,\n}",
+        instead: "Give the state one owner and send it messages (a task owning `Vec<Order>` behind an \
+                  `mpsc` channel), or wrap the lock in an owning type with a narrow API \
+                  (`struct Orders { inner: Mutex<Vec<Order>> }` with `add`/`snapshot` methods) so the \
+                  locking stays in one place.",
+    },
+    fixable: false,
+};
+
+const SUGGESTION: &str = "give the state one owner and send it messages, or hide the lock inside an owning type with a narrow API";
+
+/// Type names that are never crate-local aliases of shared state (skips recording facts).
+const KNOWN: &[&str] = &[
+    "Self",
+    "String",
+    "Vec",
+    "Option",
+    "Result",
+    "Box",
+    "HashMap",
+    "HashSet",
+    "BTreeMap",
+    "BTreeSet",
+    "VecDeque",
+    "PathBuf",
+    "Path",
+    "Cow",
+    "Duration",
+    "Instant",
+    "SystemTime",
+    "Ordering",
+    "Error",
+    "Sender",
+    "Receiver",
+    "SyncSender",
+    "Weak",
+    "PhantomData",
+    "Pin",
+    "NonNull",
+    "Bytes",
+    "AtomicBool",
+    "AtomicUsize",
+    "AtomicIsize",
+    "AtomicU8",
+    "AtomicU16",
+    "AtomicU32",
+    "AtomicU64",
+    "AtomicI8",
+    "AtomicI16",
+    "AtomicI32",
+    "AtomicI64",
+    "AtomicPtr",
+    "OnceLock",
+    "OnceCell",
+    "Lazy",
+    "LazyLock",
+    "Condvar",
+    "Formatter",
+    "Value",
+    "Uuid",
+    "Utc",
+    "DateTime",
+];
+
+impl Rule for SharedMutableState {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn node_kinds(&self) -> &'static [SyntaxKind] {
+        &[
+            SyntaxKind::RECORD_FIELD,
+            SyntaxKind::TUPLE_FIELD,
+            SyntaxKind::PARAM,
+            SyntaxKind::RET_TYPE,
+            SyntaxKind::TYPE_ALIAS,
+            SyntaxKind::STATIC,
+            SyntaxKind::CONST,
+            SyntaxKind::LET_STMT,
+            SyntaxKind::CALL_EXPR,
+        ]
+    }
+
+    fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
+        if node.kind() == SyntaxKind::CALL_EXPR {
+            check_construction(node, cx);
+            return;
+        }
+        if matches!(node.kind(), SyntaxKind::PARAM | SyntaxKind::RET_TYPE)
+            && (signature_fn(node).is_none() || in_trait_impl_signature_of(node))
+        {
+            return;
+        }
+        let Some(ty) = site_type(node) else { return };
+        let Some(site) = site_description(node) else {
+            return;
+        };
+        if node.kind() == SyntaxKind::TYPE_ALIAS {
+            record_alias(node, &ty, cx);
+        }
+        if let Some(shared) = find_shared_mutable(&ty) {
+            cx.report(
+                Finding::new(
+                    &META,
+                    shared.syntax().text_range(),
+                    format!(
+                        "{site} shares mutable state through `{}`: every clone can change it",
+                        display(&shared)
+                    ),
+                )
+                .suggestion(SUGGESTION),
+            );
+            return;
+        }
+        // Names the file cannot see into: maybe crate-local aliases (resolved per crate).
+        let generics = generic_params_around(node);
+        for t in path_types(&ty) {
+            let Some((name, args)) = head(&t) else {
+                continue;
+            };
+            if SHARED_OWNERS.contains(&name.as_str()) {
+                if let Some(inner) = args.first().and_then(head_name) {
+                    if candidate(&inner, &generics) {
+                        cx.fact(
+                            "use",
+                            inner,
+                            format!("in-shared\t{site}\t{}", display(&t)),
+                            t.syntax().text_range(),
+                        );
+                        break;
+                    }
+                }
+            } else if candidate(&name, &generics) {
+                cx.fact(
+                    "use",
+                    name,
+                    format!("direct\t{site}\t{}", display(&t)),
+                    t.syntax().text_range(),
+                );
+                break;
+            }
+        }
+    }
+
+    fn check_workspace(&self, ws: &WorkspaceCx<'_>, out: &mut WorkspaceSink) {
+        // Aliases per package: name -> expansions.
+        let mut aliases: AliasMap<'_> = HashMap::new();
+        let mut nominal: NominalSet<'_> = HashMap::new();
+        for f in &ws.workspace.files {
+            for fact in &f.summary.facts {
+                if fact.rule == META.id && fact.kind == "alias" {
+                    aliases
+                        .entry((f.package, fact.name.as_str()))
+                        .or_default()
+                        .push(fact.detail.as_str());
+                }
+            }
+            for it in &f.summary.items {
+                if matches!(
+                    it.kind,
+                    ItemKind::Struct | ItemKind::Enum | ItemKind::Union | ItemKind::Trait
+                ) {
+                    nominal.insert((f.package, it.name.as_str()), ());
+                }
+            }
+        }
+        if aliases.is_empty() {
+            return;
+        }
+        let resolve = |pkg: Option<usize>, name: &str| resolve(&aliases, &nominal, pkg, name, 0);
+        for f in &ws.workspace.files {
+            for fact in &f.summary.facts {
+                if fact.rule != META.id || fact.kind != "use" {
+                    continue;
+                }
+                let mut parts = fact.detail.splitn(3, '\t');
+                let (Some(how), Some(site), Some(written)) =
+                    (parts.next(), parts.next(), parts.next())
+                else {
+                    continue;
+                };
+                let expansion = match (how, resolve(f.package, &fact.name)) {
+                    ("direct", Some((true, exp))) => exp,
+                    ("in-shared", Some((false, lock))) => {
+                        format!("{}<{lock}<…>>", written.split('<').next().unwrap_or("Arc"))
+                    }
+                    ("in-shared", Some((true, exp))) => exp,
+                    _ => continue,
+                };
+                out.report(
+                    &f.meta.rel_path,
+                    Finding::new(
+                        &META,
+                        fact.range,
+                        format!(
+                            "{site} shares mutable state through `{written}` (= `{expansion}`): every clone can change it"
+                        ),
+                    )
+                    .suggestion(SUGGESTION),
+                );
+            }
+        }
+    }
+}
+
+type AliasMap<'a> = HashMap<(Option<usize>, &'a str), Vec<&'a str>>;
+type NominalSet<'a> = HashMap<(Option<usize>, &'a str), ()>;
+
+/// What an alias name expands to: `Some((true, expansion))` for shared mutable state,
+/// `Some((false, lock))` for a lock or cell. `None`: unknown, ambiguous or not an alias.
+fn resolve(
+    aliases: &AliasMap<'_>,
+    nominal: &NominalSet<'_>,
+    pkg: Option<usize>,
+    name: &str,
+    depth: usize,
+) -> Option<(bool, String)> {
+    if depth > 8 || nominal.contains_key(&(pkg, name)) {
+        return None;
+    }
+    let defs = aliases.get(&(pkg, name))?;
+    let first = defs[0];
+    if defs.iter().any(|d| *d != first) {
+        return None;
+    }
+    let (kind, rest) = first.split_once('\t')?;
+    match kind {
+        "shared" => Some((true, rest.to_string())),
+        "lock" => Some((false, rest.to_string())),
+        "name" => resolve(aliases, nominal, pkg, rest, depth + 1),
+        "name-in-shared" => match resolve(aliases, nominal, pkg, rest, depth + 1)? {
+            (false, lock) => Some((true, format!("Arc<{lock}<…>>"))),
+            shared => Some(shared),
+        },
+        _ => None,
+    }
+}
+
+fn in_trait_impl_signature_of(node: &SyntaxNode) -> bool {
+    signature_fn(node).is_some_and(|f| super::ownership_common::in_trait_impl(&f))
+        || in_trait_impl_signature(node)
+}
+
+fn candidate(name: &str, generics: &[String]) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && !KNOWN.contains(&name)
+        && !LOCKS_AND_CELLS.contains(&name)
+        && !SHARED_OWNERS.contains(&name)
+        && !generics.iter().any(|g| g == name)
+}
+
+/// Records what a `type` alias expands to: `shared\tArc<Mutex<..>>`, `lock\tMutex`,
+/// `name\tOther` (another alias, maybe).
+fn record_alias(node: &SyntaxNode, ty: &ast::Type, cx: &mut FileCx<'_>) {
+    let Some(alias) = ast::TypeAlias::cast(node.clone()) else {
+        return;
+    };
+    let Some(name) = alias.name() else { return };
+    let range = name.syntax().text_range();
+    let detail = if let Some(shared) = find_shared_mutable(ty) {
+        format!("shared\t{}", display(&shared))
+    } else if is_lock_or_cell(ty) {
+        format!("lock\t{}", head_name(ty).unwrap_or_default())
+    } else if let Some((head, args)) = head(ty) {
+        if SHARED_OWNERS.contains(&head.as_str()) {
+            // `type Handle = Arc<Db>` where `Db` may be an alias of a lock.
+            match args.first().and_then(head_name) {
+                Some(inner) => format!("name-in-shared\t{inner}"),
+                None => return,
+            }
+        } else {
+            format!("name\t{head}")
+        }
+    } else {
+        return;
+    };
+    cx.fact("alias", name.text().to_string(), detail, range);
+}
+
+/// `Arc::new(Mutex::new(..))`, `Rc::new(RefCell::new(..))`, ... where no type is written.
+fn check_construction(node: &SyntaxNode, cx: &mut FileCx<'_>) {
+    let Some(call) = ast::CallExpr::cast(node.clone()) else {
+        return;
+    };
+    let Some(lock) = shared_constructor(&call) else {
+        return;
+    };
+    let Some((owner, _, _)) = callee(&call) else {
+        return;
+    };
+    for a in node.ancestors().skip(1) {
+        match a.kind() {
+            // The outermost constructor is the site.
+            SyntaxKind::CALL_EXPR
+                if ast::CallExpr::cast(a.clone())
+                    .and_then(|c| shared_constructor(&c))
+                    .is_some() =>
+            {
+                return;
+            }
+            // The field's declared type is the site (reported at the struct).
+            SyntaxKind::RECORD_EXPR_FIELD => return,
+            SyntaxKind::LET_STMT | SyntaxKind::STATIC | SyntaxKind::CONST => {
+                if site_type(&a).is_some_and(|t| find_shared_mutable(&t).is_some()) {
+                    return;
+                }
+                break;
+            }
+            SyntaxKind::FN => {
+                let ret = ast::Fn::cast(a)
+                    .and_then(|f| f.ret_type())
+                    .and_then(|r| r.ty());
+                if ret.is_some_and(|t| find_shared_mutable(&t).is_some()) {
+                    return;
+                }
+                break;
+            }
+            SyntaxKind::CLOSURE_EXPR => break,
+            _ => {}
+        }
+    }
+    let range = call
+        .expr()
+        .map(|e| e.syntax().text_range())
+        .unwrap_or(node.text_range());
+    cx.report(
+        Finding::new(
+            &META,
+            range,
+            format!("`{owner}::new({lock}::new(..))` creates mutable state shared by every clone"),
+        )
+        .suggestion(SUGGESTION),
+    );
+}
+
+/// For `Arc::new(Mutex::new(..))`-like calls, the lock's name.
+fn shared_constructor(call: &ast::CallExpr) -> Option<String> {
+    let (owner, func, _) = callee(call)?;
+    if !SHARED_OWNERS.contains(&owner.as_str()) || func != "new" {
+        return None;
+    }
+    let ast::Expr::CallExpr(inner) = first_arg(call)? else {
+        return None;
+    };
+    let (lock, f, _) = callee(&inner)?;
+    (LOCKS_AND_CELLS.contains(&lock.as_str()) && (f == "new" || f == "default")).then_some(lock)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::fixture::{check, check_with_config};
+
+    #[test]
+    fn reports_declaration_sites() {
+        check(
+            "shared-mutable-state",
+            r#"
+use std::sync::{Arc, Mutex, RwLock};
+use std::rc::Rc;
+use std::cell::{Cell, RefCell};
+pub struct AppState {
+    pub orders: Arc<Mutex<Vec<u32>>>,
+              //^^^^^^^^^^^^^^^^^^^^ warning: field `AppState::orders` shares mutable state through `Arc<Mutex<Vec<u32>>>`: every clone can change it
+    cache: std::sync::Arc<parking_lot::RwLock<String>>,
+         //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: field `AppState::cache` shares mutable state through `std::sync::Arc<parking_lot::RwLock<String>>`: every clone can change it
+}
+struct Tuple(Rc<RefCell<u8>>);
+           //^^^^^^^^^^^^^^^ warning: field `Tuple::0` shares mutable state through `Rc<RefCell<u8>>`: every clone can change it
+enum Node { Leaf(Rc<Cell<u32>>) }
+               //^^^^^^^^^^^^^ warning: field `Leaf::0` shares mutable state through `Rc<Cell<u32>>`: every clone can change it
+fn spawn(state: Arc<tokio::sync::Mutex<u8>>) -> Option<Arc<Mutex<u8>>> { None }
+              //^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: parameter `state` of `spawn` shares mutable state through `Arc<tokio::sync::Mutex<u8>>`: every clone can change it
+                                                     //^^^^^^^^^^^^^^ warning: the return type of `spawn` shares mutable state through `Arc<Mutex<u8>>`: every clone can change it
+type Shared<T> = Arc<Mutex<T>>;
+               //^^^^^^^^^^^^^ warning: type alias `Shared` shares mutable state through `Arc<Mutex<T>>`: every clone can change it
+static GLOBAL: Arc<Mutex<u8>> = todo!();
+             //^^^^^^^^^^^^^^ warning: static `GLOBAL` shares mutable state through `Arc<Mutex<u8>>`: every clone can change it
+fn build() {
+    let a: Arc<Mutex<u8>> = Arc::new(Mutex::new(0));
+         //^^^^^^^^^^^^^^ warning: local `a` shares mutable state through `Arc<Mutex<u8>>`: every clone can change it
+    let b = Arc::new(Mutex::new(Vec::<u8>::new()));
+          //^^^^^^^^ warning: `Arc::new(Mutex::new(..))` creates mutable state shared by every clone
+    let c = std::rc::Rc::new(RefCell::default());
+          //^^^^^^^^^^^^^^^^ warning: `Rc::new(RefCell::new(..))` creates mutable state shared by every clone
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn once_per_site_not_per_nesting_level() {
+        check(
+            "shared-mutable-state",
+            r#"
+use std::sync::{Arc, Mutex};
+use std::collections::HashMap;
+struct Registry {
+    map: HashMap<String, Arc<Mutex<Arc<Mutex<u8>>>>>,
+                       //^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: field `Registry::map` shares mutable state through `Arc<Mutex<Arc<Mutex<u8>>>>`: every clone can change it
+}
+fn f() {
+    let x = Arc::new(Mutex::new(Arc::new(Mutex::new(1u8))));
+          //^^^^^^^^ warning: `Arc::new(Mutex::new(..))` creates mutable state shared by every clone
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn near_misses_are_not_reported() {
+        check(
+            "shared-mutable-state",
+            r#"
+use std::sync::{Arc, Mutex, mpsc, atomic::AtomicUsize, OnceLock};
+use std::cell::RefCell;
+struct Config { name: String }
+struct Owner {
+    immutable: Arc<Config>,
+    owned_lock: Mutex<Vec<u8>>,
+    cell: RefCell<u8>,
+    counter: Arc<AtomicUsize>,
+    tx: mpsc::Sender<u8>,
+    once: OnceLock<Config>,
+    callback: Box<dyn Fn(Arc<Mutex<u8>>) + Send>,
+    fn_ptr: fn(Arc<Mutex<u8>>),
+}
+trait Handler { fn handle(&self, state: Arc<Mutex<u8>>); }
+                                      //^^^^^^^^^^^^^^ warning: parameter `state` of `handle` shares mutable state through `Arc<Mutex<u8>>`: every clone can change it
+impl Handler for Owner {
+    fn handle(&self, state: Arc<Mutex<u8>>) {}
+}
+struct S { state: Arc<Mutex<u8>> }
+                //^^^^^^^^^^^^^^ warning: field `S::state` shares mutable state through `Arc<Mutex<u8>>`: every clone can change it
+impl S {
+    fn new() -> Self { S { state: Arc::new(Mutex::new(0)) } }
+    fn shared() -> Arc<Mutex<u8>> { Arc::new(Mutex::new(0)) }
+                 //^^^^^^^^^^^^^^ warning: the return type of `shared` shares mutable state through `Arc<Mutex<u8>>`: every clone can change it
+}
+fn g() {
+    let a = Arc::new(Config { name: String::new() });
+    let (tx, rx) = mpsc::channel::<u8>();
+    let m = Mutex::new(0);
+    let closure = |s: Arc<Mutex<u8>>| s;
+    let cloned = Arc::clone(&a);
+}
+#[cfg(test)]
+mod tests {
+    struct T { s: std::sync::Arc<std::sync::Mutex<u8>> }
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn test_code_is_reported_with_check_tests() {
+        check_with_config(
+            "shared-mutable-state",
+            "[rules.shared-mutable-state]\ncheck-tests = true\n",
+            r#"
+#[cfg(test)]
+mod tests {
+    struct T { s: std::sync::Arc<std::sync::Mutex<u8>> }
+                //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: field `T::s` shares mutable state through `std::sync::Arc<std::sync::Mutex<u8>>`: every clone can change it
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn aliases_of_the_same_crate_are_followed() {
+        check(
+            "shared-mutable-state",
+            r#"
+//- /src/lib.rs
+mod types;
+mod server;
+//- /src/types.rs
+pub type Shared<T> = std::sync::Arc<std::sync::Mutex<T>>;
+                   //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: type alias `Shared` shares mutable state through `std::sync::Arc<std::sync::Mutex<T>>`: every clone can change it
+pub type Db = Shared<Vec<u8>>;
+            //^^^^^^^^^^^^^^^ warning: type alias `Db` shares mutable state through `Shared<Vec<u8>>` (= `std::sync::Arc<std::sync::Mutex<T>>`): every clone can change it
+pub type Guarded = parking_lot::Mutex<u32>;
+pub type Plain = Vec<u8>;
+//- /src/server.rs
+use crate::types::*;
+use std::sync::Arc;
+pub struct Server {
+    db: Db,
+      //^^ warning: field `Server::db` shares mutable state through `Db` (= `std::sync::Arc<std::sync::Mutex<T>>`): every clone can change it
+    counter: Arc<Guarded>,
+           //^^^^^^^^^^^^ warning: field `Server::counter` shares mutable state through `Arc<Guarded>` (= `Arc<Mutex<…>>`): every clone can change it
+    plain: Plain,
+    alone: Guarded,
+}
+fn serve(db: Shared<u8>) {}
+           //^^^^^^^^^^ warning: parameter `db` of `serve` shares mutable state through `Shared<u8>` (= `std::sync::Arc<std::sync::Mutex<T>>`): every clone can change it
+"#,
+        );
+    }
+
+    #[test]
+    fn aliases_of_other_crates_or_shadowed_by_structs_are_not_followed() {
+        check(
+            "shared-mutable-state",
+            r#"
+//- /Cargo.toml
+[workspace]
+members = ["a", "b"]
+//- /a/Cargo.toml
+[package]
+name = "a"
+version = "0.1.0"
+//- /a/src/lib.rs
+pub type Handle = std::rc::Rc<std::cell::RefCell<u8>>;
+                //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: type alias `Handle` shares mutable state through `std::rc::Rc<std::cell::RefCell<u8>>`: every clone can change it
+//- /b/Cargo.toml
+[package]
+name = "b"
+version = "0.1.0"
+//- /b/src/lib.rs
+pub struct Handle;
+pub struct User { h: Handle }
+"#,
+        );
+    }
+}

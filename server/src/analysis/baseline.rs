@@ -12,7 +12,7 @@
 //! baselined; editing the flagged code itself makes it new again.
 //!
 //! Use from the server (one file at a time, with the text it has):
-//! ```ignore
+//! ```text
 //! let keys: Vec<Key> = findings.iter().map(|f| Key::of(f, rel_path, &ws_file.module_path, &text)).collect();
 //! let shown = baseline::apply(&baseline, BaselineMode::parse(cfg.baseline_mode.as_deref()), findings, &keys);
 //! ```

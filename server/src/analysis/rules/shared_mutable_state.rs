@@ -20,6 +20,11 @@ use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode};
 
 pub struct SharedMutableState;
 
+/// Fact kinds recorded in the file pass: a `type` alias declaration, and a use of a name that
+/// may be an alias.
+const FACT_ALIAS: &str = "alias";
+const FACT_USE: &str = "use";
+
 pub static META: RuleMeta = RuleMeta {
     id: "shared-mutable-state",
     category: Category::Ownership,
@@ -165,7 +170,7 @@ impl Rule for SharedMutableState {
                 if let Some(inner) = args.first().and_then(head_name) {
                     if candidate(&inner, &generics) {
                         cx.fact(
-                            "use",
+                            FACT_USE,
                             inner,
                             format!("in-shared\t{site}\t{}", display(&t)),
                             t.syntax().text_range(),
@@ -175,7 +180,7 @@ impl Rule for SharedMutableState {
                 }
             } else if candidate(&name, &generics) {
                 cx.fact(
-                    "use",
+                    FACT_USE,
                     name,
                     format!("direct\t{site}\t{}", display(&t)),
                     t.syntax().text_range(),
@@ -191,7 +196,7 @@ impl Rule for SharedMutableState {
         let mut nominal: NominalSet<'_> = HashMap::new();
         for f in &ws.workspace.files {
             for fact in &f.summary.facts {
-                if fact.rule == META.id && fact.kind == "alias" {
+                if fact.rule == META.id && fact.kind == FACT_ALIAS {
                     aliases
                         .entry((f.package, fact.name.as_str()))
                         .or_default()
@@ -213,7 +218,7 @@ impl Rule for SharedMutableState {
         let resolve = |pkg: Option<usize>, name: &str| resolve(&aliases, &nominal, pkg, name, 0);
         for f in &ws.workspace.files {
             for fact in &f.summary.facts {
-                if fact.rule != META.id || fact.kind != "use" {
+                if fact.rule != META.id || fact.kind != FACT_USE {
                     continue;
                 }
                 let mut parts = fact.detail.splitn(3, '\t');
@@ -317,7 +322,7 @@ fn record_alias(node: &SyntaxNode, ty: &ast::Type, cx: &mut FileCx<'_>) {
     } else {
         return;
     };
-    cx.fact("alias", name.text().to_string(), detail, range);
+    cx.fact(FACT_ALIAS, name.text().to_string(), detail, range);
 }
 
 /// `Arc::new(Mutex::new(..))`, `Rc::new(RefCell::new(..))`, ... where no type is written.

@@ -95,9 +95,17 @@ pub struct WorkspaceCx<'a> {
     pub workspace: &'a Workspace,
     pub config: &'a Config,
     pub rule: &'static RuleMeta,
+    /// Name resolution over the workspace, computed once on first use and shared by rules.
+    pub resolution: &'a std::sync::OnceLock<super::resolve::Resolution>,
 }
 
 impl WorkspaceCx<'_> {
+    /// The workspace's name resolution (see [`super::resolve`]).
+    pub fn resolution(&self) -> &super::resolve::Resolution {
+        self.resolution
+            .get_or_init(|| super::resolve::resolve(self.workspace))
+    }
+
     pub fn int(&self, key: &str) -> i64 {
         self.config.int(self.rule, key)
     }
@@ -236,11 +244,13 @@ impl Engine {
     /// Runs the workspace-level rules over every file's summary.
     pub fn analyse_workspace(&self, ws: &Workspace) -> HashMap<String, Vec<Finding>> {
         let mut out: HashMap<String, Vec<Finding>> = HashMap::new();
+        let resolution = std::sync::OnceLock::new();
         for rule in &self.rules {
             let cx = WorkspaceCx {
                 workspace: ws,
                 config: &self.config,
                 rule: rule.meta(),
+                resolution: &resolution,
             };
             let mut sink = WorkspaceSink::default();
             let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -415,10 +425,14 @@ impl Collector {
                 }
             }
             SyntaxKind::TOKEN_TREE => {
-                if node
-                    .parent()
-                    .is_some_and(|p| p.kind() == SyntaxKind::MACRO_CALL)
-                {
+                // Macro invocations and macro definitions (a `macro_rules!` body can name any
+                // item through `$crate::..`).
+                if node.parent().is_some_and(|p| {
+                    matches!(
+                        p.kind(),
+                        SyntaxKind::MACRO_CALL | SyntaxKind::MACRO_RULES | SyntaxKind::MACRO_DEF
+                    )
+                }) {
                     for t in node
                         .descendants_with_tokens()
                         .filter_map(|e| e.into_token())
@@ -517,6 +531,10 @@ impl Collector {
             range: node.text_range(),
             name_range,
             vis_range,
+            body_range: match &item {
+                ast::Item::Fn(f) => f.body().map(|b| b.syntax().text_range()),
+                _ => None,
+            },
             macro_export: attrs.as_ref().is_some_and(|a| has_attr(a, "macro_export")),
             is_test: self.in_test(),
         });

@@ -98,6 +98,8 @@ pub struct ItemSummary {
     pub range: TextRange,
     pub name_range: TextRange,
     pub vis_range: Option<TextRange>,
+    /// The body of a `fn` (`{ .. }`), so the signature is `range` minus `body_range`.
+    pub body_range: Option<TextRange>,
     /// `#[macro_export]`, `#[cfg(test)]`, `#[test]` and similar facts.
     pub macro_export: bool,
     pub is_test: bool,

@@ -9,6 +9,7 @@ pub mod static_mut;
 pub mod suppressions;
 pub mod too_many_params;
 pub mod unknown_suppression;
+pub mod unreachable_pub;
 pub mod unused_suppression;
 
 /// Every rule, in catalog order.
@@ -19,6 +20,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &bool_fields::BoolFields,
         &unknown_suppression::UnknownSuppression,
         &unused_suppression::UnusedSuppression,
+        &unreachable_pub::UnreachablePub,
     ];
     ALL
 }

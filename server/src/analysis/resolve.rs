@@ -122,7 +122,10 @@ impl Resolution {
     }
 
     pub fn reach(&self, item: ItemRef) -> Reach {
-        self.item_reach.get(&item).copied().unwrap_or(Reach::Unknown)
+        self.item_reach
+            .get(&item)
+            .copied()
+            .unwrap_or(Reach::Unknown)
     }
 
     /// `true` when `m` is `ancestor` or inside it.
@@ -169,9 +172,8 @@ pub struct UsageLens {
 impl UsageLens {
     /// `used in 3 modules · 0 other crates · could be pub(crate)`.
     pub fn label(&self) -> String {
-        let plural = |n: usize, one: &str, many: &str| {
-            format!("{n} {}", if n == 1 { one } else { many })
-        };
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let mut s = format!(
             "used in {}{} · {}",
             plural(self.modules, "module", "modules"),
@@ -195,7 +197,7 @@ pub fn usage_lenses(ws: &Workspace, res: &Resolution) -> Vec<UsageLens> {
     for (&item, &m) in &res.item_module {
         let file = &ws.files[item.0];
         let it = &file.summary.items[item.1];
-        if it.is_test || it.owner.is_some() || res.modules[m].is_test {
+        if it.is_test || it.owner.is_some() || res.modules[m].is_test || it.kind == ItemKind::Mod {
             continue;
         }
         if !matches!(it.vis, Visibility::Pub | Visibility::PubCrate) {
@@ -405,9 +407,11 @@ fn build_modules(ws: &Workspace, r: &mut Resolution) {
         let file = if d.inline {
             Some(fi)
         } else {
-            ws.files
-                .iter()
-                .position(|f| f.targets.contains(&(r.crates[k].package, r.crates[k].target)) && f.module_path == path)
+            ws.files.iter().position(|f| {
+                f.targets
+                    .contains(&(r.crates[k].package, r.crates[k].target))
+                    && f.module_path == path
+            })
         };
         let mut scope = d.scope.clone();
         if d.inline {
@@ -512,7 +516,8 @@ impl Resolver<'_> {
         }
         let module = &self.r.modules[m];
         let visible = |vis: &Visibility, owner_mod: ModId| {
-            !matches!(vis, Visibility::Private | Visibility::PubSelf) || self.r.is_within(from, owner_mod)
+            !matches!(vis, Visibility::Private | Visibility::PubSelf)
+                || self.r.is_within(from, owner_mod)
         };
         if let Some(&c) = module.children.get(name) {
             if visible(&self.r.modules[c].vis, m) {
@@ -605,9 +610,7 @@ impl Resolver<'_> {
             "crate" => (Res::Module(self.r.crates[krate].root), &path[1..]),
             "self" => (Res::Module(m), &path[1..]),
             "super" => (
-                self.r.modules[m]
-                    .parent
-                    .map_or(Res::Unknown, Res::Module),
+                self.r.modules[m].parent.map_or(Res::Unknown, Res::Module),
                 &path[1..],
             ),
             "Self" => return Res::Unknown,
@@ -713,7 +716,13 @@ fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
         .ws
         .files
         .iter()
-        .map(|f| f.summary.items.iter().filter_map(|x| x.body_range).collect())
+        .map(|f| {
+            f.summary
+                .items
+                .iter()
+                .filter_map(|x| x.body_range)
+                .collect()
+        })
         .collect();
     loop {
         let mut changed = false;
@@ -862,4 +871,90 @@ fn usages(cx: &mut Resolver<'_>) -> UsageMaps {
     }
     // Glob users of a module also see what its glob re-exports bring in (one level).
     (used, globbed)
+}
+
+impl<'a> Resolver<'a> {
+    fn new(ws: &'a Workspace, r: &'a Resolution) -> Resolver<'a> {
+        Resolver {
+            ws,
+            r,
+            lib_roots: lib_roots(ws, r),
+            cache: Default::default(),
+            active: Default::default(),
+        }
+    }
+}
+
+/// Looks `name` up in module `m` (its items, child modules and imports), as code in `m` sees it.
+pub fn lookup_name(ws: &Workspace, res: &Resolution, m: ModId, name: &str) -> Res {
+    Resolver::new(ws, res).lookup(m, name, m, 0)
+}
+
+/// Resolves a path as written in module `m`.
+pub fn resolve_path(ws: &Workspace, res: &Resolution, m: ModId, path: &[SmolStr]) -> Res {
+    let file = res.modules[m].file.unwrap_or(0);
+    Resolver::new(ws, res).resolve_path(m, file, path, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::fixture::{analyse, parse_fixture};
+
+    fn lenses(fixture: &str) -> Vec<String> {
+        let (files, _) = parse_fixture(fixture);
+        let (_dir, a) = analyse("unreachable-pub", "", &files);
+        let res = resolve(&a.workspace);
+        usage_lenses(&a.workspace, &res)
+            .into_iter()
+            .map(|l| format!("{} {}: {}", l.file, l.name, l.label()))
+            .collect()
+    }
+
+    #[test]
+    fn usage_lenses_count_modules_and_crates() {
+        let got = lenses(
+            r#"
+//- /Cargo.toml
+[workspace]
+members = ["core", "app"]
+//- /core/Cargo.toml
+[package]
+name = "core-lib"
+version = "0.1.0"
+edition = "2021"
+//- /core/src/lib.rs
+mod util;
+pub mod api;
+pub use util::Helper as H;
+//- /core/src/util.rs
+pub struct Helper;
+pub(crate) fn local() {}
+pub fn hidden() {}
+pub fn in_macro() {}
+fn user() { local(); }
+//- /core/src/api.rs
+pub fn call() { crate::util::hidden(); let _ = crate::H; }
+fn m() { println!("{}", in_macro()); }
+//- /app/Cargo.toml
+[package]
+name = "app"
+version = "0.1.0"
+edition = "2021"
+//- /app/src/main.rs
+use core_lib::api::call;
+fn main() { call(); core_lib::H; }
+"#,
+        );
+        assert_eq!(
+            got,
+            vec![
+                "core/src/api.rs call: used in 0 modules · 1 other crate",
+                "core/src/util.rs Helper: used in 2 modules · 1 other crate",
+                "core/src/util.rs local: used in 0 modules · 0 other crates · could be private",
+                "core/src/util.rs hidden: used in 1 module · 0 other crates · could be pub(crate)",
+                "core/src/util.rs in_macro: used in 0 modules+ · 0 other crates",
+            ]
+        );
+    }
 }

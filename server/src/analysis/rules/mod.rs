@@ -5,12 +5,18 @@ use super::rule::{Rule, RuleMeta};
 
 pub mod bool_fields;
 pub mod internal;
+pub mod narrowable_pub;
+pub mod pub_fields;
 pub mod static_mut;
+pub mod stringly_error;
 pub mod suppressions;
 pub mod too_many_params;
 pub mod unknown_suppression;
 pub mod unreachable_pub;
 pub mod unused_suppression;
+pub mod unwrap_in_lib;
+pub mod wide_module_api;
+pub mod wide_trait;
 
 /// Every rule, in catalog order.
 pub fn all() -> &'static [&'static dyn Rule] {
@@ -21,6 +27,12 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &unknown_suppression::UnknownSuppression,
         &unused_suppression::UnusedSuppression,
         &unreachable_pub::UnreachablePub,
+        &pub_fields::PubFields,
+        &wide_module_api::WideModuleApi,
+        &wide_trait::WideTrait,
+        &stringly_error::StringlyError,
+        &unwrap_in_lib::UnwrapInLib,
+        &narrowable_pub::NarrowablePub,
     ];
     ALL
 }

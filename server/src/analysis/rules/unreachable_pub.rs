@@ -65,7 +65,8 @@ impl Rule for UnreachablePub {
             let module = &res.modules[m];
             let file = &w.files[item.0];
             let it = &file.summary.items[item.1];
-            if module.is_test || it.is_test || !it.vis.is_pub() || res.reach(item) != Reach::Private {
+            if module.is_test || it.is_test || !it.vis.is_pub() || res.reach(item) != Reach::Private
+            {
                 continue;
             }
             if matches!(
@@ -166,7 +167,8 @@ impl Rule for UnreachablePub {
             );
         }
         // `pub use` re-exports in modules nothing exports.
-        let mut by_item: HashMap<(usize, crate::analysis::syntax::TextRange), bool> = HashMap::new();
+        let mut by_item: HashMap<(usize, crate::analysis::syntax::TextRange), bool> =
+            HashMap::new();
         for (&u, &reach) in &res.use_reach {
             let file = &w.files[u.0];
             let d = &file.summary.uses[u.1];

@@ -531,13 +531,41 @@ impl Collector {
             range: node.text_range(),
             name_range,
             vis_range,
-            body_range: match &item {
-                ast::Item::Fn(f) => f.body().map(|b| b.syntax().text_range()),
-                _ => None,
-            },
+            hidden_ranges: hidden_ranges(&item),
             macro_export: attrs.as_ref().is_some_and(|a| has_attr(a, "macro_export")),
             is_test: self.in_test(),
         });
+    }
+}
+
+/// The parts of an item that are not its interface: a fn body, non-`pub` fields.
+fn hidden_ranges(item: &ast::Item) -> Vec<TextRange> {
+    use super::syntax::HasVisibility;
+    let private = |v: Option<ast::Visibility>| v.is_none_or(|v| v.syntax().text() != "pub");
+    let fields = |l: Option<ast::FieldList>| -> Vec<TextRange> {
+        match l {
+            Some(ast::FieldList::RecordFieldList(l)) => l
+                .fields()
+                .filter(|f| private(f.visibility()))
+                .map(|f| f.syntax().text_range())
+                .collect(),
+            Some(ast::FieldList::TupleFieldList(l)) => l
+                .fields()
+                .filter(|f| private(f.visibility()))
+                .map(|f| f.syntax().text_range())
+                .collect(),
+            None => Vec::new(),
+        }
+    };
+    match item {
+        ast::Item::Fn(f) => f
+            .body()
+            .map(|b| b.syntax().text_range())
+            .into_iter()
+            .collect(),
+        ast::Item::Struct(s) => fields(s.field_list()),
+        ast::Item::Union(u) => fields(u.record_field_list().map(ast::FieldList::RecordFieldList)),
+        _ => Vec::new(),
     }
 }
 

@@ -720,7 +720,7 @@ fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
             f.summary
                 .items
                 .iter()
-                .filter_map(|x| x.body_range)
+                .flat_map(|x| x.hidden_ranges.iter().copied())
                 .collect()
         })
         .collect();

@@ -389,6 +389,22 @@ pub fn in_test() {}
     }
 
     #[test]
+    fn private_field_types_are_not_reachable() {
+        check(
+            "unreachable-pub",
+            r#"
+//- /src/lib.rs
+mod cow;
+pub struct Finder { bytes: cow::Bytes, pub meta: cow::Meta }
+//- /src/cow.rs
+  pub struct Bytes;
+//^^^ warning: `pub` struct `Bytes` is not reachable from the crate's public API
+pub struct Meta;
+"#,
+        );
+    }
+
+    #[test]
     fn unexpandable_glob_makes_the_crate_uncertain() {
         check(
             "unreachable-pub",

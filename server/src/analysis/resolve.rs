@@ -792,7 +792,8 @@ fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
             let it = cx.item(i);
             let v = if public {
                 Reach::Public
-            } else if uncertain[k] || r.macro_names[k].contains(&it.name) {
+            } else if uncertain[k] || (it.owner.is_none() && r.macro_names[k].contains(&it.name)) {
+                // (A macro can re-export an item by name, but not a method.)
                 Reach::Unknown
             } else if let Some(owner) = &it.owner {
                 // An inherent method of a type the model cannot find (a generic or a type

@@ -95,9 +95,17 @@ pub struct WorkspaceCx<'a> {
     pub workspace: &'a Workspace,
     pub config: &'a Config,
     pub rule: &'static RuleMeta,
+    /// Name resolution over the workspace, computed once on first use and shared by rules.
+    pub resolution: &'a std::sync::OnceLock<super::resolve::Resolution>,
 }
 
 impl WorkspaceCx<'_> {
+    /// The workspace's name resolution (see [`super::resolve`]).
+    pub fn resolution(&self) -> &super::resolve::Resolution {
+        self.resolution
+            .get_or_init(|| super::resolve::resolve(self.workspace))
+    }
+
     pub fn int(&self, key: &str) -> i64 {
         self.config.int(self.rule, key)
     }
@@ -236,11 +244,13 @@ impl Engine {
     /// Runs the workspace-level rules over every file's summary.
     pub fn analyse_workspace(&self, ws: &Workspace) -> HashMap<String, Vec<Finding>> {
         let mut out: HashMap<String, Vec<Finding>> = HashMap::new();
+        let resolution = std::sync::OnceLock::new();
         for rule in &self.rules {
             let cx = WorkspaceCx {
                 workspace: ws,
                 config: &self.config,
                 rule: rule.meta(),
+                resolution: &resolution,
             };
             let mut sink = WorkspaceSink::default();
             let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -413,10 +423,15 @@ impl Collector {
                     }
                 }
             }
+            // Macro invocations and macro definitions (a `macro_rules!` body can name any
+            // item through `$crate::..`).
             SyntaxKind::TOKEN_TREE
-                if node
-                    .parent()
-                    .is_some_and(|p| p.kind() == SyntaxKind::MACRO_CALL) =>
+                if node.parent().is_some_and(|p| {
+                    matches!(
+                        p.kind(),
+                        SyntaxKind::MACRO_CALL | SyntaxKind::MACRO_RULES | SyntaxKind::MACRO_DEF
+                    )
+                }) =>
             {
                 for t in node
                     .descendants_with_tokens()
@@ -515,9 +530,41 @@ impl Collector {
             range: node.text_range(),
             name_range,
             vis_range,
+            hidden_ranges: hidden_ranges(&item),
             macro_export: attrs.as_ref().is_some_and(|a| has_attr(a, "macro_export")),
             is_test: self.in_test(),
         });
+    }
+}
+
+/// The parts of an item that are not its interface: a fn body, non-`pub` fields.
+fn hidden_ranges(item: &ast::Item) -> Vec<TextRange> {
+    use super::syntax::HasVisibility;
+    let private = |v: Option<ast::Visibility>| v.is_none_or(|v| v.syntax().text() != "pub");
+    let fields = |l: Option<ast::FieldList>| -> Vec<TextRange> {
+        match l {
+            Some(ast::FieldList::RecordFieldList(l)) => l
+                .fields()
+                .filter(|f| private(f.visibility()))
+                .map(|f| f.syntax().text_range())
+                .collect(),
+            Some(ast::FieldList::TupleFieldList(l)) => l
+                .fields()
+                .filter(|f| private(f.visibility()))
+                .map(|f| f.syntax().text_range())
+                .collect(),
+            None => Vec::new(),
+        }
+    };
+    match item {
+        ast::Item::Fn(f) => f
+            .body()
+            .map(|b| b.syntax().text_range())
+            .into_iter()
+            .collect(),
+        ast::Item::Struct(s) => fields(s.field_list()),
+        ast::Item::Union(u) => fields(u.record_field_list().map(ast::FieldList::RecordFieldList)),
+        _ => Vec::new(),
     }
 }
 

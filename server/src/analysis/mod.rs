@@ -12,6 +12,7 @@ pub mod fixture;
 pub mod line_index;
 pub mod loader;
 pub mod model;
+pub mod resolve;
 pub mod rule;
 pub mod rules;
 pub mod suppress;

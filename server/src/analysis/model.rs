@@ -98,6 +98,9 @@ pub struct ItemSummary {
     pub range: TextRange,
     pub name_range: TextRange,
     pub vis_range: Option<TextRange>,
+    /// Parts of the item that are not its interface: a `fn` body, the non-`pub` fields of a
+    /// struct or union (the interface is `range` minus these).
+    pub hidden_ranges: Vec<TextRange>,
     /// `#[macro_export]`, `#[cfg(test)]`, `#[test]` and similar facts.
     pub macro_export: bool,
     pub is_test: bool,

@@ -10,20 +10,27 @@ pub mod borrowed_owned_param;
 pub mod global_mutable_state;
 pub mod internal;
 pub mod mutex_of_primitive;
+pub mod narrowable_pub;
 pub mod option_bool;
 pub mod option_fields;
 pub mod option_option;
 pub mod ownership_common;
+pub mod pub_fields;
 pub mod pub_interior_mutability;
 pub mod shared_mutable_state;
 pub mod state_types;
 pub mod static_mut;
+pub mod stringly_error;
 pub mod stringly_state;
 pub mod suppressions;
 pub mod too_many_params;
 pub mod unknown_suppression;
+pub mod unreachable_pub;
 pub mod unsafe_send_sync;
 pub mod unused_suppression;
+pub mod unwrap_in_lib;
+pub mod wide_module_api;
+pub mod wide_trait;
 
 /// Every rule, in catalog order.
 pub fn all() -> &'static [&'static dyn Rule] {
@@ -45,6 +52,13 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &pub_interior_mutability::PubInteriorMutability,
         &unknown_suppression::UnknownSuppression,
         &unused_suppression::UnusedSuppression,
+        &unreachable_pub::UnreachablePub,
+        &pub_fields::PubFields,
+        &wide_module_api::WideModuleApi,
+        &wide_trait::WideTrait,
+        &stringly_error::StringlyError,
+        &unwrap_in_lib::UnwrapInLib,
+        &narrowable_pub::NarrowablePub,
     ];
     ALL
 }

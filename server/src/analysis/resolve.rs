@@ -1,0 +1,961 @@
+//! Syntactic name resolution over the workspace model (file summaries only, no trees).
+//!
+//! Builds each crate's module tree from the files' `mod` declarations (inline modules
+//! included), resolves `use` paths (renames, globs, `self`/`super`/`crate`, other workspace
+//! crates) and code paths to the items they name, and computes:
+//!
+//! - per crate target, which items are **reachable** from the crate's public API, with the
+//!   semantics of rustc's effective visibilities: a public path from the crate root through `pub`
+//!   modules and `pub use` chains (including glob re-exports), plus items named in the
+//!   signatures of reachable items (a `pub` type returned by a public function is reachable
+//!   even in a private module), plus `pub` methods of reachable types;
+//! - per item, the modules and crates of the workspace that reference it;
+//! - where the model cannot decide (a name mentioned inside a macro invocation or a
+//!   `macro_rules!` body, a glob import it cannot expand), [`Reach::Unknown`] / `unknown` so
+//!   rules stay quiet.
+//!
+//! Pure: a function of the [`Workspace`].
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use super::model::{FileSummary, ItemKind, ItemSummary, UseDecl, Visibility};
+use super::syntax::{SmolStr, TextRange};
+use super::workspace::{TargetKind, Workspace};
+
+/// An item of the workspace: (file index, index into the file summary's `items`).
+pub type ItemRef = (usize, usize);
+/// A `use` leaf of the workspace: (file index, index into the file summary's `uses`).
+pub type UseRef = (usize, usize);
+/// Index into [`Resolution::modules`].
+pub type ModId = usize;
+
+/// Whether an item or re-export can be named from outside its crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Part of the crate's public API (or of the signature of something that is).
+    Public,
+    /// Not nameable from outside the crate.
+    Private,
+    /// The model cannot tell (macros, unexpandable globs).
+    Unknown,
+}
+
+/// One crate target (a lib, a bin, ...).
+#[derive(Debug, Clone)]
+pub struct CrateInfo {
+    pub package: usize,
+    pub target: usize,
+    pub kind: TargetKind,
+    /// The name code uses for the crate (`my_crate`).
+    pub name: String,
+    pub root: ModId,
+    /// A glob re-export in the public API could not be expanded, or the crate's files mention
+    /// names in macros: reachability of every item is uncertain.
+    pub uncertain: bool,
+}
+
+/// One module of one crate.
+#[derive(Debug, Clone)]
+pub struct Module {
+    pub krate: usize,
+    /// `["crate", "a", "b"]`.
+    pub path: Vec<SmolStr>,
+    pub parent: Option<ModId>,
+    /// The file holding the module's items, and the inline-module scope inside it.
+    pub file: Option<usize>,
+    pub scope: Vec<SmolStr>,
+    /// Visibility of the `mod` declaration (`Pub` for the crate root).
+    pub vis: Visibility,
+    /// The `mod` declaration: (file, name range).
+    pub decl: Option<(usize, TextRange)>,
+    pub is_test: bool,
+    pub children: HashMap<SmolStr, ModId>,
+    /// Module-level items (not associated items).
+    pub items: Vec<ItemRef>,
+    /// Inherent/trait impl members and trait items whose owner is declared here.
+    pub assoc: Vec<ItemRef>,
+    pub uses: Vec<UseRef>,
+}
+
+/// What a path resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Res {
+    Module(ModId),
+    Items(Vec<ItemRef>),
+    /// Something outside the workspace (std, a dependency).
+    External,
+    /// The model cannot tell.
+    Unknown,
+}
+
+/// The result of resolving a workspace.
+#[derive(Debug, Clone, Default)]
+pub struct Resolution {
+    pub crates: Vec<CrateInfo>,
+    pub modules: Vec<Module>,
+    /// The module of each item of each reached file (module-level and associated items).
+    pub item_module: HashMap<ItemRef, ModId>,
+    /// Modules nameable from outside their crate (a public path of `pub` modules or a re-export).
+    pub exported: Vec<bool>,
+    /// Reachability of items (associated items of inherent impls included).
+    pub item_reach: HashMap<ItemRef, Reach>,
+    /// Reachability of `use` leaves (a `pub use` in a private module is unreachable).
+    pub use_reach: HashMap<UseRef, Reach>,
+    /// The module of each `use` leaf.
+    pub use_module: HashMap<UseRef, ModId>,
+    /// Modules that name the item in a `use` or a path (the item's own module included when
+    /// it refers to it by path).
+    pub used_in: HashMap<ItemRef, BTreeSet<ModId>>,
+    /// Modules that glob-import the item's module (`use super::*`): they may use the item
+    /// without naming it anywhere the model sees.
+    pub glob_users: HashMap<ItemRef, BTreeSet<ModId>>,
+    /// Names mentioned in macro invocations or `macro_rules!` bodies, per crate.
+    pub macro_names: Vec<HashSet<SmolStr>>,
+    /// Names mentioned in macros anywhere in the workspace.
+    pub all_macro_names: HashSet<SmolStr>,
+}
+
+impl Resolution {
+    /// The crate of an item (the first crate target whose module tree reaches its file).
+    pub fn crate_of(&self, item: ItemRef) -> Option<usize> {
+        self.item_module.get(&item).map(|&m| self.modules[m].krate)
+    }
+
+    pub fn reach(&self, item: ItemRef) -> Reach {
+        self.item_reach
+            .get(&item)
+            .copied()
+            .unwrap_or(Reach::Unknown)
+    }
+
+    /// `true` when `m` is `ancestor` or inside it.
+    pub fn is_within(&self, mut m: ModId, ancestor: ModId) -> bool {
+        loop {
+            if m == ancestor {
+                return true;
+            }
+            match self.modules[m].parent {
+                Some(p) => m = p,
+                None => return false,
+            }
+        }
+    }
+
+    /// `true` when the item's name appears in a macro anywhere in the workspace, so a use of it
+    /// may be invisible to the model.
+    pub fn mentioned_in_macro(&self, ws: &Workspace, item: ItemRef) -> bool {
+        let it = &ws.files[item.0].summary.items[item.1];
+        self.all_macro_names.contains(&it.name)
+    }
+}
+
+/// The usage of one `pub`/`pub(crate)` item, for a code lens such as
+/// "used in 3 modules · 0 other crates · could be pub(crate)".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageLens {
+    /// Workspace-relative file of the item.
+    pub file: String,
+    /// The item's name range (where a lens goes).
+    pub range: TextRange,
+    pub name: SmolStr,
+    /// Modules of the item's own crate, other than its own module, that name it.
+    pub modules: usize,
+    /// Other crates of the workspace that name it.
+    pub other_crates: usize,
+    /// A narrower visibility the model suggests (`"pub(crate)"`, `"pub(super)"`, `"private"`),
+    /// when it is sure.
+    pub could_be: Option<&'static str>,
+    /// Names in macros may hide uses: the counts are lower bounds.
+    pub uncertain: bool,
+}
+
+impl UsageLens {
+    /// `used in 3 modules · 0 other crates · could be pub(crate)`.
+    pub fn label(&self) -> String {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let mut s = format!(
+            "used in {}{} · {}",
+            plural(self.modules, "module", "modules"),
+            if self.uncertain { "+" } else { "" },
+            plural(self.other_crates, "other crate", "other crates")
+        );
+        if let Some(c) = self.could_be {
+            s.push_str(" · could be ");
+            s.push_str(c);
+        }
+        s
+    }
+}
+
+/// Per `pub`/`pub(crate)` module-level item of the workspace (test code excluded), how many
+/// modules and crates use it and whether a narrower visibility would do. This is the data of
+/// the "used in N modules · M other crates · could be pub(crate)" code lens: a pure function
+/// of the workspace model, for the LSP server to call (after [`resolve`]).
+pub fn usage_lenses(ws: &Workspace, res: &Resolution) -> Vec<UsageLens> {
+    let mut out = Vec::new();
+    for (&item, &m) in &res.item_module {
+        let file = &ws.files[item.0];
+        let it = &file.summary.items[item.1];
+        if it.is_test || it.owner.is_some() || res.modules[m].is_test || it.kind == ItemKind::Mod {
+            continue;
+        }
+        if !matches!(it.vis, Visibility::Pub | Visibility::PubCrate) {
+            continue;
+        }
+        let krate = res.modules[m].krate;
+        let users = res.used_in.get(&item);
+        let modules = users.map_or(0, |u| {
+            u.iter()
+                .filter(|&&u| u != m && res.modules[u].krate == krate)
+                .count()
+        });
+        let other_crates = users.map_or(0, |u| {
+            u.iter()
+                .map(|&u| res.crates[res.modules[u].krate].package)
+                .filter(|&p| p != res.crates[krate].package)
+                .collect::<BTreeSet<_>>()
+                .len()
+        });
+        let uncertain = res.mentioned_in_macro(ws, item);
+        let could_be = if uncertain {
+            None
+        } else {
+            narrower_visibility(ws, res, item).map(|n| n.as_str())
+        };
+        out.push(UsageLens {
+            file: file.meta.rel_path.clone(),
+            range: it.name_range,
+            name: it.name.clone(),
+            modules,
+            other_crates,
+            could_be,
+            uncertain,
+        });
+    }
+    out.sort_by(|a, b| (&a.file, a.range.start()).cmp(&(&b.file, b.range.start())));
+    out
+}
+
+/// A narrower visibility that keeps every use the model sees compiling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Narrower {
+    PubCrate,
+    PubSuper,
+    Private,
+}
+
+impl Narrower {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Narrower::PubCrate => "pub(crate)",
+            Narrower::PubSuper => "pub(super)",
+            Narrower::Private => "private",
+        }
+    }
+}
+
+/// The narrowest visibility every visible use of `item` allows, when it is narrower than the
+/// item's own. `None` when the model cannot be sure (uses in macros, uses from other crates,
+/// glob imports it cannot see through, items of other kinds than fn/const/static/type).
+pub fn narrower_visibility(ws: &Workspace, res: &Resolution, item: ItemRef) -> Option<Narrower> {
+    let it = &ws.files[item.0].summary.items[item.1];
+    let &m = res.item_module.get(&item)?;
+    if it.owner.is_some() || it.is_test || res.mentioned_in_macro(ws, item) {
+        return None;
+    }
+    let krate = res.modules[m].krate;
+    let reach = res.reach(item);
+    match it.vis {
+        Visibility::Pub if reach == Reach::Private => {}
+        Visibility::Pub => return None,
+        Visibility::PubCrate => {}
+        _ => return None,
+    }
+    let mut users: BTreeSet<ModId> = res.used_in.get(&item).cloned().unwrap_or_default();
+    users.extend(res.glob_users.get(&item).into_iter().flatten().copied());
+    if users.iter().any(|&u| res.modules[u].krate != krate) {
+        return None;
+    }
+    if users.iter().all(|&u| res.is_within(u, m)) {
+        return Some(Narrower::Private);
+    }
+    let parent = res.modules[m].parent?;
+    if users.iter().all(|&u| res.is_within(u, parent)) {
+        // `pub(super)` at the crate root's children is `pub(crate)`: nothing gained.
+        if res.modules[parent].parent.is_none() && it.vis == Visibility::PubCrate {
+            return None;
+        }
+        if res.modules[parent].parent.is_none() {
+            return Some(Narrower::PubCrate);
+        }
+        return Some(Narrower::PubSuper);
+    }
+    if it.vis == Visibility::Pub {
+        return Some(Narrower::PubCrate);
+    }
+    None
+}
+
+const MAX_DEPTH: usize = 32;
+
+/// Resolves the whole workspace.
+pub fn resolve(ws: &Workspace) -> Resolution {
+    let mut r = Resolution::default();
+    build_modules(ws, &mut r);
+    for f in &ws.files {
+        r.all_macro_names
+            .extend(f.summary.macro_idents.iter().cloned());
+    }
+    let mut cx = Resolver {
+        ws,
+        r: &r,
+        lib_roots: lib_roots(ws, &r),
+        cache: Default::default(),
+        active: Default::default(),
+    };
+    let (exported, reach, use_reach, uncertain) = reachability(&mut cx);
+    let (used_in, glob_users) = usages(&mut cx);
+    r.exported = exported;
+    r.item_reach = reach;
+    r.use_reach = use_reach;
+    r.used_in = used_in;
+    r.glob_users = glob_users;
+    for (k, u) in uncertain.into_iter().enumerate() {
+        r.crates[k].uncertain |= u;
+    }
+    r
+}
+
+fn lib_roots(ws: &Workspace, r: &Resolution) -> HashMap<String, ModId> {
+    let mut out = HashMap::new();
+    for c in &r.crates {
+        if c.kind == TargetKind::Lib {
+            out.insert(ws.packages[c.package].crate_name(), c.root);
+        }
+    }
+    out
+}
+
+fn build_modules(ws: &Workspace, r: &mut Resolution) {
+    let mut by_path: HashMap<(usize, Vec<SmolStr>), ModId> = HashMap::new();
+    for (pi, p) in ws.packages.iter().enumerate() {
+        for (ti, t) in p.targets.iter().enumerate() {
+            let k = r.crates.len();
+            let root = r.modules.len();
+            r.modules.push(Module {
+                krate: k,
+                path: vec![SmolStr::new_static("crate")],
+                parent: None,
+                file: ws.by_path.get(&t.root).copied(),
+                scope: Vec::new(),
+                vis: Visibility::Pub,
+                decl: None,
+                is_test: false,
+                children: HashMap::new(),
+                items: Vec::new(),
+                assoc: Vec::new(),
+                uses: Vec::new(),
+            });
+            by_path.insert((k, vec![SmolStr::new_static("crate")]), root);
+            r.macro_names.push(HashSet::new());
+            r.crates.push(CrateInfo {
+                package: pi,
+                target: ti,
+                kind: t.kind,
+                name: if t.kind == TargetKind::Lib {
+                    p.crate_name()
+                } else {
+                    t.name.replace('-', "_")
+                },
+                root,
+                uncertain: false,
+            });
+        }
+    }
+    let crate_index: HashMap<(usize, usize), usize> = r
+        .crates
+        .iter()
+        .enumerate()
+        .map(|(k, c)| ((c.package, c.target), k))
+        .collect();
+    // Modules from `mod` declarations, parents before children (sorted by depth).
+    let mut decls: Vec<(usize, Vec<SmolStr>, usize, usize)> = Vec::new();
+    for (fi, f) in ws.files.iter().enumerate() {
+        for t in &f.targets {
+            let Some(&k) = crate_index.get(t) else {
+                continue;
+            };
+            r.macro_names[k].extend(f.summary.macro_idents.iter().cloned());
+            for (di, d) in f.summary.mods.iter().enumerate() {
+                let mut path = f.module_of_scope(&d.scope);
+                path.push(d.name.clone());
+                decls.push((k, path, fi, di));
+            }
+        }
+    }
+    decls.sort_by_key(|d| d.1.len());
+    for (k, path, fi, di) in decls {
+        let d = &ws.files[fi].summary.mods[di];
+        let parent_path = path[..path.len() - 1].to_vec();
+        let Some(&parent) = by_path.get(&(k, parent_path)) else {
+            continue;
+        };
+        if by_path.contains_key(&(k, path.clone())) {
+            continue;
+        }
+        let file = if d.inline {
+            Some(fi)
+        } else {
+            ws.files.iter().position(|f| {
+                f.targets
+                    .contains(&(r.crates[k].package, r.crates[k].target))
+                    && f.module_path == path
+            })
+        };
+        let mut scope = d.scope.clone();
+        if d.inline {
+            scope.push(d.name.clone());
+        } else {
+            scope.clear();
+        }
+        let id = r.modules.len();
+        let is_test = d.is_test || r.modules[parent].is_test;
+        r.modules.push(Module {
+            krate: k,
+            path: path.clone(),
+            parent: Some(parent),
+            file,
+            scope,
+            vis: d.vis.clone(),
+            decl: Some((fi, d.name_range)),
+            is_test,
+            children: HashMap::new(),
+            items: Vec::new(),
+            assoc: Vec::new(),
+            uses: Vec::new(),
+        });
+        r.modules[parent].children.insert(d.name.clone(), id);
+        by_path.insert((k, path), id);
+    }
+    // Items and uses into their modules.
+    let mut by_file_scope: HashMap<(usize, Vec<SmolStr>), Vec<ModId>> = HashMap::new();
+    for (id, m) in r.modules.iter().enumerate() {
+        if let Some(f) = m.file {
+            by_file_scope
+                .entry((f, m.scope.clone()))
+                .or_default()
+                .push(id);
+        }
+    }
+    for ((fi, scope), mods) in by_file_scope {
+        let s = &ws.files[fi].summary;
+        for &id in &mods {
+            for (ii, it) in s.items.iter().enumerate() {
+                if it.scope != scope {
+                    continue;
+                }
+                if it.owner.is_some() {
+                    r.modules[id].assoc.push((fi, ii));
+                } else if it.kind != ItemKind::Mod {
+                    r.modules[id].items.push((fi, ii));
+                }
+                r.item_module.entry((fi, ii)).or_insert(id);
+            }
+            for (ui, u) in s.uses.iter().enumerate() {
+                if u.scope == scope {
+                    r.modules[id].uses.push((fi, ui));
+                    r.use_module.entry((fi, ui)).or_insert(id);
+                }
+            }
+        }
+    }
+}
+
+/// The name a non-glob `use` leaf binds (`a::b` -> `b`, `a::b as c` -> `c`, `a::{self}` -> `a`).
+pub fn use_binding(u: &UseDecl) -> Option<SmolStr> {
+    if u.glob {
+        return None;
+    }
+    if let Some(a) = &u.alias {
+        return (a != "_").then(|| a.clone());
+    }
+    let last = u.path.last()?;
+    if last == "self" {
+        return u.path.iter().rev().nth(1).cloned();
+    }
+    Some(last.clone())
+}
+
+struct Resolver<'a> {
+    ws: &'a Workspace,
+    r: &'a Resolution,
+    lib_roots: HashMap<String, ModId>,
+    cache: std::cell::RefCell<HashMap<UseRef, Res>>,
+    active: std::cell::RefCell<HashSet<UseRef>>,
+}
+
+impl Resolver<'_> {
+    fn summary(&self, fi: usize) -> &FileSummary {
+        &self.ws.files[fi].summary
+    }
+
+    fn item(&self, i: ItemRef) -> &ItemSummary {
+        &self.ws.files[i.0].summary.items[i.1]
+    }
+
+    fn use_decl(&self, u: UseRef) -> &UseDecl {
+        &self.ws.files[u.0].summary.uses[u.1]
+    }
+
+    /// Looks `name` up among the names declared or imported in module `m`. `from` is the module
+    /// asking (for glob-import visibility).
+    fn lookup(&self, m: ModId, name: &str, from: ModId, depth: usize) -> Res {
+        if depth > MAX_DEPTH {
+            return Res::Unknown;
+        }
+        let module = &self.r.modules[m];
+        let visible = |vis: &Visibility, owner_mod: ModId| {
+            !matches!(vis, Visibility::Private | Visibility::PubSelf)
+                || self.r.is_within(from, owner_mod)
+        };
+        if let Some(&c) = module.children.get(name) {
+            if visible(&self.r.modules[c].vis, m) {
+                return Res::Module(c);
+            }
+        }
+        let items: Vec<ItemRef> = module
+            .items
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let it = self.item(i);
+                it.name == name && visible(&it.vis, m)
+            })
+            .collect();
+        if !items.is_empty() {
+            return Res::Items(items);
+        }
+        for &u in &module.uses {
+            let d = self.use_decl(u);
+            if use_binding(d).as_deref() == Some(name) && visible(&d.vis, m) {
+                return self.resolve_use(u, depth + 1);
+            }
+        }
+        // Glob imports: the first that has the name wins (ambiguity is an error in Rust).
+        let mut unknown = false;
+        for &u in &module.uses {
+            let d = self.use_decl(u);
+            if !d.glob || !visible(&d.vis, m) {
+                continue;
+            }
+            match self.resolve_path(m, u.0, &d.path, depth + 1) {
+                Res::Module(t) if t != m => match self.lookup(t, name, from, depth + 1) {
+                    Res::External => {}
+                    Res::Unknown => unknown = true,
+                    found => return found,
+                },
+                Res::Module(_) => {}
+                // A glob of an enum's variants or of an external module.
+                Res::Items(_) | Res::External => unknown = true,
+                Res::Unknown => unknown = true,
+            }
+        }
+        if unknown {
+            Res::Unknown
+        } else {
+            Res::External
+        }
+    }
+
+    fn resolve_use(&self, u: UseRef, depth: usize) -> Res {
+        if let Some(r) = self.cache.borrow().get(&u) {
+            return r.clone();
+        }
+        if !self.active.borrow_mut().insert(u) {
+            return Res::Unknown; // a cycle of imports
+        }
+        let res = self.resolve_use_uncached(u, depth);
+        self.active.borrow_mut().remove(&u);
+        if depth == 0 || res != Res::Unknown {
+            self.cache.borrow_mut().insert(u, res.clone());
+        }
+        res
+    }
+
+    fn resolve_use_uncached(&self, u: UseRef, depth: usize) -> Res {
+        let d = self.use_decl(u);
+        let Some(&m) = self.module_of_use(u) else {
+            return Res::Unknown;
+        };
+        let mut path = d.path.clone();
+        if path.last().is_some_and(|s| s == "self") {
+            path.pop();
+        }
+        self.resolve_path(m, u.0, &path, depth)
+    }
+
+    fn module_of_use(&self, u: UseRef) -> Option<&ModId> {
+        self.r.use_module.get(&u)
+    }
+
+    /// Resolves `path` as written in module `m`.
+    fn resolve_path(&self, m: ModId, _file: usize, path: &[SmolStr], depth: usize) -> Res {
+        if depth > MAX_DEPTH || path.is_empty() {
+            return Res::Unknown;
+        }
+        let krate = self.r.modules[m].krate;
+        let first = path[0].as_str();
+        let (mut cur, rest) = match first {
+            "crate" => (Res::Module(self.r.crates[krate].root), &path[1..]),
+            "self" => (Res::Module(m), &path[1..]),
+            "super" => (
+                self.r.modules[m].parent.map_or(Res::Unknown, Res::Module),
+                &path[1..],
+            ),
+            "Self" => return Res::Unknown,
+            _ => {
+                let local = self.lookup(m, first, m, depth + 1);
+                match local {
+                    Res::External => match self.lib_roots.get(first) {
+                        Some(&root) if root != self.r.crates[krate].root => {
+                            (Res::Module(root), &path[1..])
+                        }
+                        _ => (Res::External, &path[1..]),
+                    },
+                    other => (other, &path[1..]),
+                }
+            }
+        };
+        for seg in rest {
+            cur = match cur {
+                Res::Module(cm) => match seg.as_str() {
+                    "super" => self.r.modules[cm].parent.map_or(Res::Unknown, Res::Module),
+                    "self" => Res::Module(cm),
+                    // A name a workspace module does not declare: cfg'd out, made by a macro,
+                    // or a typo. The model cannot tell.
+                    s => match self.lookup(cm, s, m, depth + 1) {
+                        Res::External => Res::Unknown,
+                        found => found,
+                    },
+                },
+                // `Enum::Variant`, `Type::assoc`: the path names the item.
+                items @ Res::Items(_) => return items,
+                other => return other,
+            };
+        }
+        cur
+    }
+}
+
+type ReachMaps = (
+    Vec<bool>,
+    HashMap<ItemRef, Reach>,
+    HashMap<UseRef, Reach>,
+    Vec<bool>,
+);
+
+fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
+    let r = cx.r;
+    let mut exported: Vec<bool> = vec![false; r.modules.len()];
+    let mut item_pub: HashSet<ItemRef> = HashSet::new();
+    let mut use_pub: HashSet<UseRef> = HashSet::new();
+    let mut uncertain = vec![false; r.crates.len()];
+    let mut work: Vec<ModId> = r.crates.iter().map(|c| c.root).collect();
+    for &w in &work {
+        exported[w] = true;
+    }
+    while let Some(m) = work.pop() {
+        let module = &r.modules[m];
+        if module.is_test {
+            continue;
+        }
+        for &c in module.children.values() {
+            if r.modules[c].vis.is_pub() && !r.modules[c].is_test && !exported[c] {
+                exported[c] = true;
+                work.push(c);
+            }
+        }
+        for &i in &module.items {
+            let it = cx.item(i);
+            if it.vis.is_pub() && !it.is_test {
+                item_pub.insert(i);
+            }
+        }
+        for &u in &module.uses {
+            let d = cx.use_decl(u);
+            if !d.vis.is_pub() || d.is_test {
+                continue;
+            }
+            use_pub.insert(u);
+            let target = if d.glob {
+                cx.resolve_path(m, u.0, &d.path, 0)
+            } else {
+                cx.resolve_use(u, 0)
+            };
+            match target {
+                Res::Module(t) => {
+                    if !exported[t] {
+                        exported[t] = true;
+                        work.push(t);
+                    }
+                }
+                // `pub use Enum::*` names the variants: the enum itself stays as it is.
+                Res::Items(_) if d.glob => {}
+                Res::Items(items) => item_pub.extend(items),
+                Res::External => {}
+                Res::Unknown => uncertain[module.krate] = true,
+            }
+        }
+    }
+    // Signatures of reachable items make the items they name reachable; `pub` methods of
+    // reachable types are reachable. Iterate to a fixpoint.
+    let mut assoc_pub: HashSet<ItemRef> = HashSet::new();
+    let mut done: HashSet<ItemRef> = HashSet::new();
+    let bodies: Vec<Vec<TextRange>> = cx
+        .ws
+        .files
+        .iter()
+        .map(|f| {
+            f.summary
+                .items
+                .iter()
+                .flat_map(|x| x.hidden_ranges.iter().copied())
+                .collect()
+        })
+        .collect();
+    loop {
+        let mut changed = false;
+        // Associated items whose owner is reachable.
+        for (mid, module) in r.modules.iter().enumerate() {
+            for &a in &module.assoc {
+                if assoc_pub.contains(&a) {
+                    continue;
+                }
+                let it = cx.item(a);
+                let Some(owner) = &it.owner else { continue };
+                let in_trait = owner.in_trait_def || owner.trait_name.is_some();
+                if !in_trait && !it.vis.is_pub() {
+                    continue;
+                }
+                let owner_name = if owner.in_trait_def {
+                    owner.trait_name.clone().unwrap_or_default()
+                } else {
+                    owner.self_ty.clone()
+                };
+                if let Res::Items(items) = cx.lookup(mid, &owner_name, mid, 0) {
+                    if items.iter().any(|i| item_pub.contains(i)) {
+                        assoc_pub.insert(a);
+                        changed = true;
+                    }
+                }
+            }
+        }
+        let pending: Vec<ItemRef> = item_pub
+            .iter()
+            .chain(assoc_pub.iter())
+            .copied()
+            .filter(|i| !done.contains(i))
+            .collect();
+        for i in pending {
+            done.insert(i);
+            let Some(&m) = r.item_module.get(&i) else {
+                continue;
+            };
+            let it = cx.item(i);
+            let s = cx.summary(i.0);
+            for p in &s.paths {
+                if p.is_test
+                    || !it.range.contains_range(p.range)
+                    || bodies[i.0].iter().any(|b| b.contains_range(p.range))
+                {
+                    continue;
+                }
+                if let Res::Items(items) = cx.resolve_path(m, i.0, &p.segments, 0) {
+                    for t in items {
+                        if item_pub.insert(t) {
+                            changed = true;
+                        }
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut reach = HashMap::new();
+    for (mid, module) in r.modules.iter().enumerate() {
+        let k = module.krate;
+        for &i in module.items.iter().chain(module.assoc.iter()) {
+            let public = item_pub.contains(&i) || assoc_pub.contains(&i);
+            let it = cx.item(i);
+            let v = if public {
+                Reach::Public
+            } else if uncertain[k] || (it.owner.is_none() && r.macro_names[k].contains(&it.name)) {
+                // (A macro can re-export an item by name, but not a method.)
+                Reach::Unknown
+            } else if let Some(owner) = &it.owner {
+                // An inherent method of a type the model cannot find (a generic or a type
+                // declared in a macro) is unknown.
+                match cx.lookup(mid, &owner.self_ty, mid, 0) {
+                    Res::Items(_) if !r.macro_names[k].contains(&owner.self_ty) => Reach::Private,
+                    _ => Reach::Unknown,
+                }
+            } else {
+                Reach::Private
+            };
+            reach.insert(i, v);
+        }
+    }
+    let mut ureach = HashMap::new();
+    for module in &r.modules {
+        for &u in &module.uses {
+            let v = if use_pub.contains(&u) {
+                Reach::Public
+            } else if uncertain[module.krate] {
+                Reach::Unknown
+            } else {
+                Reach::Private
+            };
+            ureach.insert(u, v);
+        }
+    }
+    (exported, reach, ureach, uncertain)
+}
+
+type UsageMaps = (
+    HashMap<ItemRef, BTreeSet<ModId>>,
+    HashMap<ItemRef, BTreeSet<ModId>>,
+);
+
+fn usages(cx: &mut Resolver<'_>) -> UsageMaps {
+    let r = cx.r;
+    let mut used: HashMap<ItemRef, BTreeSet<ModId>> = HashMap::new();
+    let mut globbed: HashMap<ItemRef, BTreeSet<ModId>> = HashMap::new();
+    // Which (file, scope) belongs to which module, for paths.
+    let mut scope_mod: HashMap<(usize, Vec<SmolStr>), ModId> = HashMap::new();
+    for (id, m) in r.modules.iter().enumerate() {
+        if let Some(f) = m.file {
+            scope_mod.entry((f, m.scope.clone())).or_insert(id);
+        }
+    }
+    for (mid, module) in r.modules.iter().enumerate() {
+        for &u in &module.uses {
+            let d = cx.use_decl(u);
+            if d.glob {
+                if let Res::Module(t) = cx.resolve_path(mid, u.0, &d.path, 0) {
+                    for &i in &r.modules[t].items {
+                        globbed.entry(i).or_default().insert(mid);
+                    }
+                }
+                continue;
+            }
+            if let Res::Items(items) = cx.resolve_use(u, 0) {
+                for i in items {
+                    used.entry(i).or_default().insert(mid);
+                }
+            }
+        }
+    }
+    for (fi, f) in cx.ws.files.iter().enumerate() {
+        for p in &f.summary.paths {
+            let Some(&mid) = scope_mod.get(&(fi, p.scope.clone())) else {
+                continue;
+            };
+            if let Res::Items(items) = cx.resolve_path(mid, fi, &p.segments, 0) {
+                for i in items {
+                    used.entry(i).or_default().insert(mid);
+                }
+            }
+        }
+    }
+    // Glob users of a module also see what its glob re-exports bring in (one level).
+    (used, globbed)
+}
+
+impl<'a> Resolver<'a> {
+    fn new(ws: &'a Workspace, r: &'a Resolution) -> Resolver<'a> {
+        Resolver {
+            ws,
+            r,
+            lib_roots: lib_roots(ws, r),
+            cache: Default::default(),
+            active: Default::default(),
+        }
+    }
+}
+
+/// Looks `name` up in module `m` (its items, child modules and imports), as code in `m` sees it.
+pub fn lookup_name(ws: &Workspace, res: &Resolution, m: ModId, name: &str) -> Res {
+    Resolver::new(ws, res).lookup(m, name, m, 0)
+}
+
+/// Resolves a path as written in module `m`.
+pub fn resolve_path(ws: &Workspace, res: &Resolution, m: ModId, path: &[SmolStr]) -> Res {
+    let file = res.modules[m].file.unwrap_or(0);
+    Resolver::new(ws, res).resolve_path(m, file, path, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::fixture::{analyse, parse_fixture};
+
+    fn lenses(fixture: &str) -> Vec<String> {
+        let (files, _) = parse_fixture(fixture);
+        let (_dir, a) = analyse("unreachable-pub", "", &files);
+        let res = resolve(&a.workspace);
+        usage_lenses(&a.workspace, &res)
+            .into_iter()
+            .map(|l| format!("{} {}: {}", l.file, l.name, l.label()))
+            .collect()
+    }
+
+    #[test]
+    fn usage_lenses_count_modules_and_crates() {
+        let got = lenses(
+            r#"
+//- /Cargo.toml
+[workspace]
+members = ["core", "app"]
+//- /core/Cargo.toml
+[package]
+name = "core-lib"
+version = "0.1.0"
+edition = "2021"
+//- /core/src/lib.rs
+mod util;
+pub mod api;
+pub use util::Helper as H;
+//- /core/src/util.rs
+pub struct Helper;
+pub(crate) fn local() {}
+pub fn hidden() {}
+pub fn in_macro() {}
+fn user() { local(); }
+//- /core/src/api.rs
+pub fn call() { crate::util::hidden(); let _ = crate::H; }
+fn m() { println!("{}", in_macro()); }
+//- /app/Cargo.toml
+[package]
+name = "app"
+version = "0.1.0"
+edition = "2021"
+//- /app/src/main.rs
+use core_lib::api::call;
+fn main() { call(); core_lib::H; }
+"#,
+        );
+        assert_eq!(
+            got,
+            vec![
+                "core/src/api.rs call: used in 0 modules · 1 other crate",
+                "core/src/util.rs Helper: used in 2 modules · 1 other crate",
+                "core/src/util.rs local: used in 0 modules · 0 other crates · could be private",
+                "core/src/util.rs hidden: used in 1 module · 0 other crates · could be pub(crate)",
+                "core/src/util.rs in_macro: used in 0 modules+ · 0 other crates",
+            ]
+        );
+    }
+}

@@ -1,0 +1,222 @@
+//! `stringly-error`: public functions of libraries whose error type is a string or a boxed
+//! `dyn Error`.
+
+use crate::analysis::engine::{FileCx, WorkspaceCx, WorkspaceSink};
+use crate::analysis::resolve::Reach;
+use crate::analysis::rule::{Category, Finding, Rule, RuleDocs, RuleMeta, Severity};
+use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode};
+use crate::analysis::workspace::TargetKind;
+
+pub struct StringlyError;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "stringly-error",
+    category: Category::Boundary,
+    default_severity: Severity::Warning,
+    default_enabled: true,
+    summary: "Public library functions returning `Result<_, String>`, `&str` or `Box<dyn Error>`: errors callers cannot match on.",
+    options: &[],
+    docs: RuleDocs {
+        what: "Functions and methods reachable from a library crate's public API that return `Result<_, String>`, \
+               `Result<_, &str>` or `Result<_, Box<dyn Error ..>>`. `anyhow::Result` / `anyhow::Error` in a \
+               library's public API is reported as info. Binaries are not checked: an application may well \
+               report errors as text.",
+        why: "A string error can only be printed: callers cannot tell \"not found\" from \"permission denied\" \
+              without parsing text that may change in any release. Boxed `dyn Error` and `anyhow` erase the type \
+              just the same.",
+        example: "pub fn parse_sku(s: &str) -> Result<Sku, String> {\n    Err(format!(\"bad sku {s}\"))\n}",
+        instead: "Return an error enum with one variant per failure the caller may handle \
+                  (`enum SkuError { Empty, BadChecksum { .. } }`), implementing `std::error::Error` (for example \
+                  with `thiserror`).",
+    },
+    fixable: false,
+};
+
+/// The kind of stringly error in a return type, if any.
+fn classify(ret: &ast::Type) -> Option<&'static str> {
+    let text: String = ret
+        .syntax()
+        .text()
+        .to_string()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if text.starts_with("anyhow::Result<") {
+        return Some("anyhow");
+    }
+    let inner = text
+        .strip_prefix("std::result::Result<")
+        .or_else(|| text.strip_prefix("core::result::Result<"))
+        .or_else(|| text.strip_prefix("Result<"))?
+        .strip_suffix('>')?;
+    // The last top-level generic argument.
+    let mut depth = 0i32;
+    let mut split = None;
+    for (i, c) in inner.char_indices() {
+        match c {
+            '<' | '(' | '[' => depth += 1,
+            '>' | ')' | ']' => depth -= 1,
+            ',' if depth == 0 => split = Some(i),
+            _ => {}
+        }
+    }
+    let Some(i) = split else {
+        return Some("result1");
+    };
+    let err = &inner[i + 1..];
+    match err {
+        "String" | "std::string::String" | "alloc::string::String" => Some("String"),
+        "anyhow::Error" => Some("anyhow"),
+        e if e.starts_with('&') && e.ends_with("str") => Some("&str"),
+        e if e.starts_with("Box<dyn") && e.contains("Error") => Some("Box<dyn Error>"),
+        _ => None,
+    }
+}
+
+impl Rule for StringlyError {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn node_kinds(&self) -> &'static [SyntaxKind] {
+        &[SyntaxKind::FN]
+    }
+
+    fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
+        if cx.meta.target != TargetKind::Lib {
+            return;
+        }
+        let Some(f) = ast::Fn::cast(node.clone()) else {
+            return;
+        };
+        let Some(ret) = f.ret_type().and_then(|r| r.ty()) else {
+            return;
+        };
+        let (Some(kind), Some(name)) = (classify(&ret), f.name()) else {
+            return;
+        };
+        cx.fact(
+            "ret",
+            name.text().to_string(),
+            kind,
+            name.syntax().text_range(),
+        );
+    }
+
+    fn check_workspace(&self, ws: &WorkspaceCx<'_>, out: &mut WorkspaceSink) {
+        let res = ws.resolution();
+        for (fi, file) in ws.workspace.files.iter().enumerate() {
+            let s = &file.summary;
+            // `use anyhow::Result;` (or a glob of anyhow) makes a one-argument `Result` anyhow's.
+            let anyhow_result = s.uses.iter().any(|u| {
+                u.path.first().is_some_and(|p| p == "anyhow")
+                    && (u.glob || u.path.last().is_some_and(|l| l == "Result"))
+            });
+            for fact in s.facts.iter().filter(|f| f.rule == META.id) {
+                let Some(ii) = s.items.iter().position(|i| i.name_range == fact.range) else {
+                    continue;
+                };
+                let item = (fi, ii);
+                let Some(&m) = res.item_module.get(&item) else {
+                    continue;
+                };
+                let krate = &res.crates[res.modules[m].krate];
+                if krate.kind != TargetKind::Lib || res.reach(item) != Reach::Public {
+                    continue;
+                }
+                let it = &s.items[ii];
+                if it
+                    .owner
+                    .as_ref()
+                    .is_some_and(|o| o.trait_name.is_some() && !o.in_trait_def)
+                {
+                    continue; // the trait decides the signature
+                }
+                let kind = match fact.detail.as_str() {
+                    "result1" if anyhow_result => "anyhow",
+                    "result1" => continue,
+                    k => k,
+                };
+                let name = match &it.owner {
+                    Some(o) => format!("{}::{}", o.self_ty, it.name),
+                    None => it.name.to_string(),
+                };
+                let f = if kind == "anyhow" {
+                    Finding::new(
+                        &META,
+                        fact.range,
+                        format!("public `{name}` returns `anyhow` errors: callers cannot match on the failure"),
+                    )
+                    .severity(Severity::Info)
+                } else {
+                    Finding::new(
+                        &META,
+                        fact.range,
+                        format!("public `{name}` returns `{kind}` as its error type: callers cannot match on the failure"),
+                    )
+                };
+                out.report(
+                    &file.meta.rel_path,
+                    f.suggestion("return an error enum implementing `std::error::Error`")
+                        .symbol(name),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::fixture::check;
+
+    #[test]
+    fn reports_public_stringly_errors() {
+        check(
+            "stringly-error",
+            r#"
+//- /src/lib.rs
+mod imp;
+pub use imp::Parser;
+pub fn parse(s: &str) -> Result<u32, String> { todo!() }
+     //^^^^^ warning: public `parse` returns `String` as its error type: callers cannot match on the failure
+pub fn load() -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>> { todo!() }
+     //^^^^ warning: public `load` returns `Box<dyn Error>` as its error type: callers cannot match on the failure
+pub fn any() -> anyhow::Result<()> { todo!() }
+     //^^^ info: public `any` returns `anyhow` errors: callers cannot match on the failure
+//- /src/imp.rs
+pub struct Parser;
+impl Parser {
+    pub fn run(&self) -> Result<(), &'static str> { todo!() }
+         //^^^ warning: public `Parser::run` returns `&str` as its error type: callers cannot match on the failure
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn near_misses() {
+        check(
+            "stringly-error",
+            r#"
+//- /src/lib.rs
+mod private;
+pub enum Error { Bad }
+pub fn typed() -> Result<u32, Error> { todo!() }
+pub fn nested() -> Result<Vec<String>, Error> { todo!() }
+fn internal() -> Result<u32, String> { todo!() }
+pub(crate) fn crate_only() -> Result<u32, String> { todo!() }
+pub fn io() -> std::io::Result<()> { todo!() }
+struct S;
+impl std::str::FromStr for S {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> { todo!() }
+}
+//- /src/private.rs
+pub fn hidden() -> Result<u32, String> { todo!() }
+//- /src/main.rs
+pub fn bin() -> Result<(), String> { todo!() }
+fn main() {}
+"#,
+        );
+    }
+}

@@ -1,0 +1,455 @@
+//! `unreachable-pub`: `pub` items that the crate's public API does not export (rustc's
+//! `unreachable_pub` lint, without running the compiler).
+
+use std::collections::HashMap;
+
+use crate::analysis::engine::{FileCx, WorkspaceCx, WorkspaceSink};
+use crate::analysis::model::ItemKind;
+use crate::analysis::resolve::Reach;
+use crate::analysis::rule::{
+    Applicability, Category, Finding, Fix, Rule, RuleDocs, RuleMeta, Severity, TextEdit,
+};
+use crate::analysis::syntax::{ast, AstNode, HasName, HasVisibility, SyntaxKind, SyntaxNode};
+
+pub struct UnreachablePub;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "unreachable-pub",
+    category: Category::Boundary,
+    default_severity: Severity::Warning,
+    default_enabled: true,
+    summary: "`pub` items the crate's public API does not export: `pub` promises more than the crate delivers.",
+    options: &[],
+    docs: RuleDocs {
+        what: "Items declared `pub` (functions, types, traits, constants, statics, modules, methods of inherent \
+               impls, and `pub use` re-exports) that are not reachable from the crate's public API: they live in \
+               a private module and no `pub use` chain exports them, and no public signature names them. Same \
+               semantics as rustc's `unreachable_pub` lint; in binary crates, `pub` items in modules are \
+               reported as rustc does. Names mentioned inside macros, and crates whose public glob re-exports \
+               the model cannot expand, are not reported.",
+        why: "`pub` on an item nobody outside the crate can name is a false promise: readers assume it is part \
+              of the API and must stay stable, reviewers cannot tell the real interface from the accidental one, \
+              and the compiler cannot warn about it being unused (`dead_code` is silenced by `pub`).",
+        example: "mod parser {\n    pub fn tokenize(s: &str) -> Vec<String> { .. }\n}\npub fn parse(s: &str) { parser::tokenize(s); }",
+        instead: "Say what you mean: `pub(crate) fn tokenize`. The fix does this (and narrows the `pub` fields of a \
+                  struct with it); `check --fix` applies it everywhere.",
+    },
+    fixable: true,
+};
+
+impl Rule for UnreachablePub {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn node_kinds(&self) -> &'static [SyntaxKind] {
+        &[SyntaxKind::STRUCT, SyntaxKind::UNION, SyntaxKind::USE]
+    }
+
+    /// Records the `pub` fields of each struct, so the fix can narrow them with the struct, and
+    /// the `pub` of each `pub use` item.
+    fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
+        if let Some(u) = ast::Use::cast(node.clone()) {
+            if let Some(v) = u.visibility().filter(is_plain_pub) {
+                cx.fact("use-vis", "", "", v.syntax().text_range());
+            }
+            return;
+        }
+        record_pub_fields(node, cx);
+    }
+
+    fn check_workspace(&self, ws: &WorkspaceCx<'_>, out: &mut WorkspaceSink) {
+        let res = ws.resolution();
+        let w = ws.workspace;
+        for (&item, &m) in &res.item_module {
+            let module = &res.modules[m];
+            let file = &w.files[item.0];
+            let it = &file.summary.items[item.1];
+            if module.is_test || it.is_test || !it.vis.is_pub() || res.reach(item) != Reach::Private
+            {
+                continue;
+            }
+            if matches!(
+                it.kind,
+                ItemKind::Mod | ItemKind::MacroRules | ItemKind::MacroDef | ItemKind::ExternCrate
+            ) {
+                continue;
+            }
+            if let Some(o) = &it.owner {
+                if o.in_trait_def || o.trait_name.is_some() {
+                    continue;
+                }
+            }
+            let Some(vis_range) = it.vis_range else {
+                continue;
+            };
+            let mut edits = vec![TextEdit {
+                range: vis_range,
+                new_text: "pub(crate)".into(),
+            }];
+            let mut title = "restrict to `pub(crate)`".to_string();
+            if matches!(it.kind, ItemKind::Struct | ItemKind::Union) {
+                let fields = field_vis_ranges(&file.summary.facts, META.id, it.name_range);
+                if !fields.is_empty() {
+                    title = "restrict the item and its `pub` fields to `pub(crate)`".into();
+                }
+                edits.extend(fields.into_iter().map(|range| TextEdit {
+                    range,
+                    new_text: "pub(crate)".into(),
+                }));
+            }
+            let what = match &it.owner {
+                Some(o) => format!("method `{}::{}`", o.self_ty, it.name),
+                None => format!("{} `{}`", it.kind.as_str(), it.name),
+            };
+            let symbol = match &it.owner {
+                Some(o) => format!("{}::{}", o.self_ty, it.name),
+                None => it.name.to_string(),
+            };
+            out.report(
+                &file.meta.rel_path,
+                Finding::new(
+                    &META,
+                    vis_range,
+                    format!("`pub` {what} is not reachable from the crate's public API"),
+                )
+                .suggestion("restrict it to `pub(crate)`, or export it with `pub use`")
+                .fix(Fix {
+                    title,
+                    applicability: Applicability::Safe,
+                    edits,
+                })
+                .symbol(symbol),
+            );
+        }
+        // `pub mod` declarations of modules nothing exports.
+        for (mid, module) in res.modules.iter().enumerate() {
+            let Some((fi, name_range)) = module.decl else {
+                continue;
+            };
+            if module.is_test || !module.vis.is_pub() || res.exported[mid] {
+                continue;
+            }
+            let krate = module.krate;
+            let name = module.path.last().cloned().unwrap_or_default();
+            if res.crates[krate].uncertain || res.macro_names[krate].contains(&name) {
+                continue;
+            }
+            let file = &w.files[fi];
+            let Some(decl) = file
+                .summary
+                .mods
+                .iter()
+                .find(|d| d.name_range == name_range)
+            else {
+                continue;
+            };
+            let Some(vis_range) = vis_range_of_mod(&file.summary, decl.range) else {
+                continue;
+            };
+            out.report(
+                &file.meta.rel_path,
+                Finding::new(
+                    &META,
+                    vis_range,
+                    format!("`pub` mod `{name}` is not reachable from the crate's public API"),
+                )
+                .suggestion("restrict it to `pub(crate)`, or export it with `pub use`")
+                .fix(Fix {
+                    title: "restrict to `pub(crate)`".into(),
+                    applicability: Applicability::Safe,
+                    edits: vec![TextEdit {
+                        range: vis_range,
+                        new_text: "pub(crate)".into(),
+                    }],
+                })
+                .symbol(name.to_string()),
+            );
+        }
+        // `pub use` re-exports in modules nothing exports.
+        let mut by_item: HashMap<(usize, crate::analysis::syntax::TextRange), bool> =
+            HashMap::new();
+        for (&u, &reach) in &res.use_reach {
+            let file = &w.files[u.0];
+            let d = &file.summary.uses[u.1];
+            let Some(&m) = res.use_module.get(&u) else {
+                continue;
+            };
+            if d.is_test || res.modules[m].is_test || !d.vis.is_pub() {
+                continue;
+            }
+            // All leaves of one `use` item share the visibility: report the item once, when
+            // none of its leaves is reachable.
+            let e = by_item.entry((u.0, d.item_range)).or_insert(true);
+            *e &= reach == Reach::Private;
+        }
+        let mut items: Vec<_> = by_item.into_iter().filter(|(_, v)| *v).collect();
+        items.sort_by_key(|((f, r), _)| (*f, r.start()));
+        for ((fi, item_range), _) in items {
+            let file = &w.files[fi];
+            let Some(vis_range) = vis_range_of_use(&file.summary, item_range) else {
+                continue;
+            };
+            out.report(
+                &file.meta.rel_path,
+                Finding::new(
+                    &META,
+                    vis_range,
+                    "`pub use` re-export is not reachable from the crate's public API",
+                )
+                .suggestion("restrict it to `pub(crate)`")
+                .fix(Fix {
+                    title: "restrict to `pub(crate)`".into(),
+                    applicability: Applicability::Safe,
+                    edits: vec![TextEdit {
+                        range: vis_range,
+                        new_text: "pub(crate)".into(),
+                    }],
+                }),
+            );
+        }
+    }
+}
+
+/// The range of `pub` of a `pub use` item (from the `use-vis` facts).
+fn vis_range_of_use(
+    s: &crate::analysis::model::FileSummary,
+    item_range: crate::analysis::syntax::TextRange,
+) -> Option<crate::analysis::syntax::TextRange> {
+    s.facts
+        .iter()
+        .find(|f| f.rule == META.id && f.kind == "use-vis" && item_range.contains_range(f.range))
+        .map(|f| f.range)
+}
+
+fn vis_range_of_mod(
+    s: &crate::analysis::model::FileSummary,
+    range: crate::analysis::syntax::TextRange,
+) -> Option<crate::analysis::syntax::TextRange> {
+    s.items
+        .iter()
+        .find(|i| i.kind == ItemKind::Mod && i.range == range)
+        .and_then(|i| i.vis_range)
+}
+
+/// Records, for a struct or union, the visibility range of each `pub` field (fact `pub-field`,
+/// `detail` = the struct's name range start).
+pub fn record_pub_fields(node: &SyntaxNode, cx: &mut FileCx<'_>) {
+    let (name, fields): (Option<ast::Name>, Vec<ast::Visibility>) =
+        if let Some(s) = ast::Struct::cast(node.clone()) {
+            let vis = match s.field_list() {
+                Some(ast::FieldList::RecordFieldList(l)) => {
+                    l.fields().filter_map(|f| f.visibility()).collect()
+                }
+                Some(ast::FieldList::TupleFieldList(l)) => {
+                    l.fields().filter_map(|f| f.visibility()).collect()
+                }
+                None => Vec::new(),
+            };
+            (s.name(), vis)
+        } else if let Some(u) = ast::Union::cast(node.clone()) {
+            let vis = u
+                .record_field_list()
+                .map(|l| l.fields().filter_map(|f| f.visibility()).collect())
+                .unwrap_or_default();
+            (u.name(), vis)
+        } else {
+            return;
+        };
+    let Some(name) = name else { return };
+    let start = u32::from(name.syntax().text_range().start());
+    for v in fields {
+        if is_plain_pub(&v) {
+            cx.fact(
+                "pub-field",
+                name.text().to_string(),
+                start.to_string(),
+                v.syntax().text_range(),
+            );
+        }
+    }
+}
+
+/// The `pub` field visibility ranges recorded for the struct whose name is at `name_range`.
+pub fn field_vis_ranges(
+    facts: &[crate::analysis::model::Fact],
+    rule: &str,
+    name_range: crate::analysis::syntax::TextRange,
+) -> Vec<crate::analysis::syntax::TextRange> {
+    let start = u32::from(name_range.start()).to_string();
+    facts
+        .iter()
+        .filter(|f| f.rule == rule && f.kind == "pub-field" && f.detail == start)
+        .map(|f| f.range)
+        .collect()
+}
+
+/// `pub` (not `pub(crate)` and friends).
+pub fn is_plain_pub(v: &ast::Visibility) -> bool {
+    v.syntax().text() == "pub"
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::fixture::{check, check_fix};
+
+    #[test]
+    fn reports_pub_items_in_private_modules() {
+        check(
+            "unreachable-pub",
+            r#"
+//- /src/lib.rs
+mod parser;
+pub mod api;
+pub fn parse() { parser::tokenize(); }
+//- /src/parser.rs
+  pub fn tokenize() {}
+//^^^ warning: `pub` fn `tokenize` is not reachable from the crate's public API
+  pub struct Token { pub text: String }
+//^^^ warning: `pub` struct `Token` is not reachable from the crate's public API
+pub(crate) fn fine() {}
+fn private() {}
+  pub struct Lexer;
+//^^^ warning: `pub` struct `Lexer` is not reachable from the crate's public API
+impl Lexer {
+    pub fn next(&self) {}
+  //^^^ warning: `pub` method `Lexer::next` is not reachable from the crate's public API
+    fn peek(&self) {}
+}
+  pub mod inner { pub const X: u8 = 1; }
+//^^^ warning: `pub` mod `inner` is not reachable from the crate's public API
+                //^^^ warning: `pub` const `X` is not reachable from the crate's public API
+  pub use self::inner::X as Y;
+//^^^ warning: `pub use` re-export is not reachable from the crate's public API
+//- /src/api.rs
+pub fn exported() {}
+mod hidden { pub fn h() {} }
+           //^^^ warning: `pub` fn `h` is not reachable from the crate's public API
+"#,
+        );
+    }
+
+    #[test]
+    fn near_misses_reachable_through_reexports_and_signatures() {
+        check(
+            "unreachable-pub",
+            r#"
+//- /src/lib.rs
+mod a;
+mod b;
+mod c;
+mod d;
+pub use a::Alpha;
+pub use b::*;
+pub use c::{Gamma as G};
+pub fn make() -> d::Delta { todo!() }
+pub mod outer { pub use crate::a::inner::Deep; }
+//- /src/a.rs
+pub struct Alpha;
+impl Alpha { pub fn go(&self) {} }
+  pub mod inner { pub struct Deep; }
+//^^^ warning: `pub` mod `inner` is not reachable from the crate's public API
+//- /src/b.rs
+pub fn beta() {}
+pub struct Beta { pub x: u8 }
+//- /src/c.rs
+pub enum Gamma { A, B }
+//- /src/d.rs
+pub struct Delta;
+impl Delta { pub fn value(&self) -> u8 { 0 } }
+"#,
+        );
+    }
+
+    #[test]
+    fn near_misses_traits_macros_tests() {
+        check(
+            "unreachable-pub",
+            r#"
+//- /src/lib.rs
+mod imp;
+mod gen;
+#[cfg(test)]
+mod tests { pub fn helper() {} }
+#[macro_export]
+macro_rules! make { () => { $crate::gen::Generated::new() } }
+//- /src/imp.rs
+pub(crate) struct Local;
+impl std::fmt::Display for Local {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result { Ok(()) }
+}
+  pub trait Private { fn m(&self); }
+//^^^ warning: `pub` trait `Private` is not reachable from the crate's public API
+//- /src/gen.rs
+pub struct Generated;
+#[test]
+pub fn in_test() {}
+"#,
+        );
+    }
+
+    #[test]
+    fn private_field_types_are_not_reachable() {
+        check(
+            "unreachable-pub",
+            r#"
+//- /src/lib.rs
+mod cow;
+pub struct Finder { bytes: cow::Bytes, pub meta: cow::Meta }
+//- /src/cow.rs
+  pub struct Bytes;
+//^^^ warning: `pub` struct `Bytes` is not reachable from the crate's public API
+pub struct Meta;
+"#,
+        );
+    }
+
+    #[test]
+    fn unexpandable_glob_makes_the_crate_uncertain() {
+        check(
+            "unreachable-pub",
+            r#"
+//- /src/lib.rs
+mod a;
+pub use a::missing::*;
+//- /src/a.rs
+pub fn f() {}
+"#,
+        );
+    }
+
+    #[test]
+    fn binaries_report_pub_items_in_modules_not_at_the_root() {
+        check(
+            "unreachable-pub",
+            r#"
+//- /src/main.rs
+mod cli;
+pub fn main() { cli::run(); }
+//- /src/cli.rs
+  pub fn run() {}
+//^^^ warning: `pub` fn `run` is not reachable from the crate's public API
+"#,
+        );
+    }
+
+    #[test]
+    fn fix_narrows_struct_and_fields() {
+        check_fix(
+            "unreachable-pub",
+            r#"
+//- /src/lib.rs
+mod m {
+    $0pub struct S { pub a: u8, pub(crate) b: u8, c: u8 }
+    pub struct T(pub u8);
+}
+"#,
+            r#"
+mod m {
+    pub(crate) struct S { pub(crate) a: u8, pub(crate) b: u8, c: u8 }
+    pub struct T(pub u8);
+}
+"#,
+        );
+    }
+}

@@ -5,6 +5,8 @@ use super::rule::{Rule, RuleMeta};
 
 pub mod bool_fields;
 pub mod internal;
+pub mod layer_violation;
+pub mod module_cycle;
 pub mod static_mut;
 pub mod suppressions;
 pub mod too_many_params;
@@ -17,6 +19,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &static_mut::StaticMut,
         &too_many_params::TooManyParams,
         &bool_fields::BoolFields,
+        &layer_violation::LayerViolation,
+        &module_cycle::ModuleCycle,
         &unknown_suppression::UnknownSuppression,
         &unused_suppression::UnusedSuppression,
     ];

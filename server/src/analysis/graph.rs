@@ -610,11 +610,16 @@ pub struct Violation {
 
 /// A config error at `line` of the config file.
 fn arch_error(config: &Config, line: u32, key: &str, message: String) -> ConfigError {
+    // As `check` names config files: `boundary.toml` at the root, other paths as given.
+    let file = match &config.path {
+        Some(p) if p.file_name().is_some_and(|n| n == super::config::CONFIG_FILE) => {
+            PathBuf::from(super::config::CONFIG_FILE)
+        }
+        Some(p) => p.clone(),
+        None => PathBuf::from(super::config::CONFIG_FILE),
+    };
     ConfigError {
-        file: config
-            .path
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(super::config::CONFIG_FILE)),
+        file,
         line,
         column: 1,
         key: Some(key.to_string()),
@@ -938,6 +943,16 @@ impl ModuleGraph {
         let len = pats.iter().filter_map(|p| self.pattern_matches(p, m)).max()?;
         Some(self.ancestor_at(m, len))
     }
+}
+
+/// Validates the config's architecture entries against a workspace (every module pattern must
+/// name modules of it). Cheap when the config declares no architecture.
+pub fn validate_workspace(config: &Config, ws: &Workspace) -> Result<(), ConfigError> {
+    let arch = Architecture::from_config(config)?;
+    if arch.is_empty() {
+        return Ok(());
+    }
+    arch.validate(config, &ModuleGraph::build(ws))
 }
 
 // ---------------------------------------------------------------------------------------------

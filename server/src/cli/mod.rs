@@ -2,6 +2,7 @@
 //! [`crate::analysis`].
 
 pub mod check;
+pub mod graph;
 pub mod output;
 
 use clap::{Parser, Subcommand};
@@ -27,6 +28,8 @@ pub enum Command {
     },
     /// Analyse a workspace, a folder or a file once and print the findings.
     Check(check::CheckArgs),
+    /// Draw the module (or crate) dependency graph: DOT, Mermaid or a self-contained HTML page.
+    Graph(graph::GraphArgs),
     /// List the rules, or show one rule's documentation.
     Rules {
         /// A rule id.

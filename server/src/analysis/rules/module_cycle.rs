@@ -22,8 +22,8 @@ pub static META: RuleMeta = RuleMeta {
         },
         RuleOption {
             key: "depth",
-            default: OptionDefault::Int(0),
-            doc: "compare modules at this depth below the crate root, merging deeper ones into their ancestor (0: every module)",
+            default: OptionDefault::Int(1),
+            doc: "compare modules at this depth below the crate root, merging deeper ones into their ancestor (1: the top-level modules of each crate; 0: every module)",
         },
     ],
     docs: RuleDocs {
@@ -37,8 +37,10 @@ pub static META: RuleMeta = RuleMeta {
               know each other every new dependency between them looks harmless.",
         example: "// src/order.rs\nuse crate::billing::Invoice;\n\n// src/billing.rs\nuse crate::order::Order;   // order -> billing -> order",
         instead: "Move what both sides need into a third module they both use, or let the lower module define a \
-                  trait the higher one implements. Set `depth = 1` to only look at cycles between the top-level \
-                  modules of each crate.",
+                  trait the higher one implements. By default (`depth = 1`) modules are compared at the top level \
+                  of each crate (`crate::a::x` counts as `crate::a`), where a cycle means two subsystems \
+                  that cannot be separated; set `depth = 0` to compare every module (a registry of rules \
+                  that the engine lists and that use the engine is then a cycle).",
     },
     fixable: false,
 };
@@ -167,7 +169,7 @@ fn t() { crate::engine::run(); }
     fn super_uses_count_when_configured() {
         check_with_config(
             "module-cycle",
-            "[rules.module-cycle]\nignore-super-uses = false\n",
+            "[rules.module-cycle]\nignore-super-uses = false\ndepth = 0\n",
             r#"
 //- /src/lib.rs
 mod engine;
@@ -179,6 +181,46 @@ pub struct Engine;
 use super::Engine;
   //^^^^^^^^^^^^^ warning: module cycle: fixture::engine -> fixture::engine::pass -> fixture::engine
 pub fn run() {}
+"#,
+        );
+    }
+
+    #[test]
+    fn every_module_with_depth_zero() {
+        check_with_config(
+            "module-cycle",
+            "[rules.module-cycle]\ndepth = 0\n",
+            r#"
+//- /src/lib.rs
+mod engine;
+//- /src/engine/mod.rs
+mod rules;
+mod pass;
+pub fn run() { rules::all(); }
+//- /src/engine/pass.rs
+pub struct Cx;
+//- /src/engine/rules.rs
+use super::pass::Cx;
+pub fn all() {}
+//- /src/engine/other.rs
+"#,
+        );
+        check_with_config(
+            "module-cycle",
+            "[rules.module-cycle]\ndepth = 0\n",
+            r#"
+//- /src/lib.rs
+mod engine;
+//- /src/engine/mod.rs
+mod rules;
+mod pass;
+//- /src/engine/pass.rs
+pub struct Cx;
+pub fn go() { super::rules::all(); }
+//- /src/engine/rules.rs
+use super::pass::Cx;
+  //^^^^^^^^^^^^^^^ warning: module cycle: fixture::engine::pass -> fixture::engine::rules -> fixture::engine::pass
+pub fn all() {}
 "#,
         );
     }

@@ -50,6 +50,9 @@ pub struct GraphArgs {
     pub config: Option<PathBuf>,
 }
 
+const NODE_W: f64 = 230.0;
+const NODE_H: f64 = 34.0;
+
 /// Above this many nodes the picture is collapsed unless `--depth` is given.
 pub const MAX_NODES: usize = 80;
 
@@ -512,8 +515,8 @@ fn layout(v: &View) -> (Vec<(f64, f64)>, Vec<(usize, f64, f64)>, f64, f64) {
         }
     }
     let band_of = |i: usize| v.nodes[i].layer.unwrap_or(v.layers.len());
-    let (w, h, gap_x, gap_y) = (190.0, 34.0, 24.0, 30.0);
-    let max_per_row = 6usize;
+    let (w, h, gap_x, gap_y) = (NODE_W, NODE_H, 24.0, 34.0);
+    let max_per_row = 5usize;
     let mut pos = vec![(0.0, 0.0); n];
     let mut bands = Vec::new();
     let mut y = 40.0;
@@ -562,7 +565,7 @@ fn layout(v: &View) -> (Vec<(f64, f64)>, Vec<(usize, f64, f64)>, f64, f64) {
 /// network.
 pub fn html(v: &View) -> String {
     let (pos, bands, width, height) = layout(v);
-    let (w, h) = (190.0, 34.0);
+    let (w, h) = (NODE_W, NODE_H);
     let problems: usize = v.edges.iter().filter(|e| !e.problems.is_empty()).count();
     let mut svg = String::new();
     let _ = write!(
@@ -581,16 +584,21 @@ pub fn html(v: &View) -> String {
     }
     // Edges first, nodes on top.
     for (k, e) in v.edges.iter().enumerate() {
-        let (x1, y1) = (pos[e.from].0 + w / 2.0, pos[e.from].1 + h);
-        let (x2, y2) = (pos[e.to].0 + w / 2.0, pos[e.to].1);
-        let (x1, y1, x2, y2) = if y2 > y1 - h / 2.0 {
-            (x1, y1, x2, y2)
+        let (fx, fy) = pos[e.from];
+        let (tx, ty) = pos[e.to];
+        let d = if (fy - ty).abs() < 1.0 {
+            // Same row: an arc above (left to right) or below (right to left).
+            let (y, c) = if fx < tx { (fy, fy - 28.0) } else { (fy + h, fy + h + 28.0) };
+            let (x1, x2) = (fx + w / 2.0, tx + w / 2.0);
+            format!("M{x1:.1},{y:.1} C{x1:.1},{c:.1} {x2:.1},{c:.1} {x2:.1},{y:.1}")
         } else {
-            // Upward edge: leave from the top, arrive at the bottom.
-            (x1, y1 - h, x2, y2 + h)
+            let (x1, x2) = (fx + w / 2.0, tx + w / 2.0);
+            // Downward edges leave from the bottom; upward ones from the top.
+            let (y1, y2) = if ty > fy { (fy + h, ty) } else { (fy, ty + h) };
+            let dy = ((y2 - y1).abs() / 2.0).max(30.0);
+            let (c1, c2) = if y2 >= y1 { (y1 + dy, y2 - dy) } else { (y1 - dy, y2 + dy) };
+            format!("M{x1:.1},{y1:.1} C{x1:.1},{c1:.1} {x2:.1},{c2:.1} {x2:.1},{y2:.1}")
         };
-        let dy = ((y2 - y1).abs() / 2.0).max(30.0);
-        let (c1, c2) = if y2 >= y1 { (y1 + dy, y2 - dy) } else { (y1 - dy, y2 + dy) };
         let bad = !e.problems.is_empty();
         let title = if bad {
             e.problems.join("\n")
@@ -602,7 +610,7 @@ pub fn html(v: &View) -> String {
         };
         let _ = writeln!(
             svg,
-            "<g class=\"edge{}\" data-from=\"{}\" data-to=\"{}\" id=\"e{k}\"><title>{}</title><path d=\"M{x1:.1},{y1:.1} C{x1:.1},{c1:.1} {x2:.1},{c2:.1} {x2:.1},{y2:.1}\" marker-end=\"url(#{})\"/></g>",
+            "<g class=\"edge{}\" data-from=\"{}\" data-to=\"{}\" id=\"e{k}\"><title>{}</title><path d=\"{d}\" marker-end=\"url(#{})\"/></g>",
             if bad { " bad" } else { "" },
             e.from,
             e.to,
@@ -613,8 +621,8 @@ pub fn html(v: &View) -> String {
     for (i, n) in v.nodes.iter().enumerate() {
         let (x, y) = pos[i];
         let bad = v.edges.iter().any(|e| (e.from == i || e.to == i) && !e.problems.is_empty());
-        let label = if n.name.chars().count() > 28 {
-            let tail: String = n.name.chars().rev().take(27).collect::<Vec<_>>().into_iter().rev().collect();
+        let label = if n.name.chars().count() > 34 {
+            let tail: String = n.name.chars().rev().take(33).collect::<Vec<_>>().into_iter().rev().collect();
             format!("…{tail}")
         } else {
             n.name.clone()
@@ -634,12 +642,10 @@ pub fn html(v: &View) -> String {
         );
     }
     svg.push_str("</svg>");
-    let mut list = String::new();
-    for e in v.edges.iter().filter(|e| !e.problems.is_empty()) {
-        for p in &e.problems {
-            let _ = writeln!(list, "<li>{}</li>", html_escape(p));
-        }
-    }
+    let mut all: Vec<&String> = v.edges.iter().flat_map(|e| &e.problems).collect();
+    all.sort();
+    all.dedup();
+    let list: String = all.iter().map(|p| format!("<li>{}</li>\n", html_escape(p))).collect();
     let notes: String = v.notes.iter().map(|n| format!("<p class=\"note\">{}</p>", html_escape(n))).collect();
     format!(
         r#"<!DOCTYPE html>

@@ -9,7 +9,10 @@ fn bin() -> Command {
 }
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn fixture(name: &str) -> PathBuf {
@@ -109,7 +112,11 @@ fn invalid_architecture_config_exits_2_naming_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path();
     std::fs::create_dir_all(ws.join("src")).unwrap();
-    std::fs::write(ws.join("Cargo.toml"), "[package]\nname = \"x\"\nedition = \"2021\"\n").unwrap();
+    std::fs::write(
+        ws.join("Cargo.toml"),
+        "[package]\nname = \"x\"\nedition = \"2021\"\n",
+    )
+    .unwrap();
     std::fs::write(ws.join("src/lib.rs"), "pub mod a;\n").unwrap();
     std::fs::write(ws.join("src/a.rs"), "").unwrap();
     for (config, want) in [
@@ -168,7 +175,11 @@ fn dot_renders_with_graphviz() {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("g.dot");
         std::fs::write(&input, &text).unwrap();
-        let out = Command::new("dot").arg("-Tsvg").arg(&input).output().unwrap();
+        let out = Command::new("dot")
+            .arg("-Tsvg")
+            .arg(&input)
+            .output()
+            .unwrap();
         assert!(
             out.status.success() && out.stderr.is_empty(),
             "dot failed: {}",
@@ -176,7 +187,10 @@ fn dot_renders_with_graphviz() {
         );
         let svg = String::from_utf8(out.stdout).unwrap();
         assert!(svg.contains("<svg"), "{svg}");
-        let nodes = text.lines().filter(|l| l.trim_start().starts_with('n') && l.contains("[label=")).count();
+        let nodes = text
+            .lines()
+            .filter(|l| l.trim_start().starts_with('n') && l.contains("[label="))
+            .count();
         assert_eq!(svg.matches("class=\"node\"").count(), nodes);
     }
 }
@@ -197,7 +211,10 @@ fn html_opens_in_headless_chromium() {
     let html = std::fs::read_to_string(&page).unwrap();
     let nodes = html.matches("<g class=\"node").count();
     assert!(nodes >= 10, "{nodes} nodes");
-    assert!(!html.contains("http://") || !html.contains("src=\"http"), "no network resources");
+    assert!(
+        !html.contains("http://") || !html.contains("src=\"http"),
+        "no network resources"
+    );
     if !require("chromium") {
         return;
     }

@@ -256,7 +256,10 @@ impl ModuleGraph {
                             .iter()
                             .position(|c| c.package == qi && c.kind == TargetKind::Lib)
                     });
-                if g.crate_edges.iter().any(|e| e.package == pi && e.dep == d.crate_name) {
+                if g.crate_edges
+                    .iter()
+                    .any(|e| e.package == pi && e.dep == d.crate_name)
+                {
                     continue; // the same dependency in [dev-dependencies] or a target table
                 }
                 g.crate_edges.push(CrateEdge {
@@ -333,10 +336,7 @@ impl ModuleGraph {
                 } else if let Some(&lib) = self.libs.get(name) {
                     (self.crates[lib].root, &segs[1..])
                 } else if deps.contains(&name) || STD_CRATES.contains(&name) {
-                    return Some(EdgeTarget::External(
-                        first.clone(),
-                        segs[1..].to_vec(),
-                    ));
+                    return Some(EdgeTarget::External(first.clone(), segs[1..].to_vec()));
                 } else {
                     return None;
                 }
@@ -443,7 +443,9 @@ impl ModulePattern {
         let first = parts.next().unwrap_or_default();
         let krate = match first {
             "crate" => None,
-            f if f.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+            f if f
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
                 && !f.starts_with(|c: char| c.is_ascii_digit()) =>
             {
                 Some(f.replace('-', "_"))
@@ -459,7 +461,8 @@ impl ModulePattern {
             if p == "**" {
                 segs.push(SegPat::Any);
             } else if !p.is_empty()
-                && p.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '*')
+                && p.chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '*')
                 && !matches!(p, "self" | "super" | "crate")
             {
                 segs.push(SegPat::Name(p.to_string()));
@@ -511,7 +514,9 @@ fn match_prefix(pat: &[SegPat], path: &[SmolStr], used: usize) -> Option<usize> 
         return Some(used);
     };
     match p {
-        SegPat::Any => (0..=path.len()).find_map(|skip| match_prefix(rest, &path[skip..], used + skip)),
+        SegPat::Any => {
+            (0..=path.len()).find_map(|skip| match_prefix(rest, &path[skip..], used + skip))
+        }
         SegPat::Name(n) => {
             let (seg, tail) = path.split_first()?;
             glob_match(n, seg).then(|| match_prefix(rest, tail, used + 1))?
@@ -612,7 +617,10 @@ pub struct Violation {
 fn arch_error(config: &Config, line: u32, key: &str, message: String) -> ConfigError {
     // As `check` names config files: `boundary.toml` at the root, other paths as given.
     let file = match &config.path {
-        Some(p) if p.file_name().is_some_and(|n| n == super::config::CONFIG_FILE) => {
+        Some(p)
+            if p.file_name()
+                .is_some_and(|n| n == super::config::CONFIG_FILE) =>
+        {
             PathBuf::from(super::config::CONFIG_FILE)
         }
         Some(p) => p.clone(),
@@ -638,18 +646,31 @@ impl Architecture {
         let mut arch = Architecture::default();
         for e in &config.layers {
             let Some(name) = e.name.clone() else {
-                return Err(arch_error(config, e.line, "layers", "a [[layers]] entry needs a `name`".into()));
+                return Err(arch_error(
+                    config,
+                    e.line,
+                    "layers",
+                    "a [[layers]] entry needs a `name`".into(),
+                ));
             };
             if let Some(prev) = arch.layers.iter().find(|l| l.name == name) {
                 return Err(arch_error(
                     config,
                     e.line,
                     "layers.name",
-                    format!("layer `{name}` is declared twice (first on line {})", prev.line),
+                    format!(
+                        "layer `{name}` is declared twice (first on line {})",
+                        prev.line
+                    ),
                 ));
             }
             if e.modules.is_empty() {
-                return Err(arch_error(config, e.line, "layers.modules", format!("layer `{name}` has no `modules`")));
+                return Err(arch_error(
+                    config,
+                    e.line,
+                    "layers.modules",
+                    format!("layer `{name}` has no `modules`"),
+                ));
             }
             let mut patterns = Vec::new();
             for m in &e.modules {
@@ -678,10 +699,20 @@ impl Architecture {
         }
         for e in &config.forbid {
             let Some(from) = &e.from else {
-                return Err(arch_error(config, e.line, "forbid", "a [[forbid]] entry needs `from`".into()));
+                return Err(arch_error(
+                    config,
+                    e.line,
+                    "forbid",
+                    "a [[forbid]] entry needs `from`".into(),
+                ));
             };
             if e.to.is_empty() {
-                return Err(arch_error(config, e.line, "forbid.to", "a [[forbid]] entry needs a non-empty `to`".into()));
+                return Err(arch_error(
+                    config,
+                    e.line,
+                    "forbid.to",
+                    "a [[forbid]] entry needs a non-empty `to`".into(),
+                ));
             }
             arch.forbid.push(Forbid {
                 from: pat(e, "forbid.from", from)?,
@@ -696,7 +727,12 @@ impl Architecture {
         }
         for e in &config.independent {
             if e.modules.is_empty() {
-                return Err(arch_error(config, e.line, "independent.modules", "an [[independent]] entry needs `modules`".into()));
+                return Err(arch_error(
+                    config,
+                    e.line,
+                    "independent.modules",
+                    "an [[independent]] entry needs `modules`".into(),
+                ));
             }
             arch.independent.push(Independent {
                 patterns: e
@@ -718,9 +754,8 @@ impl Architecture {
     /// Validates the patterns against the workspace: every pattern of our modules must match a
     /// module, and a module must not be claimed by two layers with the same specificity.
     pub fn validate(&self, config: &Config, g: &ModuleGraph) -> Result<(), ConfigError> {
-        let matches_any = |p: &ModulePattern| {
-            (0..g.modules.len()).any(|m| g.pattern_matches(p, m).is_some())
-        };
+        let matches_any =
+            |p: &ModulePattern| (0..g.modules.len()).any(|m| g.pattern_matches(p, m).is_some());
         let is_workspace_crate = |p: &ModulePattern| {
             p.crate_name()
                 .is_none_or(|c| g.crates.iter().any(|k| k.name == c))
@@ -740,7 +775,12 @@ impl Architecture {
                     p.crate_name().unwrap_or("crate")
                 )
             };
-            Err(arch_error(config, line, key, format!("unknown module pattern `{}`: {hint}", p.text)))
+            Err(arch_error(
+                config,
+                line,
+                key,
+                format!("unknown module pattern `{}`: {hint}", p.text),
+            ))
         };
         for l in &self.layers {
             for p in &l.patterns {
@@ -817,9 +857,9 @@ impl Architecture {
         match t {
             EdgeTarget::Module(m) => self.layer_of(g, *m),
             EdgeTarget::External(c, rest) => self.layers.iter().position(|l| {
-                l.patterns
-                    .iter()
-                    .any(|p| p.crate_name() == Some(c.as_str()) && match_prefix(&p.segs, rest, 0).is_some())
+                l.patterns.iter().any(|p| {
+                    p.crate_name() == Some(c.as_str()) && match_prefix(&p.segs, rest, 0).is_some()
+                })
             }),
         }
     }
@@ -849,7 +889,10 @@ impl Architecture {
                     kind: EntryKind::Layers,
                     line: b.line,
                     message: msg,
-                    entry: format!("layer `{}` is declared above layer `{}` here", b.name, a.name),
+                    entry: format!(
+                        "layer `{}` is declared above layer `{}` here",
+                        b.name, a.name
+                    ),
                 });
             }
         }
@@ -876,8 +919,10 @@ impl Architecture {
         }
         if let EdgeTarget::Module(t) = to {
             for ind in &self.independent {
-                let (Some(a), Some(b)) = (g.member_of(&ind.patterns, from), g.member_of(&ind.patterns, *t))
-                else {
+                let (Some(a), Some(b)) = (
+                    g.member_of(&ind.patterns, from),
+                    g.member_of(&ind.patterns, *t),
+                ) else {
                     continue;
                 };
                 if a == b || g.is_within(a, b) || g.is_within(b, a) {
@@ -897,7 +942,11 @@ impl Architecture {
                     message: msg,
                     entry: format!(
                         "[[independent]] modules {}",
-                        ind.patterns.iter().map(|p| format!("`{}`", p.text)).collect::<Vec<_>>().join(", ")
+                        ind.patterns
+                            .iter()
+                            .map(|p| format!("`{}`", p.text))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 });
             }
@@ -934,13 +983,18 @@ impl ModuleGraph {
     fn target_matches(&self, p: &ModulePattern, t: &EdgeTarget) -> bool {
         match t {
             EdgeTarget::Module(m) => self.pattern_matches(p, *m).is_some(),
-            EdgeTarget::External(c, rest) => p.match_len(c, rest).is_some() && p.crate_name().is_some(),
+            EdgeTarget::External(c, rest) => {
+                p.match_len(c, rest).is_some() && p.crate_name().is_some()
+            }
         }
     }
 
     /// The module a set of independent patterns makes `m` a member of (the matched prefix).
     fn member_of(&self, pats: &[ModulePattern], m: ModId) -> Option<ModId> {
-        let len = pats.iter().filter_map(|p| self.pattern_matches(p, m)).max()?;
+        let len = pats
+            .iter()
+            .filter_map(|p| self.pattern_matches(p, m))
+            .max()?;
         Some(self.ancestor_at(m, len))
     }
 }
@@ -984,12 +1038,20 @@ impl ModuleGraph {
     /// Finds cycles: one per back edge of a depth-first search in name order, so each cycle is
     /// reported once and the result is deterministic.
     pub fn cycles(&self, ws: &Workspace, opts: CycleOptions) -> Vec<Cycle> {
-        let node = |m: ModId| if opts.depth == 0 { m } else { self.ancestor_at(m, opts.depth) };
+        let node = |m: ModId| {
+            if opts.depth == 0 {
+                m
+            } else {
+                self.ancestor_at(m, opts.depth)
+            }
+        };
         // (from, to) -> first edge in source order.
         let mut first: HashMap<(ModId, ModId), usize> = HashMap::new();
         let pos = |e: &Edge| (ws.files[e.file].meta.rel_path.as_str(), e.range.start());
         for (i, e) in self.edges.iter().enumerate() {
-            let EdgeTarget::Module(t) = e.to else { continue };
+            let EdgeTarget::Module(t) = e.to else {
+                continue;
+            };
             if e.is_test && !opts.include_tests {
                 continue;
             }
@@ -1047,10 +1109,8 @@ impl ModuleGraph {
                         1 => {
                             let at = stack.iter().position(|&(x, _)| x == w).unwrap_or(0);
                             let modules: Vec<ModId> = stack[at..].iter().map(|&(x, _)| x).collect();
-                            let mut edges: Vec<usize> = modules
-                                .windows(2)
-                                .map(|p| first[&(p[0], p[1])])
-                                .collect();
+                            let mut edges: Vec<usize> =
+                                modules.windows(2).map(|p| first[&(p[0], p[1])]).collect();
                             let closing = first[&(v, w)];
                             edges.push(closing);
                             out.push(Cycle {

@@ -134,7 +134,9 @@ fn run_inner(args: &GraphArgs) -> Result<(), String> {
         GraphFormat::Html => html(&view),
     };
     match &args.output {
-        Some(p) => std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display())),
+        Some(p) => {
+            std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))
+        }
         None => {
             use std::io::Write;
             let mut out = std::io::stdout().lock();
@@ -292,10 +294,16 @@ pub fn build_view(
                 .map(|v| format!("layer-violation (Cargo.toml): {}", v.message))
                 .collect();
             match ce.to {
-                Some(t) => add(Key::Module(from.root), Key::Module(g.crates[t].root), problems),
-                None if !problems.is_empty() => {
-                    add(Key::Module(from.root), Key::External(ce.dep.clone()), problems)
-                }
+                Some(t) => add(
+                    Key::Module(from.root),
+                    Key::Module(g.crates[t].root),
+                    problems,
+                ),
+                None if !problems.is_empty() => add(
+                    Key::Module(from.root),
+                    Key::External(ce.dep.clone()),
+                    problems,
+                ),
                 None => {}
             }
         }
@@ -323,7 +331,10 @@ pub fn build_view(
     });
     if let (Some(keep), Some(p)) = (&keep, focus) {
         if keep.is_empty() {
-            return Err(format!("--focus `{}` matches no module of the workspace", p.text));
+            return Err(format!(
+                "--focus `{}` matches no module of the workspace",
+                p.text
+            ));
         }
         nodes.retain(|k, _| keep.contains(k));
         edges.retain(|(a, b), _| keep.contains(a) && keep.contains(b));
@@ -345,9 +356,11 @@ pub fn build_view(
         let (layer, external) = match &k {
             Key::Module(m) => (arch.layer_of(&g, *m), false),
             Key::External(n) => (
-                arch.layers
-                    .iter()
-                    .position(|l| l.patterns.iter().any(|p| p.is_crate_only() && p.crate_name() == Some(n))),
+                arch.layers.iter().position(|l| {
+                    l.patterns
+                        .iter()
+                        .any(|p| p.is_crate_only() && p.crate_name() == Some(n))
+                }),
                 true,
             ),
         };
@@ -371,7 +384,9 @@ pub fn build_view(
 }
 
 fn dot_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 /// Graphviz DOT.
@@ -382,11 +397,17 @@ pub fn dot(v: &View) -> String {
             s,
             "{indent}n{i} [label=\"{}\"{}];",
             dot_escape(&n.name),
-            if n.external { ", style=\"dashed\", fillcolor=\"white\"" } else { "" }
+            if n.external {
+                ", style=\"dashed\", fillcolor=\"white\""
+            } else {
+                ""
+            }
         );
     };
     for (li, name) in v.layers.iter().enumerate() {
-        let members: Vec<usize> = (0..v.nodes.len()).filter(|&i| v.nodes[i].layer == Some(li)).collect();
+        let members: Vec<usize> = (0..v.nodes.len())
+            .filter(|&i| v.nodes[i].layer == Some(li))
+            .collect();
         if members.is_empty() {
             continue;
         }
@@ -408,19 +429,29 @@ pub fn dot(v: &View) -> String {
     for e in &v.edges {
         let mut attrs = Vec::new();
         if e.count > 1 {
-            attrs.push(format!("penwidth={:.1}", 1.0 + (e.count as f64).log2().min(4.0) * 0.5));
+            attrs.push(format!(
+                "penwidth={:.1}",
+                1.0 + (e.count as f64).log2().min(4.0) * 0.5
+            ));
         }
         if !e.problems.is_empty() {
             attrs.push("color=\"#dc2626\"".into());
             attrs.push("fontcolor=\"#dc2626\"".into());
-            attrs.push(format!("tooltip=\"{}\"", dot_escape(&e.problems.join("\n"))));
+            attrs.push(format!(
+                "tooltip=\"{}\"",
+                dot_escape(&e.problems.join("\n"))
+            ));
         }
         let _ = writeln!(
             s,
             "  n{} -> n{}{};",
             e.from,
             e.to,
-            if attrs.is_empty() { String::new() } else { format!(" [{}]", attrs.join(", ")) }
+            if attrs.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", attrs.join(", "))
+            }
         );
     }
     s.push_str("}\n");
@@ -435,11 +466,17 @@ fn mermaid_escape(s: &str) -> String {
 pub fn mermaid(v: &View) -> String {
     let mut s = String::from("flowchart TD\n");
     for (li, name) in v.layers.iter().enumerate() {
-        let members: Vec<usize> = (0..v.nodes.len()).filter(|&i| v.nodes[i].layer == Some(li)).collect();
+        let members: Vec<usize> = (0..v.nodes.len())
+            .filter(|&i| v.nodes[i].layer == Some(li))
+            .collect();
         if members.is_empty() {
             continue;
         }
-        let _ = writeln!(s, "  subgraph layer_{li}[\"layer {}\"]", mermaid_escape(name));
+        let _ = writeln!(
+            s,
+            "  subgraph layer_{li}[\"layer {}\"]",
+            mermaid_escape(name)
+        );
         for i in members {
             let _ = writeln!(s, "    n{i}[\"{}\"]", mermaid_escape(&v.nodes[i].name));
         }
@@ -458,7 +495,11 @@ pub fn mermaid(v: &View) -> String {
         }
     }
     if !red.is_empty() {
-        let _ = writeln!(s, "  linkStyle {} stroke:#dc2626,stroke-width:2px", red.join(","));
+        let _ = writeln!(
+            s,
+            "  linkStyle {} stroke:#dc2626,stroke-width:2px",
+            red.join(",")
+        );
     }
     s
 }
@@ -472,7 +513,10 @@ fn html_escape(s: &str) -> String {
 
 /// A simple layered layout: one band per layer (top to bottom, unlayered last), and inside a
 /// band, rows by the longest dependency path so that edges mostly point down.
-fn layout(v: &View) -> (Vec<(f64, f64)>, Vec<(usize, f64, f64)>, f64, f64) {
+/// Node positions, layer bands `(layer, top, height)`, and the picture's width and height.
+type Layout = (Vec<(f64, f64)>, Vec<(usize, f64, f64)>, f64, f64);
+
+fn layout(v: &View) -> Layout {
     let n = v.nodes.len();
     // Longest-path rank over the graph with back edges (of a DFS) removed.
     let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -532,7 +576,8 @@ fn layout(v: &View) -> (Vec<(f64, f64)>, Vec<(usize, f64, f64)>, f64, f64) {
         let mut rows: Vec<Vec<usize>> = Vec::new();
         let mut last_rank = None;
         for i in members {
-            let new_row = rows.last().is_none_or(|r| r.len() >= max_per_row) || last_rank != Some(rank[i]);
+            let new_row =
+                rows.last().is_none_or(|r| r.len() >= max_per_row) || last_rank != Some(rank[i]);
             if new_row {
                 rows.push(Vec::new());
             }
@@ -543,7 +588,9 @@ fn layout(v: &View) -> (Vec<(f64, f64)>, Vec<(usize, f64, f64)>, f64, f64) {
         let mut merged: Vec<Vec<usize>> = Vec::new();
         for r in rows {
             match merged.last_mut() {
-                Some(m) if m.len() + r.len() <= max_per_row && r.len() <= 2 && m.len() <= 2 => m.extend(r),
+                Some(m) if m.len() + r.len() <= max_per_row && r.len() <= 2 && m.len() <= 2 => {
+                    m.extend(r)
+                }
                 _ => merged.push(r),
             }
         }
@@ -573,7 +620,10 @@ pub fn html(v: &View) -> String {
         "<svg id=\"graph\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\">\n<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#6b7280\"/></marker><marker id=\"arrow-red\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#dc2626\"/></marker></defs>\n"
     );
     for (b, top, bh) in &bands {
-        let label = v.layers.get(*b).map_or("no layer".to_string(), |l| format!("layer {l}"));
+        let label = v
+            .layers
+            .get(*b)
+            .map_or("no layer".to_string(), |l| format!("layer {l}"));
         let _ = writeln!(
             svg,
             "<g class=\"band\"><rect x=\"10\" y=\"{top:.0}\" width=\"{:.0}\" height=\"{bh:.0}\" rx=\"8\"/><text x=\"20\" y=\"{:.0}\">{}</text></g>",
@@ -588,7 +638,11 @@ pub fn html(v: &View) -> String {
         let (tx, ty) = pos[e.to];
         let d = if (fy - ty).abs() < 1.0 {
             // Same row: an arc above (left to right) or below (right to left).
-            let (y, c) = if fx < tx { (fy, fy - 28.0) } else { (fy + h, fy + h + 28.0) };
+            let (y, c) = if fx < tx {
+                (fy, fy - 28.0)
+            } else {
+                (fy + h, fy + h + 28.0)
+            };
             let (x1, x2) = (fx + w / 2.0, tx + w / 2.0);
             format!("M{x1:.1},{y:.1} C{x1:.1},{c:.1} {x2:.1},{c:.1} {x2:.1},{y:.1}")
         } else {
@@ -596,7 +650,11 @@ pub fn html(v: &View) -> String {
             // Downward edges leave from the bottom; upward ones from the top.
             let (y1, y2) = if ty > fy { (fy + h, ty) } else { (fy, ty + h) };
             let dy = ((y2 - y1).abs() / 2.0).max(30.0);
-            let (c1, c2) = if y2 >= y1 { (y1 + dy, y2 - dy) } else { (y1 - dy, y2 + dy) };
+            let (c1, c2) = if y2 >= y1 {
+                (y1 + dy, y2 - dy)
+            } else {
+                (y1 - dy, y2 + dy)
+            };
             format!("M{x1:.1},{y1:.1} C{x1:.1},{c1:.1} {x2:.1},{c2:.1} {x2:.1},{y2:.1}")
         };
         let bad = !e.problems.is_empty();
@@ -620,14 +678,28 @@ pub fn html(v: &View) -> String {
     }
     for (i, n) in v.nodes.iter().enumerate() {
         let (x, y) = pos[i];
-        let bad = v.edges.iter().any(|e| (e.from == i || e.to == i) && !e.problems.is_empty());
+        let bad = v
+            .edges
+            .iter()
+            .any(|e| (e.from == i || e.to == i) && !e.problems.is_empty());
         let label = if n.name.chars().count() > 34 {
-            let tail: String = n.name.chars().rev().take(33).collect::<Vec<_>>().into_iter().rev().collect();
+            let tail: String = n
+                .name
+                .chars()
+                .rev()
+                .take(33)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
             format!("…{tail}")
         } else {
             n.name.clone()
         };
-        let layer = n.layer.and_then(|l| v.layers.get(l)).map_or("no layer".into(), |l| format!("layer {l}"));
+        let layer = n
+            .layer
+            .and_then(|l| v.layers.get(l))
+            .map_or("no layer".into(), |l| format!("layer {l}"));
         let _ = writeln!(
             svg,
             "<g class=\"node{}{}\" data-id=\"{i}\" data-name=\"{}\"><title>{} ({})</title><rect x=\"{x:.0}\" y=\"{y:.0}\" width=\"{w:.0}\" height=\"{h:.0}\" rx=\"6\"/><text x=\"{:.0}\" y=\"{:.0}\">{}</text></g>",
@@ -645,8 +717,15 @@ pub fn html(v: &View) -> String {
     let mut all: Vec<&String> = v.edges.iter().flat_map(|e| &e.problems).collect();
     all.sort();
     all.dedup();
-    let list: String = all.iter().map(|p| format!("<li>{}</li>\n", html_escape(p))).collect();
-    let notes: String = v.notes.iter().map(|n| format!("<p class=\"note\">{}</p>", html_escape(n))).collect();
+    let list: String = all
+        .iter()
+        .map(|p| format!("<li>{}</li>\n", html_escape(p)))
+        .collect();
+    let notes: String = v
+        .notes
+        .iter()
+        .map(|n| format!("<p class=\"note\">{}</p>", html_escape(n)))
+        .collect();
     format!(
         r#"<!DOCTYPE html>
 <html lang="en">
@@ -715,9 +794,20 @@ mod tests {
     use super::*;
     use crate::analysis::fixture::{analyse, parse_fixture};
 
-    fn view(config: &str, fixture: &str, crates: bool, depth: Option<usize>, focus: Option<&str>) -> View {
+    fn view(
+        config: &str,
+        fixture: &str,
+        crates: bool,
+        depth: Option<usize>,
+        focus: Option<&str>,
+    ) -> View {
         let (_dir, a) = analyse("layer-violation", config, &parse_fixture(fixture).0);
-        let cfg = Config::parse(config, std::path::Path::new("boundary.toml"), &crate::analysis::rules::metas()).unwrap();
+        let cfg = Config::parse(
+            config,
+            std::path::Path::new("boundary.toml"),
+            &crate::analysis::rules::metas(),
+        )
+        .unwrap();
         let focus = focus.map(|f| ModulePattern::parse(f).unwrap());
         build_view(&a.workspace, &cfg, crates, depth, focus.as_ref()).unwrap()
     }
@@ -744,21 +834,42 @@ pub fn make() {}
     fn modules_edges_layers_and_problems() {
         let v = view(LAYERS, FIXTURE, false, None, None);
         let names: Vec<&str> = v.nodes.iter().map(|n| n.name.as_str()).collect();
-        assert_eq!(names, ["fixture", "fixture::cli", "fixture::cli::args", "fixture::domain", "fixture::domain::model"]);
+        assert_eq!(
+            names,
+            [
+                "fixture",
+                "fixture::cli",
+                "fixture::cli::args",
+                "fixture::domain",
+                "fixture::domain::model"
+            ]
+        );
         let layers: Vec<Option<usize>> = v.nodes.iter().map(|n| n.layer).collect();
         assert_eq!(layers, [None, Some(0), Some(0), Some(1), Some(1)]);
-        let edges: Vec<(usize, usize, usize, usize)> =
-            v.edges.iter().map(|e| (e.from, e.to, e.count, e.problems.len())).collect();
+        let edges: Vec<(usize, usize, usize, usize)> = v
+            .edges
+            .iter()
+            .map(|e| (e.from, e.to, e.count, e.problems.len()))
+            .collect();
         // cli -> domain, args -> model, domain -> args (violation + cycle at depth 1).
         assert_eq!(edges, [(1, 3, 1, 1), (2, 4, 1, 1), (3, 2, 1, 2)]);
         assert!(v.edges[2].problems[0].starts_with("layer-violation: layer violation: `fixture::domain` (layer `core`) uses `fixture::cli::args`"));
-        assert_eq!(v.edges[2].problems[1], "module-cycle: fixture::cli -> fixture::domain -> fixture::cli");
+        assert_eq!(
+            v.edges[2].problems[1],
+            "module-cycle: fixture::cli -> fixture::domain -> fixture::cli"
+        );
         let dot = dot(&v);
-        assert!(dot.contains("subgraph cluster_0 {\n    label=\"layer app\";"), "{dot}");
+        assert!(
+            dot.contains("subgraph cluster_0 {\n    label=\"layer app\";"),
+            "{dot}"
+        );
         assert!(dot.contains("  n3 -> n2 [color=\"#dc2626\""), "{dot}");
         let m = mermaid(&v);
         assert!(m.contains("  subgraph layer_1[\"layer core\"]\n    n3[\"fixture::domain\"]\n    n4[\"fixture::domain::model\"]\n  end\n"), "{m}");
-        assert!(m.ends_with("  linkStyle 0,1,2 stroke:#dc2626,stroke-width:2px\n"), "{m}");
+        assert!(
+            m.ends_with("  linkStyle 0,1,2 stroke:#dc2626,stroke-width:2px\n"),
+            "{m}"
+        );
         let h = html(&v);
         assert_eq!(h.matches("<g class=\"node").count(), 5);
         assert_eq!(h.matches("<g class=\"edge bad\"").count(), 3);
@@ -769,7 +880,8 @@ pub fn make() {}
         let v = view(LAYERS, FIXTURE, false, Some(1), None);
         let names: Vec<&str> = v.nodes.iter().map(|n| n.name.as_str()).collect();
         assert_eq!(names, ["fixture", "fixture::cli", "fixture::domain"]);
-        let edges: Vec<(usize, usize, usize)> = v.edges.iter().map(|e| (e.from, e.to, e.count)).collect();
+        let edges: Vec<(usize, usize, usize)> =
+            v.edges.iter().map(|e| (e.from, e.to, e.count)).collect();
         assert_eq!(edges, [(1, 2, 2), (2, 1, 1)]);
         let v = view(LAYERS, FIXTURE, true, None, None);
         assert_eq!(v.nodes.len(), 1);
@@ -785,7 +897,10 @@ pub fn make() {}
         for i in 0..10 {
             fixture.push_str(&format!("pub mod m{i} {{\n"));
             for j in 0..10 {
-                fixture.push_str(&format!("  pub mod s{j} {{ pub fn f() {{ crate::m{}::s{j}::f(); }} }}\n", (i + 1) % 10));
+                fixture.push_str(&format!(
+                    "  pub mod s{j} {{ pub fn f() {{ crate::m{}::s{j}::f(); }} }}\n",
+                    (i + 1) % 10
+                ));
             }
             fixture.push_str("}\n");
         }

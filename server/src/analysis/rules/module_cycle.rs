@@ -259,11 +259,18 @@ use crate::a::inner::A;
             )
             .0,
         );
-        let all: Vec<_> = a.findings.iter().flat_map(|(p, fs)| fs.iter().map(move |f| (p, f))).collect();
+        let all: Vec<_> = a
+            .findings
+            .iter()
+            .flat_map(|(p, fs)| fs.iter().map(move |f| (p, f)))
+            .collect();
         assert_eq!(all.len(), 1, "{all:#?}");
         let (file, f) = all[0];
         assert_eq!(file, "src/b.rs");
-        assert_eq!(f.message, "module cycle: fixture::a -> fixture::b -> fixture::a");
+        assert_eq!(
+            f.message,
+            "module cycle: fixture::a -> fixture::b -> fixture::a"
+        );
         assert_eq!(f.related.len(), 1);
         assert_eq!(f.related[0].file.as_deref(), Some("src/a.rs"));
         assert_eq!(f.related[0].message, "`fixture::a` uses `fixture::b` here");

@@ -312,6 +312,22 @@ impl Engine {
         findings
     }
 
+    /// Config severities for findings in files that are not Rust sources (`Cargo.toml`), which
+    /// have no suppressions or test code. Sorted by position.
+    pub fn finalize_foreign(&self, mut findings: Vec<Finding>) -> Vec<Finding> {
+        for f in &mut findings {
+            if let Some(meta) = rules::meta(f.rule) {
+                if f.severity == meta.default_severity {
+                    f.severity = self.config.severity(meta);
+                }
+            }
+        }
+        findings.sort_by(|a, b| {
+            (a.range.start(), a.rule, &a.message).cmp(&(b.range.start(), b.rule, &b.message))
+        });
+        findings
+    }
+
     pub fn severity_of(&self, meta: &RuleMeta) -> Severity {
         self.config.severity(meta)
     }

@@ -416,7 +416,13 @@ pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
             (f.meta.rel_path.clone(), engine.finalize(&f.summary, fs))
         })
         .collect();
-    global.clear();
+    // Findings in files that are not Rust sources of the workspace (`Cargo.toml`).
+    let mut foreign: Vec<(String, Vec<Finding>)> = global
+        .drain()
+        .filter(|(file, _)| !ws.by_path.contains_key(file))
+        .map(|(file, fs)| (file, engine.finalize_foreign(fs)))
+        .collect();
+    findings.append(&mut foreign);
     if let Some(prefix) = &report_prefix {
         findings.retain(|(p, _)| p == prefix || p.starts_with(&format!("{prefix}/")));
         skipped.retain(|s| s.rel_path == *prefix || s.rel_path.starts_with(&format!("{prefix}/")));

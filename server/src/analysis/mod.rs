@@ -9,6 +9,7 @@ pub mod engine;
 pub mod fix;
 #[cfg(test)]
 pub mod fixture;
+pub mod graph;
 pub mod line_index;
 pub mod loader;
 pub mod model;

@@ -55,6 +55,8 @@ pub struct Dependency {
     pub package: String,
     /// 1-based line of the entry in the manifest.
     pub line: u32,
+    /// Byte range of the entry's key in the manifest.
+    pub range: super::syntax::TextRange,
 }
 
 /// A Cargo package.
@@ -198,10 +200,20 @@ pub fn parse_manifest(text: &str) -> Result<Manifest, (u32, String)> {
                     .and_then(Item::as_str)
                     .unwrap_or(name)
                     .to_string();
+                let span = t
+                    .get_key_value(name)
+                    .and_then(|(k, _)| k.span())
+                    .or_else(|| item.span())
+                    .unwrap_or(0..0);
+                let range = super::syntax::TextRange::new(
+                    (span.start.min(text.len()) as u32).into(),
+                    (span.end.min(text.len()) as u32).into(),
+                );
                 p.dependencies.push(Dependency {
                     crate_name: name.replace('-', "_"),
                     package,
                     line: line_of(item),
+                    range,
                 });
             }
         }

@@ -22,6 +22,8 @@ if "--no-diagnostics" in sys.argv:
     MODE = "silent"
 
 docs = {}
+settings = {"scope": "open", "off": False}
+root = None
 STATIC_MUT = re.compile(r"^(\s*)(pub(\([^)]*\))?\s+)?static\s+mut\s+(\w+)")
 ALLOW = "boundary: allow(static-mut)"
 
@@ -51,10 +53,44 @@ def send(obj):
     sys.stdout.buffer.flush()
 
 
+def apply_settings(opts):
+    opts = opts or {}
+    settings["scope"] = (opts.get("diagnostics") or {}).get("scope") or "open"
+    path = opts.get("configPath")
+    try:
+        settings["off"] = bool(path) and "enabled = false" in open(path).read()
+    except OSError:
+        settings["off"] = False
+
+
+def text_of(uri):
+    if uri in docs:
+        return docs[uri]
+    try:
+        with open(uri[len("file://"):]) as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def workspace_files():
+    import os
+    out = []
+    for d, _, fs in os.walk(root or "."):
+        out += ["file://" + os.path.join(d, f) for f in fs if f.endswith(".rs")]
+    return out
+
+
+def publish_all():
+    uris = set(docs) | (set(workspace_files()) if settings["scope"] == "workspace" else set())
+    for uri in uris:
+        publish(uri)
+
+
 def findings(uri):
-    if MODE == "silent":
+    if MODE == "silent" or settings["off"]:
         return []
-    lines = docs.get(uri, "").split("\n")
+    lines = text_of(uri).split("\n")
     out = []
     for i, line in enumerate(lines):
         m = STATIC_MUT.match(line)
@@ -80,10 +116,15 @@ def main():
             return
         meth, mid, p = m.get("method"), m.get("id"), m.get("params") or {}
         if meth == "initialize":
+            globals()["root"] = (p.get("rootUri") or "file://")[len("file://"):] or None
+            apply_settings(p.get("initializationOptions"))
             send({"id": mid, "result": {
                 "capabilities": {"textDocumentSync": 1,
                                  "codeActionProvider": {"codeActionKinds": ["quickfix"]}},
                 "serverInfo": {"name": "fake-boundary", "version": "0"}}})
+        elif meth == "workspace/didChangeConfiguration":
+            apply_settings(((p.get("settings") or {}).get("boundary")))
+            publish_all()
         elif meth == "textDocument/didOpen":
             td = p["textDocument"]
             docs[td["uri"]] = td["text"]

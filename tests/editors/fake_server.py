@@ -96,11 +96,12 @@ def findings(uri):
         m = STATIC_MUT.match(line)
         if not m or (i > 0 and ALLOW in lines[i - 1]) or "//! " + ALLOW in "\n".join(lines):
             continue
-        out.append({"range": {"start": {"line": i, "character": len(m.group(1))},
-                              "end": {"line": i, "character": len(line)}},
+        name = m.start(4)
+        out.append({"range": {"start": {"line": i, "character": name},
+                              "end": {"line": i, "character": name + len(m.group(4))}},
                     "severity": 2, "code": "static-mut", "source": "boundary",
                     "codeDescription": {"href": "https://example.invalid/docs/rules/static-mut.md"},
-                    "message": "static mut `%s`: global mutable state without synchronisation" % m.group(4)})
+                    "message": "`static mut %s` is global mutable state without synchronisation" % m.group(4)})
     return out
 
 
@@ -142,7 +143,7 @@ def main():
             for d in findings(uri):
                 line = d["range"]["start"]["line"]
                 if lo <= line <= hi:
-                    indent = " " * d["range"]["start"]["character"]
+                    indent = re.match(r"\s*", text_of(uri).split("\n")[line]).group(0)
                     acts.append({"title": "Allow `static-mut` in this file", "kind": "quickfix", "diagnostics": [d],
                                  "edit": {"changes": {uri: [{"range": {"start": {"line": 0, "character": 0},
                                                                        "end": {"line": 0, "character": 0}},

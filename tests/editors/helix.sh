@@ -30,7 +30,9 @@ tmux new-session -d -s $S -x 200 -y 40 \
   "cd '$WS' && XDG_CONFIG_HOME='$T/config' '$HXB' -c '$T/config/helix/config.toml' --log '$T/helix.log' src/lib.rs"
 # the diagnostic message ("static mut ...") is drawn next to the source line, which says "static mut" once
 waitfor 1-diagnostic eval '[ $(count 1-diagnostic) -ge 2 ]' || finish "no static-mut diagnostic shown"
+# select the static's name (where the finding is), as a user would with a search
 tmux send-keys -t $S ":goto $LINE" Enter
+tmux send-keys -t $S "/COUNTER" Enter
 sleep 0.2; cap 2-before-menu
 tmux send-keys -t $S Space a
 waitfor 3-menu grep -q -F "$TITLE" "$T/3-menu.txt" || finish "no '$TITLE' in the code action menu"

@@ -4,7 +4,8 @@
 #   * copies tests/editors/ws to tests/editors/out/<test>/ws (the pristine fixture is never modified);
 #   * puts a `boundary-lsp` shim first on PATH that runs that command, so the shipped editor configs in
 #     editors/ are exercised verbatim (they all run plain `boundary-lsp`);
-#   * exits 0 = pass, 1 = fail, 77 = skipped (only outside CI: with CI set, a missing editor is a failure).
+#   * exits 0 = pass, 1 = fail, 77 = skipped because an editor or the server is missing (outside CI), 2 = the
+#     same but with CI set, where a missing editor is a failure.
 ED=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$ED/../.." && pwd)
 PREFIX=${BOUNDARY_EDITORS:-/opt/boundary-editors}
@@ -16,7 +17,7 @@ ALLOW_LINE='// boundary: allow(static-mut)'
 
 in_ci() { case "${CI:-}" in ""|0|false|no) return 1 ;; *) return 0 ;; esac; }
 skip_or_fail() {
-  if in_ci; then echo "FAIL: $* (CI is set: a missing editor or server is a failure)"; exit 1
+  if in_ci; then echo "FAIL: $* (CI is set: a missing editor or server is a failure)"; exit 2
   else echo "SKIP: $*"; exit 77; fi
 }
 

@@ -66,13 +66,13 @@ local function main()
   if vim.api.nvim_buf_get_lines(buf, d.lnum, d.lnum + 1, false)[1] ~= STATIC then
     return finish(false, 'diagnostic on the wrong line ' .. d.lnum)
   end
-  if d.message:sub(1, 10) ~= 'static mut' then return finish(false, 'unexpected message: ' .. d.message) end
+  if not d.message:find('static mut', 1, true) then return finish(false, 'unexpected message: ' .. d.message) end
 
   -- 2. the code actions at that line, with the diagnostic in the context (as the editor sends them)
   local enc = client.offset_encoding or 'utf-16'
   local params = {
     textDocument = { uri = vim.uri_from_bufnr(buf) },
-    range = { start = { line = d.lnum, character = 0 }, ['end'] = { line = d.lnum, character = 0 } },
+    range = { start = { line = d.lnum, character = d.col }, ['end'] = { line = d.end_lnum or d.lnum, character = d.end_col or d.col } },
     context = { diagnostics = { (d.user_data and d.user_data.lsp) or {
       range = { start = { line = d.lnum, character = d.col }, ['end'] = { line = d.end_lnum, character = d.end_col } },
       message = d.message, code = 'static-mut', source = 'boundary' } } },
@@ -105,7 +105,7 @@ local function main()
   R.after = lines
   if not idx or lines[idx - 1] ~= ALLOW then return finish(false, 'allow comment not inserted above the static') end
   step('edit_applied')
-  vim.cmd('write')
+  vim.cmd('silent write')
 
   -- 4. the server re-analyses the edited text: the finding is gone
   if not vim.wait(TIMEOUT, function() return #static_mut_diags(buf) == 0 end, 20) then

@@ -55,7 +55,7 @@ curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" || fail "code-server did n
 rc=0
 if [[ " $PARTS " == *" ui "* ]]; then
   CS_URL="http://127.0.0.1:$PORT/?folder=$WS" SHOTS=$T/shots RESULT=$T/ui-result.json \
-  STATIC_LINE_NO=$(grep -n -F -x "$STATIC_LINE" "$FILE" | cut -d: -f1) STEP_TIMEOUT_MS=$((STEP_TIMEOUT * 1000)) \
+  STATIC_POS="$(grep -n -F -x "$STATIC_LINE" "$FILE" | cut -d: -f1):18" STEP_TIMEOUT_MS=$((STEP_TIMEOUT * 1000)) \
     timeout $((STEP_TIMEOUT * 6 + 60)) node "$ED/vscode/ui_test.mjs" || rc=1
   [ $rc -eq 0 ] && { check_allow_inserted "$FILE" || rc=1; }
   cp "$ED/ws/src/lib.rs" "$FILE"   # reset for the next part

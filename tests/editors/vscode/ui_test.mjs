@@ -9,7 +9,8 @@ import path from 'node:path';
 
 const URL = process.env.CS_URL;
 const SHOTS = process.env.SHOTS || 'shots';
-const LINE = process.env.STATIC_LINE_NO || '3';
+// "line:column" inside the static's name, where the finding is
+const POS = process.env.STATIC_POS || '3:18';
 const T = Number(process.env.STEP_TIMEOUT_MS || 30000);
 const TITLE = 'Allow `static-mut` on this line';
 fs.mkdirSync(SHOTS, { recursive: true });
@@ -59,11 +60,11 @@ try {
   step('status_bar', { status: R.status });
   await shot('vscode-problems.png');
 
-  // quick fix menu on the static's line
+  // quick fix menu on the finding (Ctrl+G line:column, Ctrl+.)
   await page.locator('.editor-instance .view-line').first().click();
   await page.keyboard.press('Control+G');
   await qi.waitFor({ timeout: T });
-  await page.keyboard.type(LINE);
+  await page.keyboard.type(POS);
   await page.keyboard.press('Enter');
   await page.keyboard.press('Control+.');
   const rows = page.locator('.action-widget .monaco-list-row');

@@ -34,6 +34,9 @@ try {
   await page.locator('.monaco-workbench').waitFor({ timeout: T });
   await page.locator('.explorer-folders-view').waitFor({ timeout: T });
   step('workbench_loaded');
+  // activated by the workspace's Cargo.toml (workspaceContains), before any Rust file is opened
+  await page.locator('.statusbar-item', { hasText: 'Boundary' }).first().waitFor({ timeout: T });
+  step('activated_by_workspace');
 
   // open src/lib.rs through Quick Open, as a user would (keybindings work once the workbench has settled)
   const qi = page.locator('.quick-input-widget input');

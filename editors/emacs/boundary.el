@@ -17,18 +17,21 @@
   :group 'tools :prefix "boundary-")
 
 (defcustom boundary-lsp-command '("boundary-lsp" "server")
-  "Command (program and arguments) that starts the boundary-lsp language server over stdio."
+  "Program and arguments that start the boundary-lsp server over stdio."
   :type '(repeat string))
 
 (defcustom boundary-lsp-initialization-options
   '(:diagnostics (:scope "open") :codeLens (:enable :json-false))
-  "Initialization options sent to boundary-lsp (a plist; `boundary.toml' holds the rules).
-Keys: :configPath, :diagnostics (:scope \"open\"|\"workspace\"), :codeLens (:enable t|:json-false)."
+  "Initialization options sent to boundary-lsp, as a plist.
+Keys: :configPath, :diagnostics (:scope \"open\" or \"workspace\"),
+:codeLens (:enable t or :json-false).  `boundary.toml' holds the rules."
   :type 'sexp)
 
 (defcustom boundary-eglot-enable t
   "When non-nil, make boundary-lsp eglot's server for Rust buffers."
   :type 'boolean)
+
+(defvar eglot-server-programs)
 
 (with-eval-after-load 'eglot
   (when boundary-eglot-enable

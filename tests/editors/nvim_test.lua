@@ -68,19 +68,23 @@ local function main()
   end
   if not d.message:find('static mut', 1, true) then return finish(false, 'unexpected message: ' .. d.message) end
 
-  -- 2. the code actions at that line, with the diagnostic in the context (as the editor sends them)
+  -- 2. the code actions at that line, with the diagnostic in the context (as the editor sends them).
+  -- 0.11 keeps the whole LSP diagnostic in user_data.lsp; 0.7 keeps only code/data/tags there.
   local enc = client.offset_encoding or 'utf-16'
+  local lsp_diag = vim.tbl_extend('force', {
+    range = { start = { line = d.lnum, character = d.col }, ['end'] = { line = d.end_lnum or d.lnum, character = d.end_col or d.col } },
+    message = d.message, severity = d.severity, source = d.source, code = code_of(d),
+  }, (d.user_data and d.user_data.lsp) or {})
   local params = {
     textDocument = { uri = vim.uri_from_bufnr(buf) },
-    range = { start = { line = d.lnum, character = d.col }, ['end'] = { line = d.end_lnum or d.lnum, character = d.end_col or d.col } },
-    context = { diagnostics = { (d.user_data and d.user_data.lsp) or {
-      range = { start = { line = d.lnum, character = d.col }, ['end'] = { line = d.end_lnum, character = d.end_col } },
-      message = d.message, code = 'static-mut', source = 'boundary' } } },
+    range = lsp_diag.range,
+    context = { diagnostics = { lsp_diag } },
   }
   local res = vim.lsp.buf_request_sync(buf, 'textDocument/codeAction', params, TIMEOUT) or {}
   local action
   R.code_actions = {}
   for _, r in pairs(res) do
+    if r.err or r.error then R.code_action_error = vim.inspect(r.err or r.error) end
     for _, a in ipairs(r.result or {}) do
       table.insert(R.code_actions, a.title)
       if a.title == TITLE then action = a end

@@ -3,6 +3,7 @@
 # Proves the tests cannot pass without the server's diagnostics. Exits 0 when every test failed as it
 # should, 1 when one passed (or failed for another reason: a missing editor), 77 when all were skipped.
 # Usage: tests/editors/negative.sh [TEST...]   (same names as run_all.sh)
+# Env: NEGATIVE_MODE=--no-diagnostics: a server that initializes but never publishes (also must fail)
 set -u
 ED=$(cd "$(dirname "$0")" && pwd)
 export BOUNDARY_LSP="python3 $ED/fake_server.py ${NEGATIVE_MODE:---exit-at-once}"
@@ -22,9 +23,9 @@ for t in "${SEL[@]}"; do
   "${c[@]}" > "$EDITOR_TEST_OUT/$t.log" 2>&1 </dev/null
   rc=$?
   case $rc in
-    1) ok=$((ok + 1)); echo "ok: $t fails against a server that exits at once: $(grep -m1 -E 'FAIL' "$EDITOR_TEST_OUT/$t.log")" ;;
+    1) ok=$((ok + 1)); echo "ok: $t fails against the fake server (${NEGATIVE_MODE:---exit-at-once}): $(grep -m1 -E 'FAIL' "$EDITOR_TEST_OUT/$t.log")" ;;
     77) skipped=$((skipped + 1)); echo "skipped: $t ($(grep -m1 '^SKIP' "$EDITOR_TEST_OUT/$t.log"))" ;;
-    0) bad=$((bad + 1)); echo "WRONG: $t PASSED against a server that exits at once" ;;
+    0) bad=$((bad + 1)); echo "WRONG: $t PASSED against the fake server (${NEGATIVE_MODE:---exit-at-once})" ;;
     *) bad=$((bad + 1)); echo "WRONG: $t exited $rc (not a test failure):"; tail -5 "$EDITOR_TEST_OUT/$t.log" ;;
   esac
 done

@@ -38,7 +38,12 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// The workspace root for a path: the outermost directory with a `Cargo.toml` declaring
 /// `[workspace]`, else the nearest with a `Cargo.toml` or `boundary.toml`, else the path itself.
 pub fn find_root(path: &Path) -> PathBuf {
-    let start = if path.is_file() { path.parent().unwrap_or(path).to_path_buf() } else { path.to_path_buf() };
+    // `a.rs` has the parent `""`: that is the current directory.
+    let start = if path.is_file() {
+        path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf()
+    } else {
+        path.to_path_buf()
+    };
     let start = std::fs::canonicalize(&start).unwrap_or(start);
     // The nearest directory with a manifest or a config...
     let nearest = start
@@ -257,14 +262,19 @@ pub fn read_source(path: &Path) -> Result<String, String> {
 pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
     let root = find_root(path);
     let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let (mut sources, manifests) = walk(&root, &engine.config);
+    // A file with no manifest or config around it is analysed alone: its directory may be
+    // anything (a home directory, /tmp) and is not a project to walk.
+    let lone_file = target.is_file()
+        && !root.join("Cargo.toml").is_file()
+        && !root.join(super::config::CONFIG_FILE).is_file();
+    let (mut sources, manifests) = if lone_file { (Vec::new(), Vec::new()) } else { walk(&root, &engine.config) };
     let (packages, manifest_errors) = discover_packages(&root, &manifests);
     // When asked for a sub-path, the whole workspace is modelled but only that part reported.
     let report_prefix = if target == root { None } else { Some(rel_path(&root, &target)) };
     if target.is_file() && !sources.contains(&target) {
         sources.push(target.clone());
     }
-    let results: Vec<Result<(WsFile, Vec<Finding>), Skipped>> = sources
+    let results: Vec<Result<(WsFile, Vec<Finding>, usize), Skipped>> = sources
         .par_iter()
         .map(|p| {
             let rel = rel_path(&root, p);
@@ -274,15 +284,18 @@ pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
             Ok((
                 WsFile { meta, package: pkg, module_path: Vec::new(), targets: Vec::new(), summary: analysis.summary },
                 analysis.findings,
+                count_lines(&text),
             ))
         })
         .collect();
     let mut ws = Workspace { packages, files: Vec::new(), by_path: HashMap::new() };
     let mut local: Vec<Vec<Finding>> = Vec::new();
     let mut skipped = Vec::new();
+    let mut lines = 0;
     for r in results {
         match r {
-            Ok((f, findings)) => {
+            Ok((f, findings, n)) => {
+                lines += n;
                 ws.by_path.insert(f.meta.rel_path.clone(), ws.files.len());
                 ws.files.push(f);
                 local.push(findings);
@@ -297,7 +310,6 @@ pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
         }
     }
     let mut global = engine.analyse_workspace(&ws);
-    let lines = ws.files.iter().map(|f| f.summary.line_index.as_ref().map_or(0, |i| i.line_count())).sum();
     let files: Vec<(usize, Vec<Finding>)> = local.into_iter().enumerate().collect();
     let mut findings: Vec<(String, Vec<Finding>)> = files
         .into_par_iter()
@@ -314,6 +326,12 @@ pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
     }
     findings.sort_by(|a, b| a.0.cmp(&b.0));
     Analysis { root, workspace: ws, findings, skipped, manifest_errors, lines }
+}
+
+/// Lines as `wc -l` counts them, plus a last line without a newline.
+pub fn count_lines(text: &str) -> usize {
+    let newlines = text.bytes().filter(|&b| b == b'\n').count();
+    newlines + usize::from(!text.is_empty() && !text.ends_with('\n'))
 }
 
 fn global_take(global: &HashMap<String, Vec<Finding>>, rel: &str) -> Vec<Finding> {

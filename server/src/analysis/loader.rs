@@ -93,28 +93,15 @@ pub fn discover_packages(root: &Path, manifests: &[PathBuf]) -> (Vec<Package>, V
             Err(e) => errors.push((rel, 1, format!("cannot read: {e}"))),
         }
     }
-    // Workspace edition from the root manifest, and excluded directories.
+    // Workspace edition from the root manifest. Packages `[workspace] exclude`d or not listed
+    // as members are still crates (cargo builds them on their own): they are modelled too, so
+    // their files get their own edition and module tree. Membership only decides the root
+    // (`find_root`).
     let ws_edition = parsed.iter().find(|(r, _)| r == "Cargo.toml").and_then(|(_, m)| m.workspace_edition);
-    let mut excluded: Vec<String> = Vec::new();
-    let mut member_globs: Vec<globset::GlobMatcher> = Vec::new();
-    for (rel, man) in &parsed {
-        if man.is_workspace {
-            let dir = manifest_dir(rel);
-            excluded.extend(man.exclude.iter().map(|e| join_rel(&dir, e)));
-            for member in &man.members {
-                if let Ok(g) = globset::Glob::new(&join_rel(&dir, member)) {
-                    member_globs.push(g.compile_matcher());
-                }
-            }
-        }
-    }
     let mut packages = Vec::new();
     for (rel, man) in parsed {
         let Some(p) = man.package else { continue };
         let dir = manifest_dir(&rel);
-        if excluded.iter().any(|e| dir == *e || dir.starts_with(&format!("{e}/"))) && !member_globs.iter().any(|g| g.is_match(&dir)) {
-            continue;
-        }
         let edition = p.edition.or(if p.edition_from_workspace { ws_edition } else { None }).unwrap_or(super::syntax::Edition::E2015);
         let targets = discover_targets(root, &dir, &p);
         packages.push(Package { name: p.name, dir, manifest: rel, edition, targets, dependencies: p.dependencies });

@@ -8,7 +8,7 @@ use boundary_lsp::analysis::config::Config;
 use boundary_lsp::analysis::engine::Selection;
 use boundary_lsp::analysis::loader::{self, Analysis};
 use boundary_lsp::analysis::model::{ItemKind, Visibility};
-use boundary_lsp::analysis::syntax::Edition;
+use boundary_lsp::analysis::syntax::{self, Edition};
 use boundary_lsp::analysis::workspace::{TargetKind, WsFile};
 
 fn write(dir: &Path, rel: &str, text: &str) {
@@ -486,7 +486,9 @@ fn main() {}
 #[test]
 fn edition_from_the_workspace_reaches_the_parser() {
     // `try!` is a macro call in 2015 and a syntax error (reserved keyword) in 2018+.
-    let code = "fn read() -> Result<u8, ()> {\n    let x = try!(Ok(1));\n    Ok(x)\n}\npub static mut X: u8 = 0;\n";
+    let code = "fn read() -> Result<u8, ()> {\n    let x = try!(Ok(1));\n    Ok(x)\n}\n\
+                pub fn async(a: u8, b: u8, c: u8, d: u8, e: u8, f: u8, g: u8, h: u8) {}\n\
+                pub static mut X: u8 = 0;\n";
     let (_d, a) = analyse(&format!(
         r#"
 //- /Cargo.toml
@@ -513,25 +515,44 @@ edition = "2021"
     let old = file(&a, "old/src/lib.rs");
     assert_eq!(old.meta.edition, Edition::E2015);
     assert_eq!(
-        old.summary.syntax_errors, 0,
+        syntax::parse(code, old.meta.edition).error_count(),
+        0,
         "2015 code with try! parses cleanly"
     );
+    assert_eq!(old.summary.syntax_errors, 0);
     let new = file(&a, "new/src/lib.rs");
     assert_eq!(new.meta.edition, Edition::E2021);
-    assert!(new.summary.syntax_errors > 0, "try! is reserved in 2021");
+    assert!(
+        syntax::parse(code, new.meta.edition).error_count() > 0,
+        "try! is reserved in 2021"
+    );
+    // The engine parses with that edition: `async` is a name in 2015 only, so only there is
+    // `fn async(..)` a function with a name to report.
+    let findings = |rel: &str| -> Vec<String> {
+        let fs = &a.findings.iter().find(|(f, _)| f == rel).unwrap().1;
+        fs.iter()
+            .map(|f| format!("{} {}", f.rule, f.message))
+            .collect()
+    };
+    assert_eq!(
+        findings("old/src/lib.rs"),
+        [
+            "too-many-params `async` takes 8 parameters (more than 7)",
+            "static-mut `static mut X: u8` is global mutable state without synchronisation"
+        ]
+    );
+    assert_eq!(
+        findings("new/src/lib.rs"),
+        ["static-mut `static mut X: u8` is global mutable state without synchronisation"]
+    );
     // A package without `edition` is 2015, as cargo has it.
     let (_d, a) = analyse(&format!(
         "//- /Cargo.toml\n[package]\nname = \"p\"\nversion = \"0.1.0\"\n//- /src/lib.rs\n{code}"
     ));
-    assert_eq!(file(&a, "src/lib.rs").summary.syntax_errors, 0);
-    // Both still get their findings.
-    for (f, fs) in &a.findings {
-        assert_eq!(
-            fs.iter().map(|x| x.rule).collect::<Vec<_>>(),
-            ["static-mut"],
-            "{f}"
-        );
-    }
+    let lib = file(&a, "src/lib.rs");
+    assert_eq!(lib.meta.edition, Edition::E2015);
+    let rules: Vec<&str> = a.findings[0].1.iter().map(|f| f.rule).collect();
+    assert_eq!(rules, ["too-many-params", "static-mut"]);
 }
 
 #[test]

@@ -245,6 +245,9 @@ pub fn read_source(path: &Path) -> Result<String, String> {
     })
 }
 
+/// One file's pass: the file, its local findings and its line count, or why it was skipped.
+type FileResult = Result<(WsFile, Vec<Finding>, usize), Skipped>;
+
 /// Analyses a whole workspace (or one file / a folder of loose files) from disk.
 pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
     let root = find_root(path);
@@ -261,7 +264,7 @@ pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
     if target.is_file() && !sources.contains(&target) {
         sources.push(target.clone());
     }
-    let results: Vec<Result<(WsFile, Vec<Finding>, usize), Skipped>> = sources
+    let results: Vec<FileResult> = sources
         .par_iter()
         .map(|p| {
             let rel = rel_path(&root, p);

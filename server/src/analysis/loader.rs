@@ -38,8 +38,12 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// The workspace root for a path: the outermost directory with a `Cargo.toml` declaring
 /// `[workspace]`, else the nearest with a `Cargo.toml` or `boundary.toml`, else the path itself.
 pub fn find_root(path: &Path) -> PathBuf {
+    // `a.rs` has the parent `""`: that is the current directory.
     let start = if path.is_file() {
-        path.parent().unwrap_or(path).to_path_buf()
+        path.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf()
     } else {
         path.to_path_buf()
     };
@@ -102,35 +106,18 @@ pub fn discover_packages(
             Err(e) => errors.push((rel, 1, format!("cannot read: {e}"))),
         }
     }
-    // Workspace edition from the root manifest, and excluded directories.
+    // Workspace edition from the root manifest. Packages `[workspace] exclude`d or not listed
+    // as members are still crates (cargo builds them on their own): they are modelled too, so
+    // their files get their own edition and module tree. Membership only decides the root
+    // (`find_root`).
     let ws_edition = parsed
         .iter()
         .find(|(r, _)| r == "Cargo.toml")
         .and_then(|(_, m)| m.workspace_edition);
-    let mut excluded: Vec<String> = Vec::new();
-    let mut member_globs: Vec<globset::GlobMatcher> = Vec::new();
-    for (rel, man) in &parsed {
-        if man.is_workspace {
-            let dir = manifest_dir(rel);
-            excluded.extend(man.exclude.iter().map(|e| join_rel(&dir, e)));
-            for member in &man.members {
-                if let Ok(g) = globset::Glob::new(&join_rel(&dir, member)) {
-                    member_globs.push(g.compile_matcher());
-                }
-            }
-        }
-    }
     let mut packages = Vec::new();
     for (rel, man) in parsed {
         let Some(p) = man.package else { continue };
         let dir = manifest_dir(&rel);
-        if excluded
-            .iter()
-            .any(|e| dir == *e || dir.starts_with(&format!("{e}/")))
-            && !member_globs.iter().any(|g| g.is_match(&dir))
-        {
-            continue;
-        }
         let edition = p
             .edition
             .or(if p.edition_from_workspace {
@@ -341,11 +328,23 @@ pub fn read_source(path: &Path) -> Result<String, String> {
     })
 }
 
+/// One file's pass: the file, its local findings and its line count, or why it was skipped.
+type FileResult = Result<(WsFile, Vec<Finding>, usize), Skipped>;
+
 /// Analyses a whole workspace (or one file / a folder of loose files) from disk.
 pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
     let root = find_root(path);
     let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let (mut sources, manifests) = walk(&root, &engine.config);
+    // A file with no manifest or config around it is analysed alone: its directory may be
+    // anything (a home directory, /tmp) and is not a project to walk.
+    let lone_file = target.is_file()
+        && !root.join("Cargo.toml").is_file()
+        && !root.join(super::config::CONFIG_FILE).is_file();
+    let (mut sources, manifests) = if lone_file {
+        (Vec::new(), Vec::new())
+    } else {
+        walk(&root, &engine.config)
+    };
     let (packages, manifest_errors) = discover_packages(&root, &manifests);
     // When asked for a sub-path, the whole workspace is modelled but only that part reported.
     let report_prefix = if target == root {
@@ -356,7 +355,7 @@ pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
     if target.is_file() && !sources.contains(&target) {
         sources.push(target.clone());
     }
-    let results: Vec<Result<(WsFile, Vec<Finding>), Skipped>> = sources
+    let results: Vec<FileResult> = sources
         .par_iter()
         .map(|p| {
             let rel = rel_path(&root, p);
@@ -375,6 +374,7 @@ pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
                     summary: analysis.summary,
                 },
                 analysis.findings,
+                count_lines(&text),
             ))
         })
         .collect();
@@ -385,9 +385,11 @@ pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
     };
     let mut local: Vec<Vec<Finding>> = Vec::new();
     let mut skipped = Vec::new();
+    let mut lines = 0;
     for r in results {
         match r {
-            Ok((f, findings)) => {
+            Ok((f, findings, n)) => {
+                lines += n;
                 ws.by_path.insert(f.meta.rel_path.clone(), ws.files.len());
                 ws.files.push(f);
                 local.push(findings);
@@ -402,11 +404,6 @@ pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
         }
     }
     let mut global = engine.analyse_workspace(&ws);
-    let lines = ws
-        .files
-        .iter()
-        .map(|f| f.summary.line_index.as_ref().map_or(0, |i| i.line_count()))
-        .sum();
     let files: Vec<(usize, Vec<Finding>)> = local.into_iter().enumerate().collect();
     let mut findings: Vec<(String, Vec<Finding>)> = files
         .into_par_iter()
@@ -436,6 +433,12 @@ pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
         manifest_errors,
         lines,
     }
+}
+
+/// Lines as `wc -l` counts them, plus a last line without a newline.
+pub fn count_lines(text: &str) -> usize {
+    let newlines = text.bytes().filter(|&b| b == b'\n').count();
+    newlines + usize::from(!text.is_empty() && !text.ends_with('\n'))
 }
 
 fn global_take(global: &HashMap<String, Vec<Finding>>, rel: &str) -> Vec<Finding> {

@@ -264,8 +264,9 @@ impl Rule for BorrowedOwnedParam {
             if worst == Use::NeedsOwned {
                 continue;
             }
-            let used_as_value = *used_as_value
-                .get_or_insert_with(|| !fn_name.is_empty() && fn_used_as_value(cx.file.syntax(), &fn_name));
+            let used_as_value = *used_as_value.get_or_insert_with(|| {
+                !fn_name.is_empty() && fn_used_as_value(cx.file.syntax(), &fn_name)
+            });
             let unchecked = worst == Use::Unchecked || in_trait_def || used_as_value;
             let written = compact(&r.syntax().text().to_string());
             let lifetime = r

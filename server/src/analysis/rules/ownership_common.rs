@@ -299,8 +299,8 @@ pub fn generic_params_around(node: &SyntaxNode) -> Vec<String> {
     // Only items can declare generics; looking at every ancestor's children would walk the
     // whole file's top level for each node.
     for a in node.ancestors() {
-        if let Some(list) =
-            ast::AnyHasGenericParams::cast(a).and_then(|g| ast::HasGenericParams::generic_param_list(&g))
+        if let Some(list) = ast::AnyHasGenericParams::cast(a)
+            .and_then(|g| ast::HasGenericParams::generic_param_list(&g))
         {
             for p in list.generic_params() {
                 if let ast::GenericParam::TypeParam(t) = p {

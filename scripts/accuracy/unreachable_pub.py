@@ -6,8 +6,10 @@ checks that the fixes are safe. Writes the tables into docs/accuracy.md.
 For each crate (fetched and copied by clippy_compare.py's `fetch`; a crate with no library target,
 which cargo cannot fetch as a dependency, is unpacked from cargo's download cache):
 
-  cargo clippy --message-format json --lib --bins -- -A clippy::all -W unreachable_pub
-               -W clippy::unwrap_used -W clippy::expect_used
+  cargo clippy --message-format json --lib --bins -- -A clippy::all --force-warn unreachable_pub
+               --force-warn clippy::unwrap_used --force-warn clippy::expect_used
+
+(`--force-warn`: a crate's own `#![allow(warnings)]` would hide the lint otherwise.)
   boundary-lsp check <crate> --format json --select unreachable-pub,unwrap-in-lib --fail-on never
 
 Findings are matched by (rule, file, line): rustc puts `unreachable_pub` on the `pub` token, as we
@@ -121,7 +123,8 @@ def compiler_findings(crate_dir, work):
     has_lib = os.path.exists(os.path.join(crate_dir, "src", "lib.rs")) or "[lib]" in open(os.path.join(crate_dir, "Cargo.toml")).read()
     args = ["cargo", "clippy", "--quiet", "--message-format", "json", *(["--lib"] if has_lib else []), "--bins", "--", "-A", "clippy::all"]
     for lint in lint_to_rule:
-        args += ["-W", lint]
+        # --force-warn: a crate's own `#![allow(warnings)]` must not hide what is compared.
+        args += ["--force-warn", lint]
     p = cc.run(args, cwd=crate_dir, check=False, env=cargo_env(work))
     out, seen = [], set()
     for line in p.stdout.splitlines():
@@ -229,8 +232,8 @@ def pr(t, m, o):
 def markdown(rows, details, fixes, crates, dirs):
     out = ["## unreachable-pub vs rustc\n"]
     out.append(
-        "`scripts/accuracy/unreachable_pub.sh` runs `cargo clippy --lib --bins -- -A clippy::all -W unreachable_pub "
-        "-W clippy::unwrap_used -W clippy::expect_used` (rustc 1.95, default features) and `boundary-lsp check "
+        "`scripts/accuracy/unreachable_pub.sh` runs `cargo clippy --lib --bins -- -A clippy::all --force-warn unreachable_pub "
+        "--force-warn clippy::unwrap_used --force-warn clippy::expect_used` (rustc 1.95, default features) and `boundary-lsp check "
         "--format json --select unreachable-pub,unwrap-in-lib` on the same crates from crates.io, and matches "
         "findings by (file, line) in the crate's `src/`. `unwrap-in-lib` is compared in the library target only "
         "(the rule does not check binaries). Precision = matched / ours, recall = matched / theirs. Crates: "

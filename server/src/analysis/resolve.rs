@@ -265,6 +265,11 @@ pub fn narrower_visibility(ws: &Workspace, res: &Resolution, item: ItemRef) -> O
         return None;
     }
     let krate = res.modules[m].krate;
+    // Edition 2015 `use` paths start at the crate root (`use util;` in `cmd/cat.rs`), which
+    // the model does not follow: uses would be missed (found on xsv 0.13).
+    if ws.packages[res.crates[krate].package].edition == super::syntax::Edition::E2015 {
+        return None;
+    }
     let reach = res.reach(item);
     match it.vis {
         Visibility::Pub if reach == Reach::Private => {}

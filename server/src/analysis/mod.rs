@@ -8,6 +8,7 @@ pub mod engine;
 pub mod fix;
 #[cfg(test)]
 pub mod fixture;
+pub mod incremental;
 pub mod line_index;
 pub mod loader;
 pub mod model;

@@ -125,7 +125,13 @@ mod tests {
     fn summary_change_is_detected_and_local_findings_follow_the_text() {
         let engine = Engine::new(Arc::new(Config::default()), &Selection::default());
         let mut ws = Workspace::default();
-        let a = update_file(&engine, &mut ws, "src/lib.rs", "pub static mut X: u8 = 0;\n", None);
+        let a = update_file(
+            &engine,
+            &mut ws,
+            "src/lib.rs",
+            "pub static mut X: u8 = 0;\n",
+            None,
+        );
         assert!(a.summary_changed);
         assert_eq!(a.local.len(), 1);
         // A comment inside a function changes no item, use or path.

@@ -5,8 +5,9 @@ use std::collections::HashMap;
 
 use serde_json::json;
 use tower_lsp_server::ls_types::{
-    self as lsp, CodeAction, CodeActionKind, CodeDescription, Diagnostic, DiagnosticRelatedInformation,
-    DiagnosticSeverity, Location, NumberOrString, Position, Range, Uri, WorkspaceEdit,
+    self as lsp, CodeAction, CodeActionKind, CodeDescription, Diagnostic,
+    DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Position, Range,
+    Uri, WorkspaceEdit,
 };
 
 use crate::analysis::config::Config;
@@ -162,12 +163,17 @@ pub fn code_actions(
 ) -> Vec<CodeAction> {
     let wants = |k: &CodeActionKind| {
         only.is_none_or(|o| {
-            o.iter()
-                .any(|w| k.as_str() == w.as_str() || k.as_str().starts_with(&format!("{}.", w.as_str())))
+            o.iter().any(|w| {
+                k.as_str() == w.as_str() || k.as_str().starts_with(&format!("{}.", w.as_str()))
+            })
         })
     };
     let mut out = Vec::new();
-    let eol = if t.text.contains("\r\n") { "\r\n" } else { "\n" };
+    let eol = if t.text.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
     if wants(&CodeActionKind::QUICKFIX) {
         for (f, d) in findings.iter().zip(diagnostics) {
             if !(f.range.intersect(range).is_some() || f.range.contains_range(range)) {
@@ -179,7 +185,10 @@ pub fn code_actions(
                         title: x.title.clone(),
                         kind: Some(CodeActionKind::QUICKFIX),
                         diagnostics: Some(vec![d.clone()]),
-                        edit: Some(workspace_edit(uri, x.edits.iter().map(|e| t.edit(e)).collect())),
+                        edit: Some(workspace_edit(
+                            uri,
+                            x.edits.iter().map(|e| t.edit(e)).collect(),
+                        )),
                         is_preferred: Some(x.applicability == Applicability::Safe),
                         ..CodeAction::default()
                     });
@@ -205,7 +214,10 @@ pub fn code_actions(
             });
             let top = after_inner_doc_lines(t.text);
             let mut insert = format!("//! boundary: allow({}){eol}", f.rule);
-            if u32::from(top) as usize == t.text.len() && !t.text.is_empty() && !t.text.ends_with('\n') {
+            if u32::from(top) as usize == t.text.len()
+                && !t.text.is_empty()
+                && !t.text.ends_with('\n')
+            {
                 insert.insert_str(0, eol);
             }
             out.push(CodeAction {
@@ -300,9 +312,15 @@ mod tests {
 
     #[test]
     fn inner_doc_lines_are_skipped() {
-        assert_eq!(after_inner_doc_lines("//! a\n//! b\nfn x() {}\n"), TextSize::from(12));
+        assert_eq!(
+            after_inner_doc_lines("//! a\n//! b\nfn x() {}\n"),
+            TextSize::from(12)
+        );
         assert_eq!(after_inner_doc_lines("fn x() {}\n"), TextSize::from(0));
-        assert_eq!(after_inner_doc_lines("#!/usr/bin/env rust\n//! a\nfn x(){}"), TextSize::from(26));
+        assert_eq!(
+            after_inner_doc_lines("#!/usr/bin/env rust\n//! a\nfn x(){}"),
+            TextSize::from(26)
+        );
         assert_eq!(after_inner_doc_lines("#![allow(x)]\n"), TextSize::from(0));
     }
 }

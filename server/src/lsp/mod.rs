@@ -8,6 +8,7 @@
 
 mod convert;
 mod state;
+mod transport;
 mod worker;
 
 use std::sync::{Arc, Mutex};
@@ -257,7 +258,10 @@ impl LanguageServer for Backend {
             let mut st = self.state();
             let enc = st.enc;
             let Some(doc) = st.docs.get_mut(&uri) else {
-                tracing::warn!("didChange for a document that is not open: {}", uri.as_str());
+                tracing::warn!(
+                    "didChange for a document that is not open: {}",
+                    uri.as_str()
+                );
                 return None;
             };
             if params.text_document.version <= doc.version {
@@ -432,9 +436,9 @@ impl LanguageServer for Backend {
         }
         guard("codeAction", || {
             let t = doc.view(st.enc);
-            let range = t
-                .text_range(params.range)
-                .unwrap_or_else(|| crate::analysis::syntax::TextRange::empty(t.offset(params.range.start)));
+            let range = t.text_range(params.range).unwrap_or_else(|| {
+                crate::analysis::syntax::TextRange::empty(t.offset(params.range.start))
+            });
             let actions = convert::code_actions(
                 &t,
                 &uri,
@@ -466,8 +470,8 @@ impl LanguageServer for Backend {
                 let Some(doc) = st.docs.get(&uri) else {
                     return Err(not_open(&uri));
                 };
-                let current = doc.analysed == Some(doc.version)
-                    || !matches!(doc.kind, DocKind::Rust { .. });
+                let current =
+                    doc.analysed == Some(doc.version) || !matches!(doc.kind, DocKind::Rust { .. });
                 if current || tokio::time::Instant::now() >= deadline {
                     return Ok(DocumentDiagnosticReportResult::Report(
                         DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
@@ -545,9 +549,8 @@ pub fn run() -> i32 {
             }),
         });
         let inner = service.inner().inner.clone();
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
+        let (stdin, stdout) = transport::stdio();
+        Server::new(stdin, stdout, socket).serve(service).await;
         let shutdown = lock(&inner.state).shutdown;
         i32::from(!shutdown)
     });

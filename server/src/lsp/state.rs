@@ -60,10 +60,7 @@ impl Settings {
     pub fn merge(&mut self, v: &Value) {
         let v = v.get("boundary").unwrap_or(v);
         if let Some(p) = v.get("configPath") {
-            self.config_path = p
-                .as_str()
-                .filter(|s| !s.is_empty())
-                .map(PathBuf::from);
+            self.config_path = p.as_str().filter(|s| !s.is_empty()).map(PathBuf::from);
         }
         let scope = v
             .pointer("/diagnostics/scope")
@@ -277,8 +274,7 @@ impl State {
             return (i, false);
         }
         let dir = crate::analysis::loader::find_root(path);
-        let index =
-            dir.join("Cargo.toml").is_file() || dir.join(CONFIG_FILE).is_file();
+        let index = dir.join("Cargo.toml").is_file() || dir.join(CONFIG_FILE).is_file();
         let dir = if dir.is_dir() {
             dir
         } else {

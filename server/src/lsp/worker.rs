@@ -76,7 +76,10 @@ async fn send(inner: &Inner, out: Outcome) {
     }
 }
 
-fn related_resolver(root: &Path, enc: ColumnEncoding) -> impl Fn(&str, TextRange, Option<u32>) -> Option<Location> + '_ {
+fn related_resolver(
+    root: &Path,
+    enc: ColumnEncoding,
+) -> impl Fn(&str, TextRange, Option<u32>) -> Option<Location> + '_ {
     move |file, range, line| {
         let path = root.join(file);
         let uri = Uri::from_file_path(&path)?;
@@ -305,10 +308,9 @@ fn disk_changed(inner: &Inner, root_idx: usize, path: &Path) -> Outcome {
             } else {
                 Vec::new()
             };
-            let own = m
-                .ws
-                .file(&rel)
-                .map(|f| finalize_file(&engine, &m.global, f, upd.local));
+            let own =
+                m.ws.file(&rel)
+                    .map(|f| finalize_file(&engine, &m.global, f, upd.local));
             (changed, own)
         }
         None => {
@@ -374,8 +376,12 @@ pub fn reindex(inner: Arc<Inner>, root_idx: usize) {
         let done = Arc::new(AtomicUsize::new(0));
         let total = Arc::new(AtomicUsize::new(0));
         let task = {
-            let (root, done, total, config_path) =
-                (root.clone(), done.clone(), total.clone(), config_path.clone());
+            let (root, done, total, config_path) = (
+                root.clone(),
+                done.clone(),
+                total.clone(),
+                config_path.clone(),
+            );
             let explicit = settings.config_path.is_some();
             tokio::task::spawn_blocking(move || {
                 super::guard("indexing", || {
@@ -462,7 +468,10 @@ fn load_root(
         },
     };
     let (engine, error) = match parsed {
-        Ok(c) => (Arc::new(Engine::new(Arc::new(c), &Selection::default())), None),
+        Ok(c) => (
+            Arc::new(Engine::new(Arc::new(c), &Selection::default())),
+            None,
+        ),
         Err(e) => (lock(&root.model).engine.clone(), Some(e)),
     };
     let (ws, local) = if root.index {
@@ -501,19 +510,18 @@ fn publish_workspace(inner: &Inner, root_idx: usize) -> Outcome {
         (st.roots[root_idx].clone(), st.enc, open)
     };
     let m = lock(&root.model);
-    let files: Vec<(String, Vec<Finding>)> = m
-        .ws
-        .files
-        .iter()
-        .filter(|f| !open.contains(&f.meta.rel_path))
-        .map(|f| {
-            let local = m.local.get(&f.meta.rel_path).cloned().unwrap_or_default();
-            (
-                f.meta.rel_path.clone(),
-                finalize_file(&m.engine, &m.global, f, local),
-            )
-        })
-        .collect();
+    let files: Vec<(String, Vec<Finding>)> =
+        m.ws.files
+            .iter()
+            .filter(|f| !open.contains(&f.meta.rel_path))
+            .map(|f| {
+                let local = m.local.get(&f.meta.rel_path).cloned().unwrap_or_default();
+                (
+                    f.meta.rel_path.clone(),
+                    finalize_file(&m.engine, &m.global, f, local),
+                )
+            })
+            .collect();
     let config = m.engine.config.clone();
     drop(m);
     for (rel, findings) in files {

@@ -149,7 +149,7 @@ impl Lsp {
         let r = self.request("shutdown", Value::Null);
         assert!(r.get("error").is_none(), "{r}");
         self.notify("exit", Value::Null);
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + TIMEOUT;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
                 assert!(status.success(), "exit code after shutdown: {status}");
@@ -729,7 +729,7 @@ fn exit_without_shutdown_is_an_error_code() {
     let (_d, root) = workspace(&[]);
     init(&mut lsp, &root, &[], json!({}));
     lsp.notify("exit", Value::Null);
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + TIMEOUT;
     loop {
         if let Some(status) = lsp.child.try_wait().unwrap() {
             assert_eq!(status.code(), Some(1));

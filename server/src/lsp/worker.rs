@@ -240,6 +240,7 @@ fn analyse_doc(inner: &Inner, uri: Uri) -> Outcome {
         )
     };
     let (version, text, parsed, root_idx, rel, root) = snap;
+    let started = std::time::Instant::now();
     let mut m = lock(&root.model);
     let parsed = parsed.or_else(|| {
         (text.len() >= REPARSE_MIN_BYTES).then(|| {
@@ -261,6 +262,7 @@ fn analyse_doc(inner: &Inner, uri: Uri) -> Outcome {
     let findings = finalize_file(&engine, &m.global, file, upd.local);
     let others = finalize_others(&m, &changed, &rel);
     drop(m);
+    let analysed = started.elapsed();
     let config = engine.config.clone();
     {
         let mut st = lock(&inner.state);
@@ -274,6 +276,15 @@ fn analyse_doc(inner: &Inner, uri: Uri) -> Outcome {
                 doc.diagnostics = diagnostics(&t, &uri, &findings, &config, &root.dir);
                 doc.findings = findings;
                 doc.analysed = Some(version);
+                tracing::debug!(
+                    file = %rel,
+                    version,
+                    incremental = doc.parsed.is_some(),
+                    analysis_us = analysed.as_micros() as u64,
+                    total_us = started.elapsed().as_micros() as u64,
+                    findings = doc.findings.len(),
+                    "analysed"
+                );
                 if !pull {
                     out.publish.push(Publish {
                         uri: uri.clone(),

@@ -331,6 +331,89 @@ pub fn read_source(path: &Path) -> Result<String, String> {
 /// One file's pass: the file, its local findings and its line count, or why it was skipped.
 type FileResult = Result<(WsFile, Vec<Finding>, usize), Skipped>;
 
+/// A workspace read from disk and analysed file by file (before the workspace-level rules).
+pub struct Loaded {
+    pub workspace: Workspace,
+    /// Local findings (not finalized) by relative path.
+    pub local: HashMap<String, Vec<Finding>>,
+    pub skipped: Vec<Skipped>,
+    pub manifest_errors: Vec<(String, u32, String)>,
+    /// Lines of the analysed files, counted like `wc -l`.
+    pub lines: usize,
+}
+
+/// Reads and analyses `sources` in parallel and builds the workspace model. `progress` is
+/// called (from worker threads) with the number of files done so far and the total.
+pub fn load(
+    root: &Path,
+    sources: &[PathBuf],
+    manifests: &[PathBuf],
+    engine: &Engine,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Loaded {
+    let (packages, manifest_errors) = discover_packages(root, manifests);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let total = sources.len();
+    let results: Vec<FileResult> = sources
+        .par_iter()
+        .map(|p| {
+            let rel = rel_path(root, p);
+            let res = read_source(p)
+                .map_err(|reason| Skipped {
+                    rel_path: rel.clone(),
+                    reason,
+                })
+                .map(|text| {
+                    let (meta, pkg) = file_meta(&packages, &rel);
+                    let analysis = engine.analyse_text(&meta, &text);
+                    (
+                        WsFile {
+                            meta,
+                            package: pkg,
+                            module_path: Vec::new(),
+                            targets: Vec::new(),
+                            summary: analysis.summary,
+                        },
+                        analysis.findings,
+                        count_lines(&text),
+                    )
+                });
+            progress(
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                total,
+            );
+            res
+        })
+        .collect();
+    let mut ws = Workspace {
+        packages,
+        files: Vec::new(),
+        by_path: HashMap::new(),
+    };
+    let mut local = HashMap::new();
+    let mut skipped = Vec::new();
+    let mut lines = 0;
+    for r in results {
+        match r {
+            Ok((f, findings, n)) => {
+                lines += n;
+                ws.by_path.insert(f.meta.rel_path.clone(), ws.files.len());
+                local.insert(f.meta.rel_path.clone(), findings);
+                ws.files.push(f);
+            }
+            Err(s) => skipped.push(s),
+        }
+    }
+    super::incremental::rebuild_module_tree(&mut ws);
+    Loaded {
+        workspace: ws,
+        local,
+        skipped,
+        manifest_errors,
+        lines,
+    }
+}
+
 /// Analyses a whole workspace (or one file / a folder of loose files) from disk.
 pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
     let root = find_root(path);
@@ -345,7 +428,6 @@ pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
     } else {
         walk(&root, &engine.config)
     };
-    let (packages, manifest_errors) = discover_packages(&root, &manifests);
     // When asked for a sub-path, the whole workspace is modelled but only that part reported.
     let report_prefix = if target == root {
         None
@@ -355,62 +437,28 @@ pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
     if target.is_file() && !sources.contains(&target) {
         sources.push(target.clone());
     }
-    let results: Vec<FileResult> = sources
-        .par_iter()
-        .map(|p| {
-            let rel = rel_path(&root, p);
-            let text = read_source(p).map_err(|reason| Skipped {
-                rel_path: rel.clone(),
-                reason,
-            })?;
-            let (meta, pkg) = file_meta(&packages, &rel);
-            let analysis = engine.analyse_text(&meta, &text);
-            Ok((
-                WsFile {
-                    meta,
-                    package: pkg,
-                    module_path: Vec::new(),
-                    targets: Vec::new(),
-                    summary: analysis.summary,
-                },
-                analysis.findings,
-                count_lines(&text),
-            ))
-        })
-        .collect();
-    let mut ws = Workspace {
-        packages,
-        files: Vec::new(),
-        by_path: HashMap::new(),
-    };
-    let mut local: Vec<Vec<Finding>> = Vec::new();
-    let mut skipped = Vec::new();
-    let mut lines = 0;
-    for r in results {
-        match r {
-            Ok((f, findings, n)) => {
-                lines += n;
-                ws.by_path.insert(f.meta.rel_path.clone(), ws.files.len());
-                ws.files.push(f);
-                local.push(findings);
-            }
-            Err(s) => skipped.push(s),
-        }
-    }
-    ws.build_module_tree();
-    for f in &mut ws.files {
-        if let Some(&(p, t)) = f.targets.first() {
-            f.meta.target = ws.packages[p].targets[t].kind;
-        }
-    }
+    let Loaded {
+        workspace: ws,
+        mut local,
+        mut skipped,
+        manifest_errors,
+        lines,
+    } = load(&root, &sources, &manifests, engine, &|_, _| {});
     let mut global = engine.analyse_workspace(&ws);
-    let files: Vec<(usize, Vec<Finding>)> = local.into_iter().enumerate().collect();
+    let files: Vec<(usize, Vec<Finding>)> = ws
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (i, local.remove(&f.meta.rel_path).unwrap_or_default()))
+        .collect();
     let mut findings: Vec<(String, Vec<Finding>)> = files
         .into_par_iter()
-        .map(|(i, mut fs)| {
+        .map(|(i, fs)| {
             let f = &ws.files[i];
-            fs.extend(global_take(&global, &f.meta.rel_path));
-            (f.meta.rel_path.clone(), engine.finalize(&f.summary, fs))
+            (
+                f.meta.rel_path.clone(),
+                super::incremental::finalize_file(engine, &global, f, fs),
+            )
         })
         .collect();
     // Findings in files that are not Rust sources of the workspace (`Cargo.toml`).
@@ -439,10 +487,6 @@ pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
 pub fn count_lines(text: &str) -> usize {
     let newlines = text.bytes().filter(|&b| b == b'\n').count();
     newlines + usize::from(!text.is_empty() && !text.ends_with('\n'))
-}
-
-fn global_take(global: &HashMap<String, Vec<Finding>>, rel: &str) -> Vec<Finding> {
-    global.get(rel).cloned().unwrap_or_default()
 }
 
 /// Shared by the CLI and the server: an engine for a config.

@@ -10,6 +10,7 @@ pub mod fix;
 #[cfg(test)]
 pub mod fixture;
 pub mod graph;
+pub mod incremental;
 pub mod line_index;
 pub mod loader;
 pub mod model;

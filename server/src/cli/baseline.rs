@@ -29,7 +29,7 @@ pub fn keys(analysis: &Analysis, located: &[Located]) -> Vec<Key> {
 
 /// Where the baseline lives: an explicit path (relative to the current directory), else the
 /// config's `baseline` (relative to the workspace root), else `boundary-baseline.json` at the root.
-pub fn resolve(root: &Path, explicit: Option<&Path>, configured: Option<&str>) -> PathBuf {
+pub(super) fn resolve(root: &Path, explicit: Option<&Path>, configured: Option<&str>) -> PathBuf {
     match (explicit, configured) {
         (Some(p), _) => p.to_path_buf(),
         (None, Some(c)) => root.join(c),
@@ -37,7 +37,11 @@ pub fn resolve(root: &Path, explicit: Option<&Path>, configured: Option<&str>) -
     }
 }
 
-pub fn write(path: &Path, analysis: &Analysis, located: &[Located]) -> Result<usize, String> {
+pub(super) fn write(
+    path: &Path,
+    analysis: &Analysis,
+    located: &[Located],
+) -> Result<usize, String> {
     let entries: Vec<Entry> = keys(analysis, located)
         .into_iter()
         .zip(located)
@@ -53,7 +57,7 @@ pub fn write(path: &Path, analysis: &Analysis, located: &[Located]) -> Result<us
     Ok(n)
 }
 
-pub fn read(path: &Path) -> Result<Baseline, String> {
+pub(crate) fn read(path: &Path) -> Result<Baseline, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
     Baseline::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))

@@ -92,7 +92,7 @@ pub struct CheckArgs {
 }
 
 /// Runs `check`; returns the exit code (0 clean, 1 findings at `--fail-on`, 2 usage/config error).
-pub fn run(args: &CheckArgs) -> i32 {
+pub(crate) fn run(args: &CheckArgs) -> i32 {
     match run_inner(args) {
         Ok(code) => code,
         Err(msg) => {
@@ -102,7 +102,7 @@ pub fn run(args: &CheckArgs) -> i32 {
     }
 }
 
-pub(crate) fn load_config(root: &Path, explicit: Option<&Path>) -> Result<Config, String> {
+pub(super) fn load_config(root: &Path, explicit: Option<&Path>) -> Result<Config, String> {
     let metas = rules::metas();
     match explicit {
         Some(p) => {
@@ -311,7 +311,7 @@ fn apply_fixes(
 
 /// Writes through a temporary file in the same directory, then renames. Refuses symlinks and
 /// paths that resolve outside the workspace root.
-pub fn write_atomically(root: &Path, path: &Path, text: &str) -> Result<(), String> {
+fn write_atomically(root: &Path, path: &Path, text: &str) -> Result<(), String> {
     let meta = std::fs::symlink_metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
     if meta.file_type().is_symlink() {
         return Err(format!(

@@ -18,13 +18,13 @@ use super::output::Located;
 /// Changed lines per workspace-relative file (1-based, inclusive ranges). `None` for a file
 /// means every line (an untracked file).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Changes {
-    pub files: HashMap<String, Option<Vec<(u32, u32)>>>,
+pub(crate) struct Changes {
+    pub(crate) files: HashMap<String, Option<Vec<(u32, u32)>>>,
 }
 
 impl Changes {
     /// Whether lines `first..=last` of `file` intersect a change.
-    pub fn touches(&self, file: &str, first: u32, last: u32) -> bool {
+    pub(crate) fn touches(&self, file: &str, first: u32, last: u32) -> bool {
         match self.files.get(file) {
             None => false,
             Some(None) => true,
@@ -48,7 +48,7 @@ fn git(root: &Path, args: &[&str]) -> Result<String, String> {
 }
 
 /// Runs git in `root` (the workspace root, which may be a subdirectory of the repository).
-pub fn changes(root: &Path, rev: &str) -> Result<Changes, String> {
+pub(super) fn changes(root: &Path, rev: &str) -> Result<Changes, String> {
     if rev.starts_with('-') {
         return Err(format!("--diff-base: `{rev}` is not a revision"));
     }
@@ -92,7 +92,7 @@ pub fn changes(root: &Path, rev: &str) -> Result<Changes, String> {
 
 /// Parses `git diff --unified=0` output: the new-side line ranges of each hunk. A pure
 /// deletion marks the lines on both sides of the gap.
-pub fn parse_diff(diff: &str) -> Changes {
+fn parse_diff(diff: &str) -> Changes {
     let mut changes = Changes::default();
     let mut current: Option<String> = None;
     for line in diff.lines() {
@@ -161,7 +161,7 @@ fn unquote(p: &str) -> String {
 }
 
 /// Parallel to `located`: whether each finding touches the changes.
-pub fn filter(analysis: &Analysis, located: &[Located], changes: &Changes) -> Vec<bool> {
+pub(super) fn filter(analysis: &Analysis, located: &[Located], changes: &Changes) -> Vec<bool> {
     located
         .iter()
         .map(|l| {

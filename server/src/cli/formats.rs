@@ -46,7 +46,7 @@ pub fn github_escape_property(s: &str) -> String {
 
 /// GitHub Actions workflow commands, one line per finding:
 /// `::warning file=src/a.rs,line=3,col=5,endLine=3,endColumn=9,title=boundary-lsp(static-mut)::message`.
-pub fn github(out: &mut impl Write, located: &[Located], prefix: &str) -> io::Result<()> {
+pub(super) fn github(out: &mut impl Write, located: &[Located], prefix: &str) -> io::Result<()> {
     for l in located {
         let cmd = match l.finding.severity {
             Severity::Error => "error",
@@ -70,7 +70,7 @@ pub fn github(out: &mut impl Write, located: &[Located], prefix: &str) -> io::Re
 
 /// GitLab Code Quality report (a JSON array, `artifacts:reports:codequality`). `keys` (parallel
 /// to `located`) make the fingerprints: stable across unrelated edits, unique per finding.
-pub fn gitlab(
+pub(super) fn gitlab(
     out: &mut impl Write,
     located: &[Located],
     keys: &[Key],
@@ -129,7 +129,7 @@ pub fn xml_escape(s: &str) -> String {
 
 /// JUnit XML: one test suite per file with findings, one failing test case per finding (one
 /// passing case when there are none, so CI shows a green check rather than an empty report).
-pub fn junit(
+pub(super) fn junit(
     out: &mut impl Write,
     located: &[Located],
     config: &Config,

@@ -54,37 +54,37 @@ const NODE_W: f64 = 230.0;
 const NODE_H: f64 = 34.0;
 
 /// Above this many nodes the picture is collapsed unless `--depth` is given.
-pub const MAX_NODES: usize = 80;
+const MAX_NODES: usize = 80;
 
 /// What gets drawn.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct View {
-    pub nodes: Vec<ViewNode>,
-    pub edges: Vec<ViewEdge>,
+pub(crate) struct View {
+    pub(crate) nodes: Vec<ViewNode>,
+    pub(crate) edges: Vec<ViewEdge>,
     /// Layer names, top to bottom.
-    pub layers: Vec<String>,
+    pub(crate) layers: Vec<String>,
     /// Notes for the reader (collapsing, focus).
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct ViewNode {
-    pub name: String,
-    pub layer: Option<usize>,
-    pub external: bool,
+pub(crate) struct ViewNode {
+    pub(crate) name: String,
+    pub(crate) layer: Option<usize>,
+    pub(crate) external: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct ViewEdge {
-    pub from: usize,
-    pub to: usize,
+pub(crate) struct ViewEdge {
+    pub(crate) from: usize,
+    pub(crate) to: usize,
     /// How many `use` items, paths or manifest entries make it.
-    pub count: usize,
+    pub(crate) count: usize,
     /// Rule texts of the violations and cycles along it (empty: fine).
-    pub problems: Vec<String>,
+    pub(crate) problems: Vec<String>,
 }
 
-pub fn run(args: &GraphArgs) -> i32 {
+pub(crate) fn run(args: &GraphArgs) -> i32 {
     match run_inner(args) {
         Ok(()) => 0,
         Err(msg) => {
@@ -152,7 +152,7 @@ fn run_inner(args: &GraphArgs) -> Result<(), String> {
 
 /// Builds the picture: nodes (modules collapsed to `depth`, or crates), edges with their
 /// problems, grouped by layer.
-pub fn build_view(
+fn build_view(
     ws: &Workspace,
     config: &Config,
     crates: bool,
@@ -463,7 +463,7 @@ fn mermaid_escape(s: &str) -> String {
 }
 
 /// Mermaid flowchart (renders in GitHub markdown).
-pub fn mermaid(v: &View) -> String {
+fn mermaid(v: &View) -> String {
     let mut s = String::from("flowchart TD\n");
     for (li, name) in v.layers.iter().enumerate() {
         let members: Vec<usize> = (0..v.nodes.len())
@@ -610,7 +610,7 @@ fn layout(v: &View) -> Layout {
 
 /// A self-contained HTML page: inline SVG, CSS and a little script (hover to highlight), no
 /// network.
-pub fn html(v: &View) -> String {
+pub(crate) fn html(v: &View) -> String {
     let (pos, bands, width, height) = layout(v);
     let (w, h) = (NODE_W, NODE_H);
     let problems: usize = v.edges.iter().filter(|e| !e.problems.is_empty()).count();

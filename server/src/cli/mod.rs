@@ -1,14 +1,25 @@
-//! The command line: `check`, `rules`, and starting the server. A thin adapter over
-//! [`crate::analysis`].
+//! The command line: `check`, `graph`, `rules`, and starting the server. A thin adapter over
+//! [`crate::analysis`]; its only public item is [`main`].
 
-pub mod baseline;
-pub mod check;
-pub mod diff_base;
-pub mod formats;
-pub mod graph;
-pub mod output;
+mod baseline;
+mod check;
+mod diff_base;
+mod formats;
+mod graph;
+mod output;
 
 use clap::{Parser, Subcommand};
+
+/// Parses the command line and runs the command; returns the process exit code.
+pub fn main() -> i32 {
+    let args = Cli::parse();
+    match args.command {
+        None | Some(Command::Server { .. }) => crate::lsp::run(),
+        Some(Command::Check(a)) => check::run(&a),
+        Some(Command::Graph(a)) => graph::run(&a),
+        Some(Command::Rules { id, write_docs }) => rules(id.as_deref(), write_docs.as_deref()),
+    }
+}
 
 /// boundary-lsp: architecture and design review for Rust, in your editor and in CI.
 #[derive(Parser, Debug)]

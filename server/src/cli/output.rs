@@ -14,27 +14,27 @@ use crate::analysis::syntax::TextRange;
 
 /// 1-based line/column span in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Span {
-    pub line: u32,
-    pub column: u32,
-    pub end_line: u32,
-    pub end_column: u32,
+pub(crate) struct Span {
+    pub(crate) line: u32,
+    pub(crate) column: u32,
+    pub(crate) end_line: u32,
+    pub(crate) end_column: u32,
 }
 
 /// A finding with positions resolved.
-pub struct Located {
-    pub file: String,
-    pub span: Span,
-    pub finding: Finding,
+pub(crate) struct Located {
+    pub(crate) file: String,
+    pub(crate) span: Span,
+    pub(crate) finding: Finding,
     /// The source lines the finding covers (for human output), and the byte range of the
     /// finding inside them.
-    pub excerpt: String,
-    pub excerpt_range: std::ops::Range<usize>,
-    pub fix_edits: Vec<(Span, String)>,
-    pub related: Vec<(String, Span, String)>,
+    pub(crate) excerpt: String,
+    pub(crate) excerpt_range: std::ops::Range<usize>,
+    pub(crate) fix_edits: Vec<(Span, String)>,
+    pub(crate) related: Vec<(String, Span, String)>,
 }
 
-pub fn span_of(text: &str, index: &LineIndex, range: TextRange) -> Span {
+fn span_of(text: &str, index: &LineIndex, range: TextRange) -> Span {
     let s = index.line_col(text, range.start(), ColumnEncoding::Chars);
     let e = index.line_col(text, range.end(), ColumnEncoding::Chars);
     Span {
@@ -46,7 +46,7 @@ pub fn span_of(text: &str, index: &LineIndex, range: TextRange) -> Span {
 }
 
 /// Resolves every finding's position (reads each file with findings once).
-pub fn locate_all(analysis: &Analysis) -> Vec<Located> {
+pub(super) fn locate_all(analysis: &Analysis) -> Vec<Located> {
     let mut out = Vec::new();
     for (rel, findings) in &analysis.findings {
         if findings.is_empty() {
@@ -123,7 +123,7 @@ fn level(s: Severity) -> Level {
 }
 
 /// rustc-like output.
-pub fn human(out: &mut impl Write, located: &[Located], _config: &Config) -> io::Result<()> {
+pub(super) fn human(out: &mut impl Write, located: &[Located], _config: &Config) -> io::Result<()> {
     use std::io::IsTerminal;
     let renderer = if io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
         Renderer::styled()
@@ -238,7 +238,11 @@ pub fn finding_json(l: &Located, config: &Config) -> Value {
 }
 
 /// JSON lines: one finding per line.
-pub fn json_lines(out: &mut impl Write, located: &[Located], config: &Config) -> io::Result<()> {
+pub(crate) fn json_lines(
+    out: &mut impl Write,
+    located: &[Located],
+    config: &Config,
+) -> io::Result<()> {
     for l in located {
         writeln!(out, "{}", finding_json(l, config))?;
     }
@@ -246,7 +250,7 @@ pub fn json_lines(out: &mut impl Write, located: &[Located], config: &Config) ->
 }
 
 /// SARIF 2.1.0, as GitHub code scanning accepts it.
-pub fn sarif(out: &mut impl Write, located: &[Located], config: &Config) -> io::Result<()> {
+pub(super) fn sarif(out: &mut impl Write, located: &[Located], config: &Config) -> io::Result<()> {
     let metas = rules::metas();
     let rules_json: Vec<Value> = metas
         .iter()

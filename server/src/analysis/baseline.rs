@@ -86,14 +86,10 @@ impl Baseline {
     }
 
     /// Parses a baseline file; the error says what is wrong.
-    pub fn from_json(text: &str) -> Result<Baseline, String> {
-        let b: Baseline =
-            serde_json::from_str(text).map_err(|e| format!("invalid baseline: {e}"))?;
+    pub fn from_json(text: &str) -> Result<Baseline, BaselineError> {
+        let b: Baseline = serde_json::from_str(text).map_err(BaselineError::Invalid)?;
         if b.version != VERSION {
-            return Err(format!(
-                "baseline version {} is not supported (expected {VERSION}); write it again with --write-baseline",
-                b.version
-            ));
+            return Err(BaselineError::Version(b.version));
         }
         Ok(b)
     }
@@ -104,6 +100,27 @@ impl Baseline {
         s
     }
 }
+
+/// Why a baseline file cannot be used.
+#[derive(Debug)]
+pub enum BaselineError {
+    Invalid(serde_json::Error),
+    Version(u32),
+}
+
+impl std::fmt::Display for BaselineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BaselineError::Invalid(e) => write!(f, "invalid baseline: {e}"),
+            BaselineError::Version(v) => write!(
+                f,
+                "baseline version {v} is not supported (expected {VERSION}); write it again with --write-baseline"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for BaselineError {}
 
 /// How the server shows baselined findings (`baseline-mode` in `boundary.toml`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -343,8 +360,11 @@ mod tests {
         assert_eq!(Baseline::from_json(&text).unwrap(), b);
         assert!(Baseline::from_json("{")
             .unwrap_err()
+            .to_string()
             .starts_with("invalid baseline"));
-        let err = Baseline::from_json(r#"{"version": 9, "findings": []}"#).unwrap_err();
+        let err = Baseline::from_json(r#"{"version": 9, "findings": []}"#)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("version 9"), "{err}");
     }
 }

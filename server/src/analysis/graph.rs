@@ -433,11 +433,23 @@ pub struct ModulePattern {
     segs: Vec<SegPat>,
 }
 
+/// A malformed module pattern in `boundary.toml` or `--focus`; the message says what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternError(pub String);
+
+impl std::fmt::Display for PatternError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for PatternError {}
+
 impl ModulePattern {
-    pub fn parse(text: &str) -> Result<ModulePattern, String> {
+    pub fn parse(text: &str) -> Result<ModulePattern, PatternError> {
         let t = text.trim();
         if t.is_empty() {
-            return Err("empty module pattern".into());
+            return Err(PatternError("empty module pattern".into()));
         }
         let mut parts = t.split("::");
         let first = parts.next().unwrap_or_default();
@@ -451,9 +463,9 @@ impl ModulePattern {
                 Some(f.replace('-', "_"))
             }
             _ => {
-                return Err(format!(
+                return Err(PatternError(format!(
                     "invalid module pattern {text:?}: it must start with `crate` or a crate name"
-                ))
+                )))
             }
         };
         let mut segs = Vec::new();
@@ -467,9 +479,9 @@ impl ModulePattern {
             {
                 segs.push(SegPat::Name(p.to_string()));
             } else {
-                return Err(format!(
+                return Err(PatternError(format!(
                     "invalid module pattern {text:?}: `{p}` is not a module name, `*` or `**`"
-                ));
+                )));
             }
         }
         if krate.is_none() && segs.is_empty() {
@@ -641,7 +653,7 @@ impl Architecture {
     /// well-formed, layers have unique names, no module pattern is in two layers.
     pub fn from_config(config: &Config) -> Result<Architecture, ConfigError> {
         let pat = |e: &ArchEntry, key: &str, text: &str| {
-            ModulePattern::parse(text).map_err(|m| arch_error(config, e.line, key, m))
+            ModulePattern::parse(text).map_err(|m| arch_error(config, e.line, key, m.0))
         };
         let mut arch = Architecture::default();
         for e in &config.layers {

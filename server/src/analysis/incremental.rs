@@ -62,6 +62,7 @@ pub fn update_file(
                 package: pkg,
                 module_path: Vec::new(),
                 targets: Vec::new(),
+                test_module: false,
                 summary: analysis.summary,
             });
             rebuild_module_tree(ws);
@@ -95,7 +96,16 @@ pub fn finalize_file(
     if let Some(g) = global.get(&file.meta.rel_path) {
         local.extend(g.iter().cloned());
     }
-    engine.finalize(&file.summary, local)
+    let mut out = engine.finalize(&file.summary, local);
+    if file.test_module {
+        // A file under `#[cfg(test)] mod x;` is test code as a whole.
+        out.retain(|f| {
+            super::rules::meta(f.rule).is_some_and(|m| {
+                m.id == super::rules::internal::META.id || engine.config.check_tests(m)
+            })
+        });
+    }
+    out
 }
 
 /// The files whose workspace-level findings differ between two runs.

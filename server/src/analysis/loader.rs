@@ -309,22 +309,42 @@ pub fn file_meta(packages: &[Package], rel: &str) -> (FileMeta, Option<usize>) {
     (meta, pkg)
 }
 
-/// Reads a source file: `Err` with a message for unreadable, huge or non-UTF-8 files.
-pub fn read_source(path: &Path) -> Result<String, String> {
-    let md = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
-    if md.len() > MAX_FILE_BYTES {
-        return Err(format!(
-            "skipped: {} bytes is larger than the {} MiB limit",
-            md.len(),
-            MAX_FILE_BYTES / (1024 * 1024)
-        ));
+/// Why a source file was not analysed.
+#[derive(Debug)]
+pub enum SourceError {
+    Unreadable(std::io::Error),
+    TooLarge { bytes: u64 },
+    NotUtf8 { valid_up_to: usize },
+}
+
+impl std::fmt::Display for SourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SourceError::Unreadable(e) => write!(f, "cannot read: {e}"),
+            SourceError::TooLarge { bytes } => write!(
+                f,
+                "skipped: {bytes} bytes is larger than the {} MiB limit",
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+            SourceError::NotUtf8 { valid_up_to } => write!(
+                f,
+                "skipped: not valid UTF-8 (invalid byte at offset {valid_up_to})"
+            ),
+        }
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "skipped: not valid UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
+}
+
+impl std::error::Error for SourceError {}
+
+/// Reads a source file; unreadable, huge or non-UTF-8 files are errors.
+pub fn read_source(path: &Path) -> Result<String, SourceError> {
+    let md = std::fs::metadata(path).map_err(SourceError::Unreadable)?;
+    if md.len() > MAX_FILE_BYTES {
+        return Err(SourceError::TooLarge { bytes: md.len() });
+    }
+    let bytes = std::fs::read(path).map_err(SourceError::Unreadable)?;
+    String::from_utf8(bytes).map_err(|e| SourceError::NotUtf8 {
+        valid_up_to: e.utf8_error().valid_up_to(),
     })
 }
 
@@ -361,7 +381,7 @@ pub fn load(
             let res = read_source(p)
                 .map_err(|reason| Skipped {
                     rel_path: rel.clone(),
-                    reason,
+                    reason: reason.to_string(),
                 })
                 .map(|text| {
                     let (meta, pkg) = file_meta(&packages, &rel);
@@ -372,6 +392,7 @@ pub fn load(
                             package: pkg,
                             module_path: Vec::new(),
                             targets: Vec::new(),
+                            test_module: false,
                             summary: analysis.summary,
                         },
                         analysis.findings,

@@ -243,6 +243,9 @@ pub struct WsFile {
     pub module_path: Vec<SmolStr>,
     /// The crate targets whose module tree reaches this file (empty: none does).
     pub targets: Vec<(usize, usize)>,
+    /// Every module tree that reaches the file does so through a `#[cfg(test)]` module: the
+    /// whole file is test code.
+    pub test_module: bool,
     pub summary: Arc<FileSummary>,
 }
 
@@ -311,6 +314,7 @@ impl Workspace {
     pub fn build_module_tree(&mut self) {
         for f in &mut self.files {
             f.targets.clear();
+            f.test_module = false;
             f.module_path = guess_module_path(&self.packages, f);
         }
         // Lib targets first, so a file shared by lib and bin gets the lib's module path.
@@ -328,9 +332,10 @@ impl Workspace {
             };
             // (file, module path, loaded through `#[path]`: its children live next to it, as
             // for a `mod.rs`, rustc's `DirOwnership::Owned { relative: None }`).
-            let mut stack: Vec<(usize, Vec<SmolStr>, bool)> =
-                vec![(fi, vec![SmolStr::new_static("crate")], true)];
-            while let Some((fi, module_path, via_path)) = stack.pop() {
+            // The last element: reached through a `#[cfg(test)]` module.
+            let mut stack: Vec<(usize, Vec<SmolStr>, bool, bool)> =
+                vec![(fi, vec![SmolStr::new_static("crate")], true, false)];
+            while let Some((fi, module_path, via_path, test)) = stack.pop() {
                 if self.files[fi].targets.contains(&(pi, ti)) {
                     continue; // a cycle of #[path] attributes
                 }
@@ -338,6 +343,9 @@ impl Workspace {
                 self.files[fi].targets.push((pi, ti));
                 if first {
                     self.files[fi].module_path = module_path.clone();
+                    self.files[fi].test_module = test;
+                } else {
+                    self.files[fi].test_module &= test;
                 }
                 let file = &self.files[fi];
                 let is_mod_rs = via_path || is_mod_rs_file(&file.meta.rel_path, &root);
@@ -349,7 +357,7 @@ impl Workspace {
                             let mut p = module_path.clone();
                             p.extend(m.scope.iter().cloned());
                             p.push(m.name.clone());
-                            stack.push((child, p, m.path_attr.is_some()));
+                            stack.push((child, p, m.path_attr.is_some(), test || m.is_test));
                             break;
                         }
                     }

@@ -286,7 +286,7 @@ mod enum_fix {
         "Default",
     ];
 
-    pub fn build(s: &ast::Struct, group: &[String], root: &SyntaxNode) -> Option<Fix> {
+    pub(super) fn build(s: &ast::Struct, group: &[String], root: &SyntaxNode) -> Option<Fix> {
         let sname = s.name()?.text().to_string();
         let ast::FieldList::RecordFieldList(list) = s.field_list()? else {
             return None;

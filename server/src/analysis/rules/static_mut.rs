@@ -129,6 +129,24 @@ mod tests {
     }
 
     #[test]
+    fn files_of_test_modules_are_test_code() {
+        check(
+            "static-mut",
+            r#"
+//- /src/lib.rs
+#[cfg(test)]
+mod helpers;
+mod real;
+//- /src/helpers.rs
+static mut IN_TEST_FILE: u32 = 0;
+//- /src/real.rs
+static mut REAL: u32 = 0;
+         //^^^^ warning: `static mut REAL: u32` is global mutable state without synchronisation
+"#,
+        );
+    }
+
+    #[test]
     fn syntax_errors_do_not_hide_findings() {
         check(
             "static-mut",

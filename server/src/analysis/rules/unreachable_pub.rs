@@ -13,6 +13,11 @@ use crate::analysis::syntax::{ast, AstNode, HasName, HasVisibility, SyntaxKind, 
 
 pub struct UnreachablePub;
 
+/// Fact kinds recorded in the file pass: the visibility of a `use` item, and a `pub` field
+/// (for the fix that narrows a struct's fields with it).
+const FACT_USE_VIS: &str = "use-vis";
+const FACT_PUB_FIELD: &str = "pub-field";
+
 pub static META: RuleMeta = RuleMeta {
     id: "unreachable-pub",
     category: Category::Boundary,
@@ -51,7 +56,7 @@ impl Rule for UnreachablePub {
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
         if let Some(u) = ast::Use::cast(node.clone()) {
             if let Some(v) = u.visibility().filter(is_plain_pub) {
-                cx.fact("use-vis", "", "", v.syntax().text_range());
+                cx.fact(FACT_USE_VIS, "", "", v.syntax().text_range());
             }
             return;
         }
@@ -218,7 +223,7 @@ fn vis_range_of_use(
 ) -> Option<crate::analysis::syntax::TextRange> {
     s.facts
         .iter()
-        .find(|f| f.rule == META.id && f.kind == "use-vis" && item_range.contains_range(f.range))
+        .find(|f| f.rule == META.id && f.kind == FACT_USE_VIS && item_range.contains_range(f.range))
         .map(|f| f.range)
 }
 
@@ -261,7 +266,7 @@ pub fn record_pub_fields(node: &SyntaxNode, cx: &mut FileCx<'_>) {
     for v in fields {
         if is_plain_pub(&v) {
             cx.fact(
-                "pub-field",
+                FACT_PUB_FIELD,
                 name.text().to_string(),
                 start.to_string(),
                 v.syntax().text_range(),
@@ -279,7 +284,7 @@ pub fn field_vis_ranges(
     let start = u32::from(name_range.start()).to_string();
     facts
         .iter()
-        .filter(|f| f.rule == rule && f.kind == "pub-field" && f.detail == start)
+        .filter(|f| f.rule == rule && f.kind == FACT_PUB_FIELD && f.detail == start)
         .map(|f| f.range)
         .collect()
 }

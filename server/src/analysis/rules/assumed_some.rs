@@ -5,7 +5,7 @@ use crate::analysis::engine::{FileCx, WorkspaceCx, WorkspaceSink};
 use crate::analysis::rule::{Category, Finding, Related, Rule, RuleDocs, RuleMeta, Severity};
 use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode, TextRange};
 
-pub struct AssumedSome;
+pub(crate) struct AssumedSome;
 
 pub static META: RuleMeta = RuleMeta {
     id: "assumed-some",

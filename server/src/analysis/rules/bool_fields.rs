@@ -7,7 +7,7 @@ use crate::analysis::rule::{
 };
 use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode};
 
-pub struct BoolFields;
+pub(crate) struct BoolFields;
 
 pub static META: RuleMeta = RuleMeta {
     id: "bool-fields",
@@ -202,7 +202,7 @@ fn stem(name: &str) -> &str {
 }
 
 /// The largest group of flags that look mutually exclusive (state words, or a shared state prefix).
-pub fn exclusive_group(bools: &[String]) -> Vec<String> {
+fn exclusive_group(bools: &[String]) -> Vec<String> {
     let by_word: Vec<String> = bools
         .iter()
         .filter(|b| STATE_WORDS.contains(&stem(b)))
@@ -248,7 +248,7 @@ pub fn variant_name(flag: &str) -> String {
 }
 
 /// `bool` or `std::primitive::bool` / `core::primitive::bool`.
-pub fn is_bool(t: &ast::Type) -> bool {
+pub(super) fn is_bool(t: &ast::Type) -> bool {
     let ast::Type::PathType(p) = t else {
         return false;
     };

@@ -10,7 +10,7 @@ use crate::analysis::rule::{
 };
 use crate::analysis::syntax::{ast, ast::HasArgList, AstNode, HasName, SyntaxKind, SyntaxNode};
 
-pub struct BoolParams;
+pub(crate) struct BoolParams;
 
 pub static META: RuleMeta = RuleMeta {
     id: "bool-params",

@@ -18,7 +18,7 @@ use crate::analysis::syntax::{
     ast, AstNode, HasName, SyntaxKind, SyntaxNode, SyntaxToken, TextRange, T,
 };
 
-pub struct BorrowedOwnedParam;
+pub(crate) struct BorrowedOwnedParam;
 
 pub static META: RuleMeta = RuleMeta {
     id: "borrowed-owned-param",

@@ -6,7 +6,7 @@ use crate::analysis::engine::FileCx;
 use crate::analysis::rule::{Category, Finding, Rule, RuleDocs, RuleMeta, Severity};
 use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode, SyntaxToken, T};
 
-pub struct GlobalMutableState;
+pub(crate) struct GlobalMutableState;
 
 pub static META: RuleMeta = RuleMeta {
     id: "global-mutable-state",

@@ -8,7 +8,7 @@ use crate::analysis::graph::{Architecture, ModuleGraph, Violation};
 use crate::analysis::rule::{Category, Finding, Related, Rule, RuleDocs, RuleMeta, Severity};
 use crate::analysis::syntax::TextRange;
 
-pub struct LayerViolation;
+pub(crate) struct LayerViolation;
 
 pub static META: RuleMeta = RuleMeta {
     id: "layer-violation",

@@ -3,36 +3,36 @@
 
 use super::rule::{Rule, RuleMeta};
 
-pub mod assumed_some;
-pub mod bool_fields;
-pub mod bool_params;
-pub mod borrowed_owned_param;
-pub mod global_mutable_state;
-pub mod internal;
-pub mod layer_violation;
-pub mod module_cycle;
-pub mod mutex_of_primitive;
-pub mod narrowable_pub;
-pub mod option_bool;
-pub mod option_fields;
-pub mod option_option;
-pub mod ownership_common;
-pub mod pub_fields;
-pub mod pub_interior_mutability;
-pub mod shared_mutable_state;
-pub mod state_types;
-pub mod static_mut;
-pub mod stringly_error;
-pub mod stringly_state;
-pub mod suppressions;
-pub mod too_many_params;
-pub mod unknown_suppression;
-pub mod unreachable_pub;
-pub mod unsafe_send_sync;
-pub mod unused_suppression;
-pub mod unwrap_in_lib;
-pub mod wide_module_api;
-pub mod wide_trait;
+pub(crate) mod assumed_some;
+pub(crate) mod bool_fields;
+pub(crate) mod bool_params;
+pub(crate) mod borrowed_owned_param;
+pub(crate) mod global_mutable_state;
+pub(crate) mod internal;
+pub(crate) mod layer_violation;
+pub(crate) mod module_cycle;
+pub(crate) mod mutex_of_primitive;
+pub(crate) mod narrowable_pub;
+pub(crate) mod option_bool;
+pub(crate) mod option_fields;
+pub(crate) mod option_option;
+pub(crate) mod ownership_common;
+pub(crate) mod pub_fields;
+pub(crate) mod pub_interior_mutability;
+pub(crate) mod shared_mutable_state;
+pub(crate) mod state_types;
+pub(crate) mod static_mut;
+pub(crate) mod stringly_error;
+pub(crate) mod stringly_state;
+pub(crate) mod suppressions;
+pub(crate) mod too_many_params;
+pub(crate) mod unknown_suppression;
+pub(crate) mod unreachable_pub;
+pub(crate) mod unsafe_send_sync;
+pub(crate) mod unused_suppression;
+pub(crate) mod unwrap_in_lib;
+pub(crate) mod wide_module_api;
+pub(crate) mod wide_trait;
 
 /// Every rule, in catalog order.
 pub fn all() -> &'static [&'static dyn Rule] {

@@ -6,7 +6,7 @@ use crate::analysis::rule::{
     Category, Finding, OptionDefault, Related, Rule, RuleDocs, RuleMeta, RuleOption, Severity,
 };
 
-pub struct ModuleCycle;
+pub(crate) struct ModuleCycle;
 
 pub static META: RuleMeta = RuleMeta {
     id: "module-cycle",

@@ -11,7 +11,7 @@ use crate::analysis::rule::{
 use crate::analysis::syntax::ast::HasGenericArgs;
 use crate::analysis::syntax::{ast, AstNode, SyntaxKind, SyntaxNode};
 
-pub struct MutexOfPrimitive;
+pub(crate) struct MutexOfPrimitive;
 
 pub static META: RuleMeta = RuleMeta {
     id: "mutex-of-primitive",

@@ -11,7 +11,7 @@ use crate::analysis::syntax::{
     ast, AstNode, HasVisibility, SyntaxKind, SyntaxNode, TextRange, TextSize,
 };
 
-pub struct NarrowablePub;
+pub(crate) struct NarrowablePub;
 
 pub static META: RuleMeta = RuleMeta {
     id: "narrowable-pub",

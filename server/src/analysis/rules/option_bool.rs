@@ -8,7 +8,7 @@ use crate::analysis::rule::{
 };
 use crate::analysis::syntax::{ast, AstNode, SyntaxKind, SyntaxNode};
 
-pub struct OptionBool;
+pub(crate) struct OptionBool;
 
 pub static META: RuleMeta = RuleMeta {
     id: "option-bool",

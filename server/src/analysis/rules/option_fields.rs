@@ -8,7 +8,7 @@ use crate::analysis::rule::{
 };
 use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode};
 
-pub struct OptionFields;
+pub(crate) struct OptionFields;
 
 pub static META: RuleMeta = RuleMeta {
     id: "option-fields",

@@ -5,7 +5,7 @@ use crate::analysis::engine::FileCx;
 use crate::analysis::rule::{Category, Finding, Rule, RuleDocs, RuleMeta, Severity};
 use crate::analysis::syntax::{AstNode, SyntaxKind, SyntaxNode};
 
-pub struct OptionOption;
+pub(crate) struct OptionOption;
 
 pub static META: RuleMeta = RuleMeta {
     id: "option-option",

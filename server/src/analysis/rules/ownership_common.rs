@@ -9,10 +9,10 @@ use crate::analysis::syntax::ast::{HasArgList, HasGenericArgs};
 use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode};
 
 /// Owners that share their content: every clone points at the same value.
-pub const SHARED_OWNERS: &[&str] = &["Arc", "Rc"];
+pub(super) const SHARED_OWNERS: &[&str] = &["Arc", "Rc"];
 
 /// Types that let a shared reference change their content.
-pub const LOCKS_AND_CELLS: &[&str] = &[
+pub(super) const LOCKS_AND_CELLS: &[&str] = &[
     "Mutex",
     "RwLock",
     "ReentrantMutex",
@@ -24,7 +24,7 @@ pub const LOCKS_AND_CELLS: &[&str] = &[
 ];
 
 /// The last segment's name of a path type and its type arguments (`a::B<C, D>` -> `B`, `[C, D]`).
-pub fn head(ty: &ast::Type) -> Option<(String, Vec<ast::Type>)> {
+pub(super) fn head(ty: &ast::Type) -> Option<(String, Vec<ast::Type>)> {
     let ast::Type::PathType(p) = ty else {
         return None;
     };
@@ -50,7 +50,7 @@ pub fn head_name(ty: &ast::Type) -> Option<String> {
 }
 
 /// `true` when the path type is `Mutex<..>`, `RefCell<..>`, ... (a lock or a cell).
-pub fn is_lock_or_cell(ty: &ast::Type) -> bool {
+pub(super) fn is_lock_or_cell(ty: &ast::Type) -> bool {
     head_name(ty).is_some_and(|n| LOCKS_AND_CELLS.contains(&n.as_str()))
 }
 
@@ -76,7 +76,7 @@ pub fn display(ty: &ast::Type) -> String {
 }
 
 /// Collapses whitespace runs; drops whitespace next to punctuation.
-pub fn compact(s: &str) -> String {
+pub(super) fn compact(s: &str) -> String {
     let mut out = String::new();
     let mut pending_space = false;
     for c in s.chars() {
@@ -102,7 +102,7 @@ pub fn compact(s: &str) -> String {
 /// The path types inside `ty` (itself included), in preorder (outermost first), skipping the
 /// parameter and return types of function pointer / `Fn(..)` types (a callback that *takes*
 /// shared state does not hold it).
-pub fn path_types(ty: &ast::Type) -> Vec<ast::Type> {
+pub(super) fn path_types(ty: &ast::Type) -> Vec<ast::Type> {
     let mut out = Vec::new();
     let mut walk = ty.syntax().preorder();
     while let Some(ev) = walk.next() {
@@ -124,7 +124,7 @@ pub fn path_types(ty: &ast::Type) -> Vec<ast::Type> {
 }
 
 /// The first (outermost) `Arc<Lock<..>>` / `Rc<Cell<..>>` inside `ty`.
-pub fn find_shared_mutable(ty: &ast::Type) -> Option<ast::Type> {
+pub(super) fn find_shared_mutable(ty: &ast::Type) -> Option<ast::Type> {
     path_types(ty).into_iter().find(|t| {
         head(t).is_some_and(|(name, args)| {
             SHARED_OWNERS.contains(&name.as_str()) && args.first().is_some_and(is_lock_or_cell)
@@ -133,13 +133,13 @@ pub fn find_shared_mutable(ty: &ast::Type) -> Option<ast::Type> {
 }
 
 /// The first lock or cell inside `ty`.
-pub fn find_lock_or_cell(ty: &ast::Type) -> Option<ast::Type> {
+pub(super) fn find_lock_or_cell(ty: &ast::Type) -> Option<ast::Type> {
     path_types(ty).into_iter().find(is_lock_or_cell)
 }
 
 /// The fn that owns a signature node (a `PARAM` or `RET_TYPE`), when it is a real fn item
 /// (not a closure or a fn pointer type).
-pub fn signature_fn(node: &SyntaxNode) -> Option<ast::Fn> {
+pub(super) fn signature_fn(node: &SyntaxNode) -> Option<ast::Fn> {
     let parent = node.parent()?;
     match node.kind() {
         SyntaxKind::PARAM => ast::Fn::cast(parent.parent()?),
@@ -149,7 +149,7 @@ pub fn signature_fn(node: &SyntaxNode) -> Option<ast::Fn> {
 }
 
 /// `true` for fns inside `impl Trait for T` (their signature is dictated by the trait).
-pub fn in_trait_impl(f: &ast::Fn) -> bool {
+pub(super) fn in_trait_impl(f: &ast::Fn) -> bool {
     f.syntax()
         .parent()
         .and_then(|p| p.parent())
@@ -158,7 +158,7 @@ pub fn in_trait_impl(f: &ast::Fn) -> bool {
 }
 
 /// `true` when the type is written inside the signature of a trait-impl fn.
-pub fn in_trait_impl_signature(node: &SyntaxNode) -> bool {
+pub(super) fn in_trait_impl_signature(node: &SyntaxNode) -> bool {
     node.ancestors()
         .find(|a| matches!(a.kind(), SyntaxKind::PARAM | SyntaxKind::RET_TYPE))
         .and_then(|sig| signature_fn(&sig))
@@ -166,7 +166,7 @@ pub fn in_trait_impl_signature(node: &SyntaxNode) -> bool {
 }
 
 /// A human name for the place a type is written: `field \`S::x\``, `parameter \`x\` of \`f\``, ...
-pub fn site_description(site: &SyntaxNode) -> Option<String> {
+pub(super) fn site_description(site: &SyntaxNode) -> Option<String> {
     match site.kind() {
         SyntaxKind::RECORD_FIELD | SyntaxKind::TUPLE_FIELD => {
             let owner = site
@@ -237,7 +237,7 @@ pub fn site_description(site: &SyntaxNode) -> Option<String> {
 }
 
 /// The written type of a declaration site node.
-pub fn site_type(site: &SyntaxNode) -> Option<ast::Type> {
+pub(super) fn site_type(site: &SyntaxNode) -> Option<ast::Type> {
     match site.kind() {
         SyntaxKind::RECORD_FIELD => ast::RecordField::cast(site.clone())?.ty(),
         SyntaxKind::TUPLE_FIELD => ast::TupleField::cast(site.clone())?.ty(),
@@ -259,7 +259,7 @@ pub fn site_type(site: &SyntaxNode) -> Option<ast::Type> {
 
 /// The last two segments of a call's callee path (`std::sync::Arc::new(..)` -> `("Arc", "new")`),
 /// and the callee path itself.
-pub fn callee(call: &ast::CallExpr) -> Option<(String, String, ast::Path)> {
+pub(super) fn callee(call: &ast::CallExpr) -> Option<(String, String, ast::Path)> {
     let ast::Expr::PathExpr(pe) = call.expr()? else {
         return None;
     };
@@ -270,7 +270,7 @@ pub fn callee(call: &ast::CallExpr) -> Option<(String, String, ast::Path)> {
 }
 
 /// The generic type argument written on the type segment of a callee (`Mutex::<bool>::new`).
-pub fn callee_turbofish(path: &ast::Path) -> Option<ast::Type> {
+pub(super) fn callee_turbofish(path: &ast::Path) -> Option<ast::Type> {
     let q = path.qualifier()?;
     let l = q.segment()?.generic_arg_list()?;
     l.generic_args().find_map(|a| match a {
@@ -280,12 +280,12 @@ pub fn callee_turbofish(path: &ast::Path) -> Option<ast::Type> {
 }
 
 /// The first argument of a call.
-pub fn first_arg(call: &ast::CallExpr) -> Option<ast::Expr> {
+pub(super) fn first_arg(call: &ast::CallExpr) -> Option<ast::Expr> {
     call.arg_list()?.args().next()
 }
 
 /// Walks up from `node` through parentheses.
-pub fn skip_parens_up(node: &SyntaxNode) -> Option<SyntaxNode> {
+pub(super) fn skip_parens_up(node: &SyntaxNode) -> Option<SyntaxNode> {
     let mut p = node.parent()?;
     while p.kind() == SyntaxKind::PAREN_EXPR {
         p = p.parent()?;
@@ -294,7 +294,7 @@ pub fn skip_parens_up(node: &SyntaxNode) -> Option<SyntaxNode> {
 }
 
 /// Names of the generic parameters of the items around `node`.
-pub fn generic_params_around(node: &SyntaxNode) -> Vec<String> {
+pub(super) fn generic_params_around(node: &SyntaxNode) -> Vec<String> {
     let mut out = Vec::new();
     // Only items can declare generics; looking at every ancestor's children would walk the
     // whole file's top level for each node.
@@ -315,7 +315,9 @@ pub fn generic_params_around(node: &SyntaxNode) -> Vec<String> {
 }
 
 /// The node's range without the comments and whitespace rowan attaches in front of it.
-pub fn range_without_leading_trivia(node: &SyntaxNode) -> crate::analysis::syntax::TextRange {
+pub(super) fn range_without_leading_trivia(
+    node: &SyntaxNode,
+) -> crate::analysis::syntax::TextRange {
     let start = node
         .children_with_tokens()
         .find(|e| !e.kind().is_trivia())
@@ -325,7 +327,7 @@ pub fn range_without_leading_trivia(node: &SyntaxNode) -> crate::analysis::synta
 }
 
 /// Joins tokens back into source text: a space only between two word-like tokens.
-pub fn join_tokens<'a>(tokens: impl Iterator<Item = &'a str>) -> String {
+pub(super) fn join_tokens<'a>(tokens: impl Iterator<Item = &'a str>) -> String {
     let mut out = String::new();
     for t in tokens {
         let word = |c: char| c.is_alphanumeric() || c == '_' || c == '\'';

@@ -6,7 +6,7 @@ use crate::analysis::resolve::{Reach, Res};
 use crate::analysis::rule::{Category, Finding, Rule, RuleDocs, RuleMeta, Severity};
 use crate::analysis::syntax::{ast, AstNode, HasName, HasVisibility, SyntaxKind, SyntaxNode};
 
-pub struct PubFields;
+pub(crate) struct PubFields;
 
 pub static META: RuleMeta = RuleMeta {
     id: "pub-fields",

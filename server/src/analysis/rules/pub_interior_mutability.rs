@@ -9,7 +9,7 @@ use crate::analysis::rule::{
 };
 use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode};
 
-pub struct PubInteriorMutability;
+pub(crate) struct PubInteriorMutability;
 
 pub static META: RuleMeta = RuleMeta {
     id: "pub-interior-mutability",

@@ -18,7 +18,7 @@ use crate::analysis::model::ItemKind;
 use crate::analysis::rule::{Category, Finding, Rule, RuleDocs, RuleMeta, Severity};
 use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode};
 
-pub struct SharedMutableState;
+pub(crate) struct SharedMutableState;
 
 /// Fact kinds recorded in the file pass: a `type` alias declaration, and a use of a name that
 /// may be an alias.

@@ -10,7 +10,7 @@ fn path_text(p: &ast::Path) -> String {
 }
 
 /// When `t` is `Option<X>` (also `std::option::Option`, `core::option::Option`), returns `X`.
-pub fn option_arg(t: &ast::Type) -> Option<ast::Type> {
+pub(super) fn option_arg(t: &ast::Type) -> Option<ast::Type> {
     let ast::Type::PathType(p) = t else {
         return None;
     };
@@ -33,12 +33,12 @@ pub fn option_arg(t: &ast::Type) -> Option<ast::Type> {
 }
 
 /// `true` when `t` is an `Option<..>`.
-pub fn is_option(t: &ast::Type) -> bool {
+pub(super) fn is_option(t: &ast::Type) -> bool {
     option_arg(t).is_some()
 }
 
 /// `String`, `&str`, `&'static str`, `Box<str>`, `Cow<str>`, `std::string::String`.
-pub fn is_string_like(t: &ast::Type) -> bool {
+pub(super) fn is_string_like(t: &ast::Type) -> bool {
     let text: String = t
         .syntax()
         .text()
@@ -62,7 +62,7 @@ pub fn is_string_like(t: &ast::Type) -> bool {
 
 /// Methods of `impl Trait for T` (the trait fixes the signature), items of `extern` blocks and
 /// functions with a non-Rust ABI (`extern "C" fn`): their signatures are not the author's choice.
-pub fn signature_is_fixed(node: &SyntaxNode) -> bool {
+pub(super) fn signature_is_fixed(node: &SyntaxNode) -> bool {
     if let Some(f) = ast::Fn::cast(node.clone()) {
         if let Some(abi) = f.abi() {
             let text = abi.syntax().text().to_string();
@@ -87,7 +87,7 @@ pub fn signature_is_fixed(node: &SyntaxNode) -> bool {
 /// The types written in the "signature" of an item, as clippy's type lints see them: parameters and
 /// return type of a function, the type of a record or tuple field, of a `const` or `static`.
 /// Functions with a fixed signature (see [`signature_is_fixed`]) give nothing.
-pub fn signature_types(node: &SyntaxNode) -> Vec<ast::Type> {
+pub(super) fn signature_types(node: &SyntaxNode) -> Vec<ast::Type> {
     let mut out = Vec::new();
     match node.kind() {
         SyntaxKind::FN => {
@@ -128,7 +128,7 @@ pub fn signature_types(node: &SyntaxNode) -> Vec<ast::Type> {
 
 /// Every type inside `t` (itself included), outermost first, skipping the inside of any type for
 /// which `stop` returns `true` (so a match is reported once, not again for its inner types).
-pub fn walk_types(t: &ast::Type, stop: &mut dyn FnMut(&ast::Type) -> bool) {
+pub(super) fn walk_types(t: &ast::Type, stop: &mut dyn FnMut(&ast::Type) -> bool) {
     if stop(t) {
         return;
     }
@@ -149,7 +149,7 @@ fn walk_children(node: &SyntaxNode, stop: &mut dyn FnMut(&ast::Type) -> bool) {
 
 /// The derive names of an item (`#[derive(Debug, serde::Deserialize)]` -> `Debug`, `Deserialize`;
 /// also inside `cfg_attr`).
-pub fn derives(attrs: &impl crate::analysis::syntax::HasAttrs) -> Vec<String> {
+pub(super) fn derives(attrs: &impl crate::analysis::syntax::HasAttrs) -> Vec<String> {
     let mut out = Vec::new();
     for a in attrs.attrs() {
         let text: String = a
@@ -177,7 +177,7 @@ pub fn derives(attrs: &impl crate::analysis::syntax::HasAttrs) -> Vec<String> {
 
 /// The name of the type of the `impl` block that contains `node` (`impl<T> Foo<T>` -> `Foo`),
 /// with whether it is a trait impl and the trait's name.
-pub fn enclosing_impl(node: &SyntaxNode) -> Option<(String, Option<String>)> {
+pub(super) fn enclosing_impl(node: &SyntaxNode) -> Option<(String, Option<String>)> {
     let imp = node.ancestors().find_map(ast::Impl::cast)?;
     let self_ty = crate::analysis::engine::type_head(&imp.self_ty()?);
     let trait_name = imp.trait_().map(|t| crate::analysis::engine::type_head(&t));
@@ -185,7 +185,7 @@ pub fn enclosing_impl(node: &SyntaxNode) -> Option<(String, Option<String>)> {
 }
 
 /// `true` when `node` is inside `#[cfg(test)]` / `#[test]` code.
-pub fn in_test_code(node: &SyntaxNode) -> bool {
+pub(super) fn in_test_code(node: &SyntaxNode) -> bool {
     node.ancestors()
         .filter_map(ast::AnyHasAttrs::cast)
         .any(|a| crate::analysis::model::is_test_attr(&a))

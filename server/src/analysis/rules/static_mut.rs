@@ -4,7 +4,7 @@ use crate::analysis::engine::FileCx;
 use crate::analysis::rule::{Category, Finding, Rule, RuleDocs, RuleMeta, Severity};
 use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode};
 
-pub struct StaticMut;
+pub(crate) struct StaticMut;
 
 pub static META: RuleMeta = RuleMeta {
     id: "static-mut",

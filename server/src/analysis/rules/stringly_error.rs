@@ -7,7 +7,7 @@ use crate::analysis::rule::{Category, Finding, Rule, RuleDocs, RuleMeta, Severit
 use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode};
 use crate::analysis::workspace::TargetKind;
 
-pub struct StringlyError;
+pub(crate) struct StringlyError;
 
 pub static META: RuleMeta = RuleMeta {
     id: "stringly-error",

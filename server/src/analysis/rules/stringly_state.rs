@@ -7,7 +7,7 @@ use crate::analysis::rule::{
 };
 use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode, TextRange};
 
-pub struct StringlyState;
+pub(crate) struct StringlyState;
 
 pub static META: RuleMeta = RuleMeta {
     id: "stringly-state",

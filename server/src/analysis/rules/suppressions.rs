@@ -6,7 +6,7 @@ use crate::analysis::model::FileSummary;
 use crate::analysis::rule::Finding;
 
 /// `used[i][j]`: id `j` of suppression `i` suppressed at least one finding.
-pub fn check(engine: &Engine, summary: &FileSummary, used: &[Vec<bool>]) -> Vec<Finding> {
+pub(crate) fn check(engine: &Engine, summary: &FileSummary, used: &[Vec<bool>]) -> Vec<Finding> {
     let mut out = Vec::new();
     if engine.is_active(super::unknown_suppression::META.id) {
         out.extend(super::unknown_suppression::check(summary));

@@ -6,7 +6,7 @@ use crate::analysis::rule::{
 };
 use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode};
 
-pub struct TooManyParams;
+pub(crate) struct TooManyParams;
 
 pub static META: RuleMeta = RuleMeta {
     id: "too-many-params",

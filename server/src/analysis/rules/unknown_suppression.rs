@@ -3,7 +3,7 @@
 use crate::analysis::model::FileSummary;
 use crate::analysis::rule::{Category, Finding, Rule, RuleDocs, RuleMeta, Severity};
 
-pub struct UnknownSuppression;
+pub(crate) struct UnknownSuppression;
 
 pub static META: RuleMeta = RuleMeta {
     id: "unknown-suppression",
@@ -27,7 +27,7 @@ impl Rule for UnknownSuppression {
     }
 }
 
-pub fn check(summary: &FileSummary) -> Vec<Finding> {
+pub(crate) fn check(summary: &FileSummary) -> Vec<Finding> {
     let mut out = Vec::new();
     for s in &summary.suppressions {
         for id in &s.ids {

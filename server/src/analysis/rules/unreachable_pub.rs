@@ -11,7 +11,7 @@ use crate::analysis::rule::{
 };
 use crate::analysis::syntax::{ast, AstNode, HasName, HasVisibility, SyntaxKind, SyntaxNode};
 
-pub struct UnreachablePub;
+pub(crate) struct UnreachablePub;
 
 /// Fact kinds recorded in the file pass: the visibility of a `use` item, and a `pub` field
 /// (for the fix that narrows a struct's fields with it).
@@ -239,7 +239,7 @@ fn vis_range_of_mod(
 
 /// Records, for a struct or union, the visibility range of each `pub` field (fact `pub-field`,
 /// `detail` = the struct's name range start).
-pub fn record_pub_fields(node: &SyntaxNode, cx: &mut FileCx<'_>) {
+fn record_pub_fields(node: &SyntaxNode, cx: &mut FileCx<'_>) {
     let (name, fields): (Option<ast::Name>, Vec<ast::Visibility>) =
         if let Some(s) = ast::Struct::cast(node.clone()) {
             let vis = match s.field_list() {
@@ -276,7 +276,7 @@ pub fn record_pub_fields(node: &SyntaxNode, cx: &mut FileCx<'_>) {
 }
 
 /// The `pub` field visibility ranges recorded for the struct whose name is at `name_range`.
-pub fn field_vis_ranges(
+fn field_vis_ranges(
     facts: &[crate::analysis::model::Fact],
     rule: &str,
     name_range: crate::analysis::syntax::TextRange,
@@ -290,7 +290,7 @@ pub fn field_vis_ranges(
 }
 
 /// `pub` (not `pub(crate)` and friends).
-pub fn is_plain_pub(v: &ast::Visibility) -> bool {
+pub(super) fn is_plain_pub(v: &ast::Visibility) -> bool {
     v.syntax().text() == "pub"
 }
 

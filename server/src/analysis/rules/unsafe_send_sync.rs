@@ -8,7 +8,7 @@ use crate::analysis::syntax::{
     ast, is_comment, AstNode, Direction, NodeOrToken, SyntaxKind, SyntaxNode, TextRange,
 };
 
-pub struct UnsafeSendSync;
+pub(crate) struct UnsafeSendSync;
 
 pub static META: RuleMeta = RuleMeta {
     id: "unsafe-send-sync",

@@ -7,7 +7,7 @@ use crate::analysis::rule::{
 };
 use crate::analysis::syntax::TextRange;
 
-pub struct UnusedSuppression;
+pub(crate) struct UnusedSuppression;
 
 pub static META: RuleMeta = RuleMeta {
     id: "unused-suppression",
@@ -32,7 +32,7 @@ impl Rule for UnusedSuppression {
     }
 }
 
-pub fn check(engine: &Engine, summary: &FileSummary, used: &[Vec<bool>]) -> Vec<Finding> {
+pub(crate) fn check(engine: &Engine, summary: &FileSummary, used: &[Vec<bool>]) -> Vec<Finding> {
     let mut out = Vec::new();
     let Some(index) = summary.line_index.as_ref() else {
         return out;

@@ -6,7 +6,7 @@ use crate::analysis::syntax::{ast, AstNode, SyntaxKind, SyntaxNode, TextRange};
 use crate::analysis::workspace::TargetKind;
 use ast::HasArgList;
 
-pub struct UnwrapInLib;
+pub(crate) struct UnwrapInLib;
 
 pub static META: RuleMeta = RuleMeta {
     id: "unwrap-in-lib",

@@ -9,7 +9,7 @@ use crate::analysis::rule::{
 };
 use crate::analysis::syntax::TextRange;
 
-pub struct WideModuleApi;
+pub(crate) struct WideModuleApi;
 
 pub static META: RuleMeta = RuleMeta {
     id: "wide-module-api",

@@ -6,7 +6,7 @@ use crate::analysis::rule::{
 };
 use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode};
 
-pub struct WideTrait;
+pub(crate) struct WideTrait;
 
 pub static META: RuleMeta = RuleMeta {
     id: "wide-trait",

@@ -313,6 +313,7 @@ pub fn resolve(ws: &Workspace) -> Resolution {
         lib_roots: lib_roots(ws, &r),
         cache: Default::default(),
         active: Default::default(),
+        glob_active: Default::default(),
     };
     let (exported, reach, use_reach, uncertain) = reachability(&mut cx);
     let (used_in, glob_users) = usages(&mut cx);
@@ -493,6 +494,9 @@ struct Resolver<'a> {
     lib_roots: HashMap<String, ModId>,
     cache: std::cell::RefCell<HashMap<UseRef, Res>>,
     active: std::cell::RefCell<HashSet<UseRef>>,
+    /// `(module, name)` lookups in progress through glob imports, to cut glob cycles
+    /// (`a: use b::*`, `b: use a::*`).
+    glob_active: std::cell::RefCell<HashSet<(ModId, SmolStr)>>,
 }
 
 impl Resolver<'_> {
@@ -542,19 +546,32 @@ impl Resolver<'_> {
                 return self.resolve_use(u, depth + 1);
             }
         }
-        // Glob imports: the first that has the name wins (ambiguity is an error in Rust).
+        // Glob imports: the first that has the name wins (ambiguity is an error in Rust). A
+        // glob whose own path is being resolved cannot provide a name to that path, and a
+        // `(module, name)` already being looked up through globs adds nothing: without these
+        // cuts, two globs whose paths start with an external name (`use core::arch::x86::*;
+        // use core::arch::x86_64::*;`) sent each lookup of `core` through both globs again,
+        // 2^32 times (found by tests/e2e/fuzz.rs on chacha20's sources).
         let mut unknown = false;
         for &u in &module.uses {
             let d = self.use_decl(u);
-            if !d.glob || !visible(&d.vis, m) {
+            if !d.glob || !visible(&d.vis, m) || self.active.borrow().contains(&u) {
                 continue;
             }
-            match self.resolve_path(m, u.0, &d.path, depth + 1) {
-                Res::Module(t) if t != m => match self.lookup(t, name, from, depth + 1) {
-                    Res::External => {}
-                    Res::Unknown => unknown = true,
-                    found => return found,
-                },
+            match self.resolve_use(u, depth + 1) {
+                Res::Module(t) if t != m => {
+                    let key = (t, SmolStr::new(name));
+                    if !self.glob_active.borrow_mut().insert(key.clone()) {
+                        continue;
+                    }
+                    let found = self.lookup(t, name, from, depth + 1);
+                    self.glob_active.borrow_mut().remove(&key);
+                    match found {
+                        Res::External => {}
+                        Res::Unknown => unknown = true,
+                        found => return found,
+                    }
+                }
                 Res::Module(_) => {}
                 // A glob of an enum's variants or of an external module.
                 Res::Items(_) | Res::External => unknown = true,
@@ -882,6 +899,7 @@ impl<'a> Resolver<'a> {
             lib_roots: lib_roots(ws, r),
             cache: Default::default(),
             active: Default::default(),
+            glob_active: Default::default(),
         }
     }
 }
@@ -957,5 +975,68 @@ fn main() { call(); core_lib::H; }
                 "core/src/util.rs in_macro: used in 0 modules+ · 0 other crates",
             ]
         );
+    }
+
+    fn resolve_in_root(fixture: &str, path: &[&str]) -> Res {
+        let (files, _) = parse_fixture(fixture);
+        let (_dir, a) = analyse("unreachable-pub", "", &files);
+        let res = resolve(&a.workspace);
+        let root = res.crates[0].root;
+        let path: Vec<SmolStr> = path.iter().map(|s| SmolStr::new(*s)).collect();
+        resolve_path(&a.workspace, &res, root, &path)
+    }
+
+    /// Found by the fuzzer on chacha20's sources: each lookup of `core` went through both
+    /// globs again, 2^32 times. Now immediate; `core` stays unknown (a glob of an external
+    /// module could provide it).
+    #[test]
+    fn globs_of_external_modules_do_not_explode() {
+        let fixture = r#"
+use core::arch::x86::*;
+use core::arch::x86_64::*;
+use core::arch::aarch64::*;
+pub struct Local;
+pub fn f() -> __m256i { _mm256_setzero_si256() }
+"#;
+        let start = std::time::Instant::now();
+        assert_eq!(resolve_in_root(fixture, &["core", "mem"]), Res::Unknown);
+        assert!(matches!(
+            resolve_in_root(fixture, &["Local"]),
+            Res::Items(_)
+        ));
+        assert_eq!(
+            resolve_in_root(fixture, &["_mm256_setzero_si256"]),
+            Res::Unknown
+        );
+        assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+    }
+
+    #[test]
+    fn glob_cycles_between_modules_end() {
+        let fixture = r#"
+//- /src/lib.rs
+pub mod a;
+pub mod b;
+pub use a::*;
+//- /src/a.rs
+pub use crate::b::*;
+pub use super::*;
+pub struct InA;
+//- /src/b.rs
+pub use crate::a::*;
+pub use super::*;
+pub struct InB;
+"#;
+        assert!(matches!(
+            resolve_in_root(fixture, &["a", "InB"]),
+            Res::Items(_)
+        ));
+        assert!(matches!(
+            resolve_in_root(fixture, &["b", "InA"]),
+            Res::Items(_)
+        ));
+        assert!(matches!(resolve_in_root(fixture, &["InA"]), Res::Items(_)));
+        // A name no module declares: cfg'd out or macro-made, the model cannot tell.
+        assert_eq!(resolve_in_root(fixture, &["a", "Missing"]), Res::Unknown);
     }
 }

@@ -52,7 +52,11 @@ pub fn find_root(path: &Path) -> PathBuf {
     let Some(nearest) = nearest else { return start };
     // ...unless a `[workspace]` above it claims it as a member (as cargo decides).
     for dir in nearest.ancestors().skip(1) {
-        let Ok(text) = std::fs::read_to_string(dir.join("Cargo.toml")) else {
+        let manifest = dir.join("Cargo.toml");
+        if !manifest.is_file() {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(manifest) else {
             continue;
         };
         let Ok(m) = workspace::parse_manifest(&text) else {
@@ -325,6 +329,10 @@ pub fn file_meta(packages: &[Package], rel: &str) -> (FileMeta, Option<usize>) {
 /// Reads a source file: `Err` with a message for unreadable, huge or non-UTF-8 files.
 pub fn read_source(path: &Path) -> Result<String, String> {
     let md = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if !md.is_file() {
+        // A FIFO or a device would block the read or never end.
+        return Err("skipped: not a regular file".into());
+    }
     if md.len() > MAX_FILE_BYTES {
         return Err(format!(
             "skipped: {} bytes is larger than the {} MiB limit",

@@ -142,6 +142,9 @@ fn run_inner(args: &CheckArgs) -> Result<i32, String> {
     if args.write_baseline.is_some() && (args.diff_base.is_some() || args.baseline.is_some()) {
         return Err("--write-baseline records every finding; it cannot be combined with --diff-base or --baseline".into());
     }
+    if args.fix {
+        refuse_symlink_escape(&args.path)?;
+    }
     let root = loader::find_root(&args.path);
     let config = load_config(&root, args.config.as_deref())?;
     let engine = loader::engine_for(
@@ -305,6 +308,43 @@ fn apply_fixes(
         out.push((rel.clone(), applied.len()));
     }
     Ok(out)
+}
+
+/// `--fix` never follows a symlink out of the workspace the path is in as written: for
+/// `src/vendored/x.rs` with `src/vendored -> /elsewhere`, the workspace root found from the
+/// real path would be `/elsewhere`'s, and fixes would be written there. Refuses a path whose
+/// first symlink leads outside the workspace (or directory) containing that symlink.
+fn refuse_symlink_escape(path: &Path) -> Result<(), String> {
+    let abs = std::path::absolute(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut prefix = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                prefix.pop();
+                continue;
+            }
+            std::path::Component::CurDir => continue,
+            _ => prefix.push(c),
+        }
+        let is_link = std::fs::symlink_metadata(&prefix).is_ok_and(|m| m.file_type().is_symlink());
+        if !is_link {
+            continue;
+        }
+        let parent = prefix.parent().unwrap_or(Path::new("/"));
+        let workspace = loader::find_root(parent);
+        let real = std::fs::canonicalize(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if real.starts_with(&workspace) {
+            return Ok(());
+        }
+        return Err(format!(
+            "{}: the symlink {} leads out of {} (to {}); --fix does not write there",
+            path.display(),
+            prefix.display(),
+            workspace.display(),
+            real.display()
+        ));
+    }
+    Ok(())
 }
 
 /// Writes through a temporary file in the same directory, then renames. Refuses symlinks and

@@ -169,7 +169,9 @@ fn overlap(a: TextRange, b: TextRange) -> bool {
 /// fixed text.
 fn check_files(files: &[(String, String)], check_tests: bool) -> Result<(), TestCaseError> {
     install_panic_counter();
-    CASES_RUN.fetch_add(1, Ordering::Relaxed);
+    if CASES_RUN.fetch_add(1, Ordering::Relaxed) % 2000 == 1999 {
+        print_stats();
+    }
     BYTES.fetch_add(files.iter().map(|f| f.1.len()).sum(), Ordering::Relaxed);
     let engine = &engines()[usize::from(check_tests)];
     let before = PANICS.with(Cell::get);
@@ -526,6 +528,7 @@ fn two_files(lib: String, a: String) -> Vec<(String, String)> {
     ]
 }
 
+/// Prints the counters every 2,000 pipeline runs and at the end of `real_files_unmutated`.
 fn print_stats() {
     if std::env::var("BOUNDARY_FUZZ_STATS").is_ok() {
         eprintln!(
@@ -561,7 +564,6 @@ proptest! {
     #[test]
     fn token_soups(lib in token_soup(), a in token_soup(), check_tests in any::<bool>()) {
         check_files(&two_files(lib, a), check_tests)?;
-        print_stats();
     }
 
     #[test]
@@ -576,7 +578,6 @@ proptest! {
         let lib = mutate(&c[i.index(c.len())].1, &mi);
         let a = mutate(&c[j.index(c.len())].1, &mj);
         check_files(&two_files(lib, a), check_tests)?;
-        print_stats();
     }
 
     #[test]
@@ -593,13 +594,26 @@ proptest! {
     }
 }
 
-/// Every real file of the corpus unmutated, as one workspace file each.
+/// Every real file of the corpus unmutated, as one workspace file each. With
+/// `BOUNDARY_FUZZ_STATS=1`, prints the files whose analysis took over a second.
 #[test]
 fn real_files_unmutated() {
+    let mut slow = Vec::new();
     for (path, text) in corpus() {
+        let start = std::time::Instant::now();
         if let Err(e) = check_files(&[("src/lib.rs".into(), text.clone())], true) {
             panic!("{}: {e}", path.display());
         }
+        let took = start.elapsed();
+        if took.as_secs_f64() > 1.0 {
+            slow.push((took, path));
+            if std::env::var("BOUNDARY_FUZZ_STATS").is_ok() {
+                eprintln!("slow: {took:?} {}", path.display());
+            }
+        }
     }
     print_stats();
+    if std::env::var("BOUNDARY_FUZZ_STATS").is_ok() {
+        eprintln!("files over 1 s: {}", slow.len());
+    }
 }

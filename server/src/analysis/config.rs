@@ -211,6 +211,7 @@ impl Config {
         }
         cfg.include_set = p.globs(&cfg.include, "include", &doc)?;
         cfg.exclude_set = p.globs(&cfg.exclude, "exclude", &doc)?;
+        super::graph::Architecture::from_config(&cfg)?;
         Ok(cfg)
     }
 

@@ -143,9 +143,16 @@ fn annotations(files: &[(String, String)]) -> Vec<Annotation> {
 fn actual(analysis: &Analysis) -> Vec<Annotation> {
     let mut out = Vec::new();
     for (path, findings) in &analysis.findings {
-        let file = analysis.workspace.file(path).unwrap();
-        let idx = file.summary.line_index.as_ref().unwrap();
         let text = std::fs::read_to_string(analysis.root.join(path)).unwrap();
+        // Findings can also be in files that are not Rust sources (`Cargo.toml`).
+        let own_index;
+        let idx = match analysis.workspace.file(path) {
+            Some(file) => file.summary.line_index.as_ref().unwrap(),
+            None => {
+                own_index = super::line_index::LineIndex::new(&text);
+                &own_index
+            }
+        };
         for f in findings {
             let s = idx.line_col(
                 &text,

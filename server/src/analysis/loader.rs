@@ -38,8 +38,12 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// The workspace root for a path: the outermost directory with a `Cargo.toml` declaring
 /// `[workspace]`, else the nearest with a `Cargo.toml` or `boundary.toml`, else the path itself.
 pub fn find_root(path: &Path) -> PathBuf {
+    // `a.rs` has the parent `""`: that is the current directory.
     let start = if path.is_file() {
-        path.parent().unwrap_or(path).to_path_buf()
+        path.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf()
     } else {
         path.to_path_buf()
     };
@@ -106,35 +110,18 @@ pub fn discover_packages(
             Err(e) => errors.push((rel, 1, format!("cannot read: {e}"))),
         }
     }
-    // Workspace edition from the root manifest, and excluded directories.
+    // Workspace edition from the root manifest. Packages `[workspace] exclude`d or not listed
+    // as members are still crates (cargo builds them on their own): they are modelled too, so
+    // their files get their own edition and module tree. Membership only decides the root
+    // (`find_root`).
     let ws_edition = parsed
         .iter()
         .find(|(r, _)| r == "Cargo.toml")
         .and_then(|(_, m)| m.workspace_edition);
-    let mut excluded: Vec<String> = Vec::new();
-    let mut member_globs: Vec<globset::GlobMatcher> = Vec::new();
-    for (rel, man) in &parsed {
-        if man.is_workspace {
-            let dir = manifest_dir(rel);
-            excluded.extend(man.exclude.iter().map(|e| join_rel(&dir, e)));
-            for member in &man.members {
-                if let Ok(g) = globset::Glob::new(&join_rel(&dir, member)) {
-                    member_globs.push(g.compile_matcher());
-                }
-            }
-        }
-    }
     let mut packages = Vec::new();
     for (rel, man) in parsed {
         let Some(p) = man.package else { continue };
         let dir = manifest_dir(&rel);
-        if excluded
-            .iter()
-            .any(|e| dir == *e || dir.starts_with(&format!("{e}/")))
-            && !member_globs.iter().any(|g| g.is_match(&dir))
-        {
-            continue;
-        }
         let edition = p
             .edition
             .or(if p.edition_from_workspace {
@@ -349,12 +336,106 @@ pub fn read_source(path: &Path) -> Result<String, String> {
     })
 }
 
+/// One file's pass: the file, its local findings and its line count, or why it was skipped.
+type FileResult = Result<(WsFile, Vec<Finding>, usize), Skipped>;
+
+/// A workspace read from disk and analysed file by file (before the workspace-level rules).
+pub struct Loaded {
+    pub workspace: Workspace,
+    /// Local findings (not finalized) by relative path.
+    pub local: HashMap<String, Vec<Finding>>,
+    pub skipped: Vec<Skipped>,
+    pub manifest_errors: Vec<(String, u32, String)>,
+    /// Lines of the analysed files, counted like `wc -l`.
+    pub lines: usize,
+}
+
+/// Reads and analyses `sources` in parallel and builds the workspace model. `progress` is
+/// called (from worker threads) with the number of files done so far and the total.
+pub fn load(
+    root: &Path,
+    sources: &[PathBuf],
+    manifests: &[PathBuf],
+    engine: &Engine,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Loaded {
+    let (packages, manifest_errors) = discover_packages(root, manifests);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let total = sources.len();
+    let results: Vec<FileResult> = sources
+        .par_iter()
+        .map(|p| {
+            let rel = rel_path(root, p);
+            let res = read_source(p)
+                .map_err(|reason| Skipped {
+                    rel_path: rel.clone(),
+                    reason,
+                })
+                .map(|text| {
+                    let (meta, pkg) = file_meta(&packages, &rel);
+                    let analysis = engine.analyse_text(&meta, &text);
+                    (
+                        WsFile {
+                            meta,
+                            package: pkg,
+                            module_path: Vec::new(),
+                            targets: Vec::new(),
+                            summary: analysis.summary,
+                        },
+                        analysis.findings,
+                        count_lines(&text),
+                    )
+                });
+            progress(
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                total,
+            );
+            res
+        })
+        .collect();
+    let mut ws = Workspace {
+        packages,
+        files: Vec::new(),
+        by_path: HashMap::new(),
+    };
+    let mut local = HashMap::new();
+    let mut skipped = Vec::new();
+    let mut lines = 0;
+    for r in results {
+        match r {
+            Ok((f, findings, n)) => {
+                lines += n;
+                ws.by_path.insert(f.meta.rel_path.clone(), ws.files.len());
+                local.insert(f.meta.rel_path.clone(), findings);
+                ws.files.push(f);
+            }
+            Err(s) => skipped.push(s),
+        }
+    }
+    super::incremental::rebuild_module_tree(&mut ws);
+    Loaded {
+        workspace: ws,
+        local,
+        skipped,
+        manifest_errors,
+        lines,
+    }
+}
+
 /// Analyses a whole workspace (or one file / a folder of loose files) from disk.
 pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
     let root = find_root(path);
     let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let (mut sources, manifests) = walk(&root, &engine.config);
-    let (packages, manifest_errors) = discover_packages(&root, &manifests);
+    // A file with no manifest or config around it is analysed alone: its directory may be
+    // anything (a home directory, /tmp) and is not a project to walk.
+    let lone_file = target.is_file()
+        && !root.join("Cargo.toml").is_file()
+        && !root.join(super::config::CONFIG_FILE).is_file();
+    let (mut sources, manifests) = if lone_file {
+        (Vec::new(), Vec::new())
+    } else {
+        walk(&root, &engine.config)
+    };
     // When asked for a sub-path, the whole workspace is modelled but only that part reported.
     let report_prefix = if target == root {
         None
@@ -364,67 +445,37 @@ pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
     if target.is_file() && !sources.contains(&target) {
         sources.push(target.clone());
     }
-    let results: Vec<Result<(WsFile, Vec<Finding>), Skipped>> = sources
-        .par_iter()
-        .map(|p| {
-            let rel = rel_path(&root, p);
-            let text = read_source(p).map_err(|reason| Skipped {
-                rel_path: rel.clone(),
-                reason,
-            })?;
-            let (meta, pkg) = file_meta(&packages, &rel);
-            let analysis = engine.analyse_text(&meta, &text);
-            Ok((
-                WsFile {
-                    meta,
-                    package: pkg,
-                    module_path: Vec::new(),
-                    targets: Vec::new(),
-                    summary: analysis.summary,
-                },
-                analysis.findings,
-            ))
-        })
-        .collect();
-    let mut ws = Workspace {
-        packages,
-        files: Vec::new(),
-        by_path: HashMap::new(),
-    };
-    let mut local: Vec<Vec<Finding>> = Vec::new();
-    let mut skipped = Vec::new();
-    for r in results {
-        match r {
-            Ok((f, findings)) => {
-                ws.by_path.insert(f.meta.rel_path.clone(), ws.files.len());
-                ws.files.push(f);
-                local.push(findings);
-            }
-            Err(s) => skipped.push(s),
-        }
-    }
-    ws.build_module_tree();
-    for f in &mut ws.files {
-        if let Some(&(p, t)) = f.targets.first() {
-            f.meta.target = ws.packages[p].targets[t].kind;
-        }
-    }
+    let Loaded {
+        workspace: ws,
+        mut local,
+        mut skipped,
+        manifest_errors,
+        lines,
+    } = load(&root, &sources, &manifests, engine, &|_, _| {});
     let mut global = engine.analyse_workspace(&ws);
-    let lines = ws
+    let files: Vec<(usize, Vec<Finding>)> = ws
         .files
         .iter()
-        .map(|f| f.summary.line_index.as_ref().map_or(0, |i| i.line_count()))
-        .sum();
-    let files: Vec<(usize, Vec<Finding>)> = local.into_iter().enumerate().collect();
+        .enumerate()
+        .map(|(i, f)| (i, local.remove(&f.meta.rel_path).unwrap_or_default()))
+        .collect();
     let mut findings: Vec<(String, Vec<Finding>)> = files
         .into_par_iter()
-        .map(|(i, mut fs)| {
+        .map(|(i, fs)| {
             let f = &ws.files[i];
-            fs.extend(global_take(&global, &f.meta.rel_path));
-            (f.meta.rel_path.clone(), engine.finalize(&f.summary, fs))
+            (
+                f.meta.rel_path.clone(),
+                super::incremental::finalize_file(engine, &global, f, fs),
+            )
         })
         .collect();
-    global.clear();
+    // Findings in files that are not Rust sources of the workspace (`Cargo.toml`).
+    let mut foreign: Vec<(String, Vec<Finding>)> = global
+        .drain()
+        .filter(|(file, _)| !ws.by_path.contains_key(file))
+        .map(|(file, fs)| (file, engine.finalize_foreign(fs)))
+        .collect();
+    findings.append(&mut foreign);
     if let Some(prefix) = &report_prefix {
         findings.retain(|(p, _)| p == prefix || p.starts_with(&format!("{prefix}/")));
         skipped.retain(|s| s.rel_path == *prefix || s.rel_path.starts_with(&format!("{prefix}/")));
@@ -440,8 +491,10 @@ pub fn analyse_path(path: &Path, engine: &Engine) -> Analysis {
     }
 }
 
-fn global_take(global: &HashMap<String, Vec<Finding>>, rel: &str) -> Vec<Finding> {
-    global.get(rel).cloned().unwrap_or_default()
+/// Lines as `wc -l` counts them, plus a last line without a newline.
+pub fn count_lines(text: &str) -> usize {
+    let newlines = text.bytes().filter(|&b| b == b'\n').count();
+    newlines + usize::from(!text.is_empty() && !text.ends_with('\n'))
 }
 
 /// Shared by the CLI and the server: an engine for a config.

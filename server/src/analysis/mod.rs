@@ -9,6 +9,8 @@ pub mod engine;
 pub mod fix;
 #[cfg(test)]
 pub mod fixture;
+pub mod graph;
+pub mod incremental;
 pub mod line_index;
 pub mod loader;
 pub mod model;

@@ -167,6 +167,8 @@ pub struct FileSummary {
     pub test_ranges: Vec<TextRange>,
     pub suppressions: Vec<Suppression>,
     pub line_index: Option<LineIndex>,
+    /// ERROR nodes the parser left (not the validation errors: computing those is a second
+    /// walk over the tree).
     pub syntax_errors: usize,
     /// Rule-specific facts, keyed by rule id, as compact strings/ranges the rule defines.
     pub facts: Vec<Fact>,

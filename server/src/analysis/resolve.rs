@@ -265,6 +265,11 @@ pub fn narrower_visibility(ws: &Workspace, res: &Resolution, item: ItemRef) -> O
         return None;
     }
     let krate = res.modules[m].krate;
+    // Edition 2015 `use` paths start at the crate root (`use util;` in `cmd/cat.rs`), which
+    // the model does not follow: uses would be missed (found on xsv 0.13).
+    if ws.packages[res.crates[krate].package].edition == super::syntax::Edition::E2015 {
+        return None;
+    }
     let reach = res.reach(item);
     match it.vis {
         Visibility::Pub if reach == Reach::Private => {}
@@ -313,7 +318,9 @@ pub fn resolve(ws: &Workspace) -> Resolution {
         lib_roots: lib_roots(ws, &r),
         cache: Default::default(),
         active: Default::default(),
-        glob_active: Default::default(),
+        trace: Default::default(),
+        lookups: Default::default(),
+        cuts: Default::default(),
     };
     let (exported, reach, use_reach, uncertain) = reachability(&mut cx);
     let (used_in, glob_users) = usages(&mut cx);
@@ -494,9 +501,15 @@ struct Resolver<'a> {
     lib_roots: HashMap<String, ModId>,
     cache: std::cell::RefCell<HashMap<UseRef, Res>>,
     active: std::cell::RefCell<HashSet<UseRef>>,
-    /// `(module, name)` lookups in progress through glob imports, to cut glob cycles
-    /// (`a: use b::*`, `b: use a::*`).
-    glob_active: std::cell::RefCell<HashSet<(ModId, SmolStr)>>,
+    /// When set, the `use` leaves a resolution goes through (a re-export chain), for rustc's
+    /// rule that every import of a chain from the crate root is itself reachable.
+    trace: std::cell::RefCell<Option<Vec<UseRef>>>,
+    /// Lookups in progress: a glob import whose own path needs a name of the same module
+    /// (`use std::io::prelude::*` looks `std` up through every glob of the module) must not
+    /// recurse into itself, or two globs make the search exponential.
+    lookups: std::cell::RefCell<HashSet<(ModId, SmolStr)>>,
+    /// How many lookups were cut short that way: a result computed meanwhile is not cached.
+    cuts: std::cell::Cell<usize>,
 }
 
 impl Resolver<'_> {
@@ -518,6 +531,18 @@ impl Resolver<'_> {
         if depth > MAX_DEPTH {
             return Res::Unknown;
         }
+        let key = (m, SmolStr::new(name));
+        if !self.lookups.borrow_mut().insert(key.clone()) {
+            // Already looking this name up in this module: this route cannot define it.
+            self.cuts.set(self.cuts.get() + 1);
+            return Res::External;
+        }
+        let res = self.lookup_uncached(m, name, from, depth);
+        self.lookups.borrow_mut().remove(&key);
+        res
+    }
+
+    fn lookup_uncached(&self, m: ModId, name: &str, from: ModId, depth: usize) -> Res {
         let module = &self.r.modules[m];
         let visible = |vis: &Visibility, owner_mod: ModId| {
             !matches!(vis, Visibility::Private | Visibility::PubSelf)
@@ -543,35 +568,30 @@ impl Resolver<'_> {
         for &u in &module.uses {
             let d = self.use_decl(u);
             if use_binding(d).as_deref() == Some(name) && visible(&d.vis, m) {
+                self.note(u);
                 return self.resolve_use(u, depth + 1);
             }
         }
-        // Glob imports: the first that has the name wins (ambiguity is an error in Rust). A
-        // glob whose own path is being resolved cannot provide a name to that path, and a
-        // `(module, name)` already being looked up through globs adds nothing: without these
-        // cuts, two globs whose paths start with an external name (`use core::arch::x86::*;
-        // use core::arch::x86_64::*;`) sent each lookup of `core` through both globs again,
-        // 2^32 times (found by tests/e2e/fuzz.rs on chacha20's sources).
+        // Glob imports: the first that has the name wins (ambiguity is an error in Rust).
         let mut unknown = false;
         for &u in &module.uses {
             let d = self.use_decl(u);
-            if !d.glob || !visible(&d.vis, m) || self.active.borrow().contains(&u) {
+            if !d.glob || !visible(&d.vis, m) {
                 continue;
             }
+            let mark = self.trace_len();
             match self.resolve_use(u, depth + 1) {
-                Res::Module(t) if t != m => {
-                    let key = (t, SmolStr::new(name));
-                    if !self.glob_active.borrow_mut().insert(key.clone()) {
-                        continue;
+                Res::Module(t) if t != m => match self.lookup(t, name, from, depth + 1) {
+                    Res::External => self.trace_truncate(mark),
+                    Res::Unknown => {
+                        self.trace_truncate(mark);
+                        unknown = true
                     }
-                    let found = self.lookup(t, name, from, depth + 1);
-                    self.glob_active.borrow_mut().remove(&key);
-                    match found {
-                        Res::External => {}
-                        Res::Unknown => unknown = true,
-                        found => return found,
+                    found => {
+                        self.note(u);
+                        return found;
                     }
-                }
+                },
                 Res::Module(_) => {}
                 // A glob of an enum's variants or of an external module.
                 Res::Items(_) | Res::External => unknown = true,
@@ -585,16 +605,51 @@ impl Resolver<'_> {
         }
     }
 
+    fn note(&self, u: UseRef) {
+        if let Some(t) = self.trace.borrow_mut().as_mut() {
+            t.push(u);
+        }
+    }
+
+    fn trace_len(&self) -> usize {
+        self.trace.borrow().as_ref().map_or(0, Vec::len)
+    }
+
+    fn trace_truncate(&self, len: usize) {
+        if let Some(t) = self.trace.borrow_mut().as_mut() {
+            t.truncate(len);
+        }
+    }
+
+    /// Resolves the `use` leaf `u` and returns the other `use` leaves its resolution goes
+    /// through (not cached: the cache would hide the chain).
+    fn resolve_use_traced(&self, u: UseRef, glob: bool) -> (Res, Vec<UseRef>) {
+        *self.trace.borrow_mut() = Some(Vec::new());
+        let res = if glob {
+            let d = self.use_decl(u);
+            match self.module_of_use(u) {
+                Some(&m) => self.resolve_path(m, u.0, &d.path, 0),
+                None => Res::Unknown,
+            }
+        } else {
+            self.resolve_use(u, 0)
+        };
+        let chain = self.trace.borrow_mut().take().unwrap_or_default();
+        (res, chain)
+    }
+
     fn resolve_use(&self, u: UseRef, depth: usize) -> Res {
-        if let Some(r) = self.cache.borrow().get(&u) {
+        let tracing = self.trace.borrow().is_some();
+        if let Some(r) = self.cache.borrow().get(&u).filter(|_| !tracing) {
             return r.clone();
         }
         if !self.active.borrow_mut().insert(u) {
             return Res::Unknown; // a cycle of imports
         }
+        let cuts = self.cuts.get();
         let res = self.resolve_use_uncached(u, depth);
         self.active.borrow_mut().remove(&u);
-        if depth == 0 || res != Res::Unknown {
+        if self.cuts.get() == cuts && (depth == 0 || res != Res::Unknown) {
             self.cache.borrow_mut().insert(u, res.clone());
         }
         res
@@ -705,11 +760,10 @@ fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
                 continue;
             }
             use_pub.insert(u);
-            let target = if d.glob {
-                cx.resolve_path(m, u.0, &d.path, 0)
-            } else {
-                cx.resolve_use(u, 0)
-            };
+            // Every import of the chain is reachable too (rustc's effective visibility of
+            // imports): `pub use self::a::X` in a private module that the root re-exports.
+            let (target, chain) = cx.resolve_use_traced(u, d.glob);
+            use_pub.extend(chain);
             match target {
                 Res::Module(t) => {
                     if !exported[t] {
@@ -899,7 +953,9 @@ impl<'a> Resolver<'a> {
             lib_roots: lib_roots(ws, r),
             cache: Default::default(),
             active: Default::default(),
-            glob_active: Default::default(),
+            trace: Default::default(),
+            lookups: Default::default(),
+            cuts: Default::default(),
         }
     }
 }
@@ -976,7 +1032,6 @@ fn main() { call(); core_lib::H; }
             ]
         );
     }
-
     fn resolve_in_root(fixture: &str, path: &[&str]) -> Res {
         let (files, _) = parse_fixture(fixture);
         let (_dir, a) = analyse("unreachable-pub", "", &files);

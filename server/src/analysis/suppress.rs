@@ -42,6 +42,10 @@ const MARKER: &str = "boundary:";
 /// Finds every suppression comment of a file.
 pub fn collect(root: &SyntaxNode, text: &str, index: &LineIndex) -> Vec<Suppression> {
     let mut out = Vec::new();
+    // Most files have no suppression: skip the walk over every token (14% of `check`).
+    if !text.contains(MARKER) {
+        return out;
+    }
     for tok in root
         .descendants_with_tokens()
         .filter_map(|e| e.into_token())

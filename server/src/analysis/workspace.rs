@@ -55,6 +55,8 @@ pub struct Dependency {
     pub package: String,
     /// 1-based line of the entry in the manifest.
     pub line: u32,
+    /// Byte range of the entry's key in the manifest.
+    pub range: super::syntax::TextRange,
 }
 
 /// A Cargo package.
@@ -198,10 +200,20 @@ pub fn parse_manifest(text: &str) -> Result<Manifest, (u32, String)> {
                     .and_then(Item::as_str)
                     .unwrap_or(name)
                     .to_string();
+                let span = t
+                    .get_key_value(name)
+                    .and_then(|(k, _)| k.span())
+                    .or_else(|| item.span())
+                    .unwrap_or(0..0);
+                let range = super::syntax::TextRange::new(
+                    (span.start.min(text.len()) as u32).into(),
+                    (span.end.min(text.len()) as u32).into(),
+                );
                 p.dependencies.push(Dependency {
                     crate_name: name.replace('-', "_"),
                     package,
                     line: line_of(item),
+                    range,
                 });
             }
         }
@@ -314,9 +326,11 @@ impl Workspace {
             let Some(&fi) = self.by_path.get(&root) else {
                 continue;
             };
-            let mut stack: Vec<(usize, Vec<SmolStr>)> =
-                vec![(fi, vec![SmolStr::new_static("crate")])];
-            while let Some((fi, module_path)) = stack.pop() {
+            // (file, module path, loaded through `#[path]`: its children live next to it, as
+            // for a `mod.rs`, rustc's `DirOwnership::Owned { relative: None }`).
+            let mut stack: Vec<(usize, Vec<SmolStr>, bool)> =
+                vec![(fi, vec![SmolStr::new_static("crate")], true)];
+            while let Some((fi, module_path, via_path)) = stack.pop() {
                 if self.files[fi].targets.contains(&(pi, ti)) {
                     continue; // a cycle of #[path] attributes
                 }
@@ -326,7 +340,7 @@ impl Workspace {
                     self.files[fi].module_path = module_path.clone();
                 }
                 let file = &self.files[fi];
-                let is_mod_rs = is_mod_rs_file(&file.meta.rel_path, &root);
+                let is_mod_rs = via_path || is_mod_rs_file(&file.meta.rel_path, &root);
                 for m in file.summary.mods.iter().filter(|m| !m.inline) {
                     for cand in
                         module_file_candidates(&file.meta.rel_path, is_mod_rs, &file.summary, m)
@@ -335,7 +349,7 @@ impl Workspace {
                             let mut p = module_path.clone();
                             p.extend(m.scope.iter().cloned());
                             p.push(m.name.clone());
-                            stack.push((child, p));
+                            stack.push((child, p, m.path_attr.is_some()));
                             break;
                         }
                     }

@@ -102,7 +102,7 @@ pub fn run(args: &CheckArgs) -> i32 {
     }
 }
 
-fn load_config(root: &Path, explicit: Option<&Path>) -> Result<Config, String> {
+pub(crate) fn load_config(root: &Path, explicit: Option<&Path>) -> Result<Config, String> {
     let metas = rules::metas();
     match explicit {
         Some(p) => {
@@ -155,6 +155,8 @@ fn run_inner(args: &CheckArgs) -> Result<i32, String> {
         },
     );
     let mut analysis = loader::analyse_path(&args.path, &engine);
+    crate::analysis::graph::validate_workspace(&engine.config, &analysis.workspace)
+        .map_err(|e| e.to_string())?;
     let mut fixed: Vec<(String, usize)> = Vec::new();
     let mut originals: HashMap<String, String> = HashMap::new();
     if args.fix {

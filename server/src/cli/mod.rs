@@ -5,6 +5,7 @@ pub mod baseline;
 pub mod check;
 pub mod diff_base;
 pub mod formats;
+pub mod graph;
 pub mod output;
 
 use clap::{Parser, Subcommand};
@@ -30,6 +31,8 @@ pub enum Command {
     },
     /// Analyse a workspace, a folder or a file once and print the findings.
     Check(check::CheckArgs),
+    /// Draw the module (or crate) dependency graph: DOT, Mermaid or a self-contained HTML page.
+    Graph(graph::GraphArgs),
     /// List the rules, or show one rule's documentation.
     Rules {
         /// A rule id.

@@ -226,7 +226,8 @@ impl Rule for BorrowedOwnedParam {
             .is_some_and(|g| g.kind() == SyntaxKind::TRAIT);
         let Some(params) = f.param_list() else { return };
         let fn_name = f.name().map(|n| n.text().to_string()).unwrap_or_default();
-        let used_as_value = !fn_name.is_empty() && fn_used_as_value(cx.file.syntax(), &fn_name);
+        // Scans the whole file: computed only once a parameter qualifies, at most once per fn.
+        let mut used_as_value: Option<bool> = None;
         for p in params.params() {
             let Some(ast::Type::RefType(r)) = p.ty() else {
                 continue;
@@ -263,6 +264,9 @@ impl Rule for BorrowedOwnedParam {
             if worst == Use::NeedsOwned {
                 continue;
             }
+            let used_as_value = *used_as_value.get_or_insert_with(|| {
+                !fn_name.is_empty() && fn_used_as_value(cx.file.syntax(), &fn_name)
+            });
             let unchecked = worst == Use::Unchecked || in_trait_def || used_as_value;
             let written = compact(&r.syntax().text().to_string());
             let lifetime = r

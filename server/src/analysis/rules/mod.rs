@@ -9,6 +9,8 @@ pub mod bool_params;
 pub mod borrowed_owned_param;
 pub mod global_mutable_state;
 pub mod internal;
+pub mod layer_violation;
+pub mod module_cycle;
 pub mod mutex_of_primitive;
 pub mod narrowable_pub;
 pub mod option_bool;
@@ -50,6 +52,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &unsafe_send_sync::UnsafeSendSync,
         &borrowed_owned_param::BorrowedOwnedParam,
         &pub_interior_mutability::PubInteriorMutability,
+        &layer_violation::LayerViolation,
+        &module_cycle::ModuleCycle,
         &unknown_suppression::UnknownSuppression,
         &unused_suppression::UnusedSuppression,
         &unreachable_pub::UnreachablePub,

@@ -296,11 +296,11 @@ pub fn skip_parens_up(node: &SyntaxNode) -> Option<SyntaxNode> {
 /// Names of the generic parameters of the items around `node`.
 pub fn generic_params_around(node: &SyntaxNode) -> Vec<String> {
     let mut out = Vec::new();
+    // Only items can declare generics; looking at every ancestor's children would walk the
+    // whole file's top level for each node.
     for a in node.ancestors() {
-        if let Some(list) = a
-            .children()
-            .find(|c| c.kind() == SyntaxKind::GENERIC_PARAM_LIST)
-            .and_then(ast::GenericParamList::cast)
+        if let Some(list) = ast::AnyHasGenericParams::cast(a)
+            .and_then(|g| ast::HasGenericParams::generic_param_list(&g))
         {
             for p in list.generic_params() {
                 if let ast::GenericParam::TypeParam(t) = p {

@@ -418,6 +418,58 @@ pub fn f() {}
         );
     }
 
+    /// Found on clap 2.34 (`src/args/mod.rs`): rustc treats every import of a re-export chain
+    /// from the crate root as reachable, so `pub use self::arg::Arg` in a private module that the
+    /// root re-exports (`pub use args::Arg`) is not reported; its sibling that nothing
+    /// re-exports is.
+    #[test]
+    fn imports_in_a_reexport_chain_are_reachable() {
+        check(
+            "unreachable-pub",
+            r#"
+//- /src/lib.rs
+mod args;
+pub use args::{Arg, Group as G};
+//- /src/args/mod.rs
+pub use self::arg::Arg;
+pub use self::group::*;
+  pub use self::matcher::Matcher;
+//^^^ warning: `pub use` re-export is not reachable from the crate's public API
+mod arg { pub struct Arg; }
+mod group { pub struct Group; }
+mod matcher { pub struct Matcher; }
+//            ^^^ warning: `pub` struct `Matcher` is not reachable from the crate's public API
+"#,
+        );
+    }
+
+    /// Found on tar 0.4.38: several `use std::io::prelude::*` globs in one module made each
+    /// lookup of `std` go through every glob again, exponentially (minutes on a 4 kLOC crate).
+    /// A glob whose path needs the name being looked up in the same module cannot supply it.
+    #[test]
+    fn many_std_globs_resolve_quickly() {
+        check(
+            "unreachable-pub",
+            r#"
+//- /src/lib.rs
+mod a;
+pub use a::Open;
+//- /src/a.rs
+use std::io::prelude::*;
+use std::os::unix::prelude::*;
+use std::collections::hash_map::*;
+use std::fmt::*;
+use std::iter::*;
+use std::ops::*;
+pub struct Open;
+  pub struct Hidden(Vec<u8>);
+//^^^ warning: `pub` struct `Hidden` is not reachable from the crate's public API
+  pub fn f(h: &Hidden) -> usize { h.0.len() + missing_name() }
+//^^^ warning: `pub` fn `f` is not reachable from the crate's public API
+"#,
+        );
+    }
+
     #[test]
     fn binaries_report_pub_items_in_modules_not_at_the_root() {
         check(

@@ -1,0 +1,117 @@
+//! Throughput of `check` against parsing alone with `ra_ap_syntax`, on a corpus of real crates.
+//!
+//! `cargo bench --bench parse_vs_check -- <corpus-dir> [runs]` (see `scripts/bench/check.sh`,
+//! which builds the corpus and also measures the `boundary-lsp` binary's wall time and peak
+//! memory). Every measurement reads the files from disk, as `check` does; the page cache is warm
+//! (one untimed warm-up run first). Prints one markdown table row per measurement, medians of
+//! `runs` runs.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use boundary_lsp::analysis::config::Config;
+use boundary_lsp::analysis::engine::Selection;
+use boundary_lsp::analysis::loader;
+use boundary_lsp::analysis::syntax::{self, Edition};
+use rayon::prelude::*;
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// The corpus' files with the edition `check` would parse them with.
+fn corpus(root: &Path) -> Vec<(PathBuf, Edition)> {
+    let config = Config::default();
+    let (sources, manifests) = loader::walk(root, &config);
+    let (packages, _) = loader::discover_packages(root, &manifests);
+    sources
+        .into_iter()
+        .map(|p| {
+            let (meta, _) = loader::file_meta(&packages, &loader::rel_path(root, &p));
+            (p, meta.edition)
+        })
+        .collect()
+}
+
+/// Reads and parses every file, dropping each tree right away. Returns (files, lines).
+fn parse_all(files: &[(PathBuf, Edition)]) -> (usize, usize) {
+    files
+        .par_iter()
+        .map(|(p, ed)| match loader::read_source(p) {
+            Ok(text) => {
+                let parsed = syntax::parse(&text, *ed);
+                std::hint::black_box(&parsed);
+                (1, loader::count_lines(&text))
+            }
+            Err(_) => (0, 0),
+        })
+        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+}
+
+fn time_runs(runs: usize, mut f: impl FnMut() -> usize) -> (Duration, usize) {
+    let lines = f(); // warm-up: page cache, allocator
+    let times = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            std::hint::black_box(f());
+            t.elapsed()
+        })
+        .collect();
+    (median(times), lines)
+}
+
+fn row(name: &str, threads: usize, lines: usize, d: Duration, base: Option<Duration>) {
+    let secs = d.as_secs_f64();
+    let ratio = base.map_or("".to_string(), |b| {
+        format!("{:.2}x", secs / b.as_secs_f64())
+    });
+    println!(
+        "| {name} | {threads} | {:.3} s | {:.2} M | {ratio} |",
+        secs,
+        lines as f64 / secs / 1e6
+    );
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; the corpus is the first other argument.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let Some(root) = args.first().map(PathBuf::from) else {
+        eprintln!("usage: cargo bench --bench parse_vs_check -- <corpus-dir> [runs]");
+        eprintln!("(scripts/bench/check.sh builds the corpus)");
+        return;
+    };
+    let runs: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(5);
+    let root = std::fs::canonicalize(&root).expect("corpus directory");
+    let files = corpus(&root);
+    let engine = loader::engine_for(Config::default(), &Selection::default());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+
+    println!(
+        "corpus: {} ({} files), median of {runs} runs\n",
+        root.display(),
+        files.len()
+    );
+    println!("| measurement | threads | median time | lines/s | vs parse (same threads) |");
+    println!("|---|---|---|---|---|");
+    for threads in [1, cores.max(2)] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let (parse, lines) = pool.install(|| time_runs(runs, || parse_all(&files).1));
+        row("read + parse (ra_ap_syntax)", threads, lines, parse, None);
+        let (check, lines) =
+            pool.install(|| time_runs(runs, || loader::analyse_path(&root, &engine).lines));
+        row(
+            "check (walk, manifests, read, parse, rules, workspace)",
+            threads,
+            lines,
+            check,
+            Some(parse),
+        );
+    }
+}

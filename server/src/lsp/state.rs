@@ -1,0 +1,313 @@
+//! The server's state: open documents (text, line index, tree), workspace roots (config,
+//! engine, workspace model, findings) and settings. Document changes are applied here,
+//! synchronously, in the order the client sent them.
+
+use std::collections::{HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde_json::Value;
+use tower_lsp_server::ls_types::{Diagnostic, TextDocumentContentChangeEvent, Uri};
+
+use crate::analysis::config::{Config, CONFIG_FILE};
+use crate::analysis::engine::{Engine, Selection};
+use crate::analysis::line_index::{ColumnEncoding, LineIndex};
+use crate::analysis::rule::Finding;
+use crate::analysis::syntax::{Parsed, TextRange};
+use crate::analysis::workspace::Workspace;
+
+use super::convert::Text;
+
+/// Files at least this large keep their tree between edits and use the incremental reparse;
+/// smaller files are parsed from scratch (faster than the reparse's bookkeeping; see
+/// `docs/benchmarks.md`).
+pub const REPARSE_MIN_BYTES: usize = 64 * 1024;
+
+/// Locks a mutex, recovering from a panic in another holder (the data is still usable: every
+/// update is a replacement, never half-applied).
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Open,
+    Workspace,
+}
+
+/// Editor settings (initialization options / `workspace/didChangeConfiguration`).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub config_path: Option<PathBuf>,
+    pub scope: Scope,
+    pub code_lens: bool,
+    pub trace: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            config_path: None,
+            scope: Scope::Open,
+            code_lens: false,
+            trace: None,
+        }
+    }
+}
+
+impl Settings {
+    /// Applies the keys present in `v` (either the settings themselves or `{"boundary": ...}`).
+    pub fn merge(&mut self, v: &Value) {
+        let v = v.get("boundary").unwrap_or(v);
+        if let Some(p) = v.get("configPath") {
+            self.config_path = p.as_str().filter(|s| !s.is_empty()).map(PathBuf::from);
+        }
+        let scope = v
+            .pointer("/diagnostics/scope")
+            .or_else(|| v.get("diagnostics.scope"));
+        match scope.and_then(Value::as_str) {
+            Some("workspace") => self.scope = Scope::Workspace,
+            Some("open") => self.scope = Scope::Open,
+            _ => {}
+        }
+        let lens = v
+            .pointer("/codeLens/enable")
+            .or_else(|| v.get("codeLens.enable"));
+        if let Some(b) = lens.and_then(Value::as_bool) {
+            self.code_lens = b;
+        }
+        if let Some(t) = v.get("trace").and_then(|t| t.get("server").or(Some(t))) {
+            if let Some(s) = t.as_str() {
+                self.trace = Some(s.to_string());
+            }
+        }
+    }
+}
+
+/// What the client can do.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ClientCaps {
+    pub pull: bool,
+    pub refresh: bool,
+    pub progress: bool,
+    pub watch: bool,
+}
+
+/// What kind of file a document is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocKind {
+    /// A Rust file of a root, by relative path.
+    Rust { root: usize, rel: String },
+    /// A root's `boundary.toml`.
+    Config { root: usize },
+    /// Anything else (not analysed).
+    Other,
+}
+
+/// An open document.
+pub struct Doc {
+    pub version: i32,
+    pub text: String,
+    pub index: LineIndex,
+    /// Kept only for large files (see [`REPARSE_MIN_BYTES`]).
+    pub parsed: Option<Parsed>,
+    pub kind: DocKind,
+    /// The version the findings below were computed for.
+    pub analysed: Option<i32>,
+    pub findings: Vec<Finding>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Doc {
+    pub fn new(version: i32, text: String, kind: DocKind) -> Doc {
+        Doc {
+            version,
+            index: LineIndex::new(&text),
+            text,
+            parsed: None,
+            kind,
+            analysed: None,
+            findings: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub fn view(&self, enc: ColumnEncoding) -> Text<'_> {
+        Text {
+            text: &self.text,
+            index: &self.index,
+            enc,
+        }
+    }
+
+    /// Applies the changes of one `didChange`, in order. Incremental reparse for large files.
+    pub fn apply(
+        &mut self,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+        enc: ColumnEncoding,
+    ) {
+        for c in changes {
+            match c.range {
+                None => {
+                    self.text = c.text;
+                    self.parsed = None;
+                }
+                Some(r) => {
+                    let range = {
+                        let t = self.view(enc);
+                        let (s, e) = (t.offset(r.start), t.offset(r.end));
+                        TextRange::new(s.min(e), s.max(e))
+                    };
+                    let big = self.text.len() >= REPARSE_MIN_BYTES;
+                    self.parsed = match self.parsed.take() {
+                        Some(p) if big => Some(p.reparse(range, &c.text)),
+                        _ => None,
+                    };
+                    self.text.replace_range(
+                        u32::from(range.start()) as usize..u32::from(range.end()) as usize,
+                        &c.text,
+                    );
+                }
+            }
+            self.index = LineIndex::new(&self.text);
+        }
+        self.version = version;
+    }
+}
+
+/// The analysis model of one root (a Cargo workspace or a folder).
+pub struct Model {
+    pub engine: Arc<Engine>,
+    pub ws: Workspace,
+    /// Local findings by relative path, for the text the workspace model holds.
+    pub local: HashMap<String, Vec<Finding>>,
+    /// The workspace-level rules' findings by relative path.
+    pub global: HashMap<String, Vec<Finding>>,
+}
+
+/// A workspace root.
+pub struct Root {
+    pub dir: PathBuf,
+    /// `false` for a folder without `Cargo.toml` or `boundary.toml`: only open files are analysed.
+    pub index: bool,
+    pub model: Mutex<Model>,
+}
+
+impl Root {
+    pub fn new(dir: PathBuf, index: bool) -> Root {
+        Root {
+            dir,
+            index,
+            model: Mutex::new(Model {
+                engine: Arc::new(Engine::new(
+                    Arc::new(Config::default()),
+                    &Selection::default(),
+                )),
+                ws: Workspace::default(),
+                local: HashMap::new(),
+                global: HashMap::new(),
+            }),
+        }
+    }
+
+    /// The config file of this root.
+    pub fn config_path(&self, settings: &Settings) -> PathBuf {
+        match &settings.config_path {
+            Some(p) if p.is_absolute() => p.clone(),
+            Some(p) => self.dir.join(p),
+            None => self.dir.join(CONFIG_FILE),
+        }
+    }
+}
+
+/// Work for the analysis worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Job {
+    /// Analyse an open document at its newest version.
+    Doc(Uri),
+    /// A file changed on disk (not open): re-read it, or remove it when gone.
+    Disk { root: usize, path: PathBuf },
+}
+
+/// Everything behind the server's lock.
+pub struct State {
+    pub enc: ColumnEncoding,
+    pub settings: Settings,
+    pub caps: ClientCaps,
+    pub roots: Vec<Arc<Root>>,
+    pub docs: HashMap<Uri, Doc>,
+    pub jobs: VecDeque<Job>,
+    pub shutdown: bool,
+}
+
+impl State {
+    pub fn new() -> State {
+        State {
+            enc: ColumnEncoding::Utf16,
+            settings: Settings::default(),
+            caps: ClientCaps::default(),
+            roots: Vec::new(),
+            docs: HashMap::new(),
+            jobs: VecDeque::new(),
+            shutdown: false,
+        }
+    }
+
+    pub fn push_job(&mut self, job: Job) {
+        if !self.jobs.contains(&job) {
+            self.jobs.push_back(job);
+        }
+    }
+
+    /// The root a path belongs to (the deepest one), creating one for files outside every
+    /// known root. Returns the index and whether it is new (to be indexed).
+    pub fn root_for(&mut self, path: &Path) -> (usize, bool) {
+        let best = self
+            .roots
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| path.starts_with(&r.dir))
+            .max_by_key(|(_, r)| r.dir.as_os_str().len())
+            .map(|(i, _)| i);
+        if let Some(i) = best {
+            return (i, false);
+        }
+        let dir = crate::analysis::loader::find_root(path);
+        let index = dir.join("Cargo.toml").is_file() || dir.join(CONFIG_FILE).is_file();
+        let dir = if dir.is_dir() {
+            dir
+        } else {
+            path.parent().map_or(dir.clone(), Path::to_path_buf)
+        };
+        self.roots.push(Arc::new(Root::new(dir, index)));
+        (self.roots.len() - 1, true)
+    }
+
+    /// Classifies a document by its URI.
+    pub fn kind_of(&mut self, uri: &Uri) -> (DocKind, Option<usize>) {
+        let Some(path) = file_path(uri) else {
+            return (DocKind::Other, None);
+        };
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.ends_with(".rs") {
+            let (root, new) = self.root_for(&path);
+            let rel = crate::analysis::loader::rel_path(&self.roots[root].dir, &path);
+            (DocKind::Rust { root, rel }, new.then_some(root))
+        } else if let Some(root) = self
+            .roots
+            .iter()
+            .position(|r| r.config_path(&self.settings) == path)
+        {
+            (DocKind::Config { root }, None)
+        } else {
+            (DocKind::Other, None)
+        }
+    }
+}
+
+/// The file system path of a `file:` URI, canonical when it exists.
+pub fn file_path(uri: &Uri) -> Option<PathBuf> {
+    let p = uri.to_file_path()?.into_owned();
+    Some(std::fs::canonicalize(&p).unwrap_or(p))
+}

@@ -114,6 +114,17 @@ impl Config {
     /// Reads `boundary.toml` from `root`, or defaults when there is none.
     pub fn load(root: &Path, rules: &[&'static RuleMeta]) -> Result<Config, ConfigError> {
         let path = root.join(CONFIG_FILE);
+        // Reading a FIFO or a device would block or never end: only regular files are config.
+        if std::fs::metadata(&path).is_ok_and(|md| !md.is_file()) {
+            return Err(ConfigError {
+                file: path,
+                line: 1,
+                column: 1,
+                key: None,
+                message: "not a regular file (a directory, FIFO or device)".into(),
+                span: 0..0,
+            });
+        }
         match std::fs::read(&path) {
             Ok(bytes) => {
                 let text = String::from_utf8(bytes).map_err(|_| ConfigError {

@@ -56,7 +56,11 @@ pub fn find_root(path: &Path) -> PathBuf {
     let Some(nearest) = nearest else { return start };
     // ...unless a `[workspace]` above it claims it as a member (as cargo decides).
     for dir in nearest.ancestors().skip(1) {
-        let Ok(text) = std::fs::read_to_string(dir.join("Cargo.toml")) else {
+        let manifest = dir.join("Cargo.toml");
+        if !manifest.is_file() {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(manifest) else {
             continue;
         };
         let Ok(m) = workspace::parse_manifest(&text) else {
@@ -313,8 +317,14 @@ pub fn file_meta(packages: &[Package], rel: &str) -> (FileMeta, Option<usize>) {
 #[derive(Debug)]
 pub enum SourceError {
     Unreadable(std::io::Error),
-    TooLarge { bytes: u64 },
-    NotUtf8 { valid_up_to: usize },
+    TooLarge {
+        bytes: u64,
+    },
+    NotUtf8 {
+        valid_up_to: usize,
+    },
+    /// A FIFO, a device or a directory: reading it would block or never end.
+    NotRegular,
 }
 
 impl std::fmt::Display for SourceError {
@@ -326,6 +336,7 @@ impl std::fmt::Display for SourceError {
                 "skipped: {bytes} bytes is larger than the {} MiB limit",
                 MAX_FILE_BYTES / (1024 * 1024)
             ),
+            SourceError::NotRegular => write!(f, "skipped: not a regular file"),
             SourceError::NotUtf8 { valid_up_to } => write!(
                 f,
                 "skipped: not valid UTF-8 (invalid byte at offset {valid_up_to})"
@@ -339,6 +350,9 @@ impl std::error::Error for SourceError {}
 /// Reads a source file; unreadable, huge or non-UTF-8 files are errors.
 pub fn read_source(path: &Path) -> Result<String, SourceError> {
     let md = std::fs::metadata(path).map_err(SourceError::Unreadable)?;
+    if !md.is_file() {
+        return Err(SourceError::NotRegular);
+    }
     if md.len() > MAX_FILE_BYTES {
         return Err(SourceError::TooLarge { bytes: md.len() });
     }

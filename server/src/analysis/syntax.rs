@@ -62,13 +62,36 @@ impl Parsed {
     }
 
     /// Applies one edit, reparsing incrementally where `ra_ap_syntax` can (a single token or
-    /// a block), else fully.
+    /// a block), else fully. A range past the end or inside a character is clamped to the text.
+    ///
+    /// The incremental result is checked against the edited text and replaced by a full parse
+    /// when they differ: `ra_ap_syntax`'s block reparse loses text when the edit is inside a
+    /// `use` tree's braces (`use a::{b, c};` + `pub use ` after `{` gives `use a::{pub ;`),
+    /// found by `tests/e2e/fuzz.rs`.
     pub fn reparse(&self, delete: TextRange, insert: &str) -> Parsed {
-        Parsed {
-            parse: self.parse.reparse(delete, insert, self.edition.to_ra()),
-            edition: self.edition,
+        let mut expected = self.parse.tree().syntax().text().to_string();
+        let end = floor_char_boundary(&expected, usize::from(delete.end()));
+        let start = floor_char_boundary(&expected, usize::from(delete.start()).min(end));
+        expected.replace_range(start..end, insert);
+        let delete = TextRange::new((start as u32).into(), (end as u32).into());
+        let incremental = self.parse.reparse(delete, insert, self.edition.to_ra());
+        if incremental.tree().syntax().text() == expected.as_str() {
+            Parsed {
+                parse: incremental,
+                edition: self.edition,
+            }
+        } else {
+            parse(&expected, self.edition)
         }
     }
+}
+
+fn floor_char_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// Parses a whole file.
@@ -118,4 +141,40 @@ fn segment_text(seg: &ast::PathSegment) -> String {
         return "Self".into();
     }
     seg.syntax().text().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reparse_text(text: &str, start: u32, end: u32, insert: &str) -> (String, String) {
+        let r = TextRange::new(start.into(), end.into());
+        let incremental = parse(text, Edition::E2021).reparse(r, insert);
+        let full = parse(&incremental.tree().to_string(), Edition::E2021);
+        (
+            format!("{:#?}", incremental.tree().syntax()),
+            format!("{:#?}", full.tree().syntax()),
+        )
+    }
+
+    /// Found by the fuzzer: `ra_ap_syntax` reparses `{pub use b, c}` as a use-tree list and
+    /// drops text; the guard falls back to a full parse.
+    #[test]
+    fn reparse_inside_use_tree_braces_keeps_the_text() {
+        let r = TextRange::new(8.into(), 8.into());
+        let p = parse("use a::{b, c};\n", Edition::E2021).reparse(r, "pub use ");
+        assert_eq!(p.tree().to_string(), "use a::{pub use b, c};\n");
+        let (inc, full) = reparse_text("use a::{b, c};\n", 8, 8, "pub use ");
+        assert_eq!(inc, full);
+    }
+
+    #[test]
+    fn reparse_clamps_ranges_past_the_end_and_inside_chars() {
+        let p = parse("fn é() {}", Edition::E2021);
+        let past = p.reparse(TextRange::new(100.into(), 200.into()), "// x");
+        assert_eq!(past.tree().to_string(), "fn é() {}// x");
+        // Offset 4 is inside `é` (bytes 3..5): clamped down to 3.
+        let inside = p.reparse(TextRange::new(4.into(), 5.into()), "e");
+        assert_eq!(inside.tree().to_string(), "fn e() {}");
+    }
 }

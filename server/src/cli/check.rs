@@ -142,6 +142,9 @@ fn run_inner(args: &CheckArgs) -> Result<i32, String> {
     if args.write_baseline.is_some() && (args.diff_base.is_some() || args.baseline.is_some()) {
         return Err("--write-baseline records every finding; it cannot be combined with --diff-base or --baseline".into());
     }
+    if args.fix {
+        refuse_symlink_escape(&args.path)?;
+    }
     let root = loader::find_root(&args.path);
     let config = load_config(&root, args.config.as_deref())?;
     let engine = loader::engine_for(
@@ -309,6 +312,43 @@ fn apply_fixes(
     Ok(out)
 }
 
+/// `--fix` never follows a symlink out of the workspace the path is in as written: for
+/// `src/vendored/x.rs` with `src/vendored -> /elsewhere`, the workspace root found from the
+/// real path would be `/elsewhere`'s, and fixes would be written there. Refuses a path whose
+/// first symlink leads outside the workspace (or directory) containing that symlink.
+fn refuse_symlink_escape(path: &Path) -> Result<(), String> {
+    let abs = std::path::absolute(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut prefix = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                prefix.pop();
+                continue;
+            }
+            std::path::Component::CurDir => continue,
+            _ => prefix.push(c),
+        }
+        let is_link = std::fs::symlink_metadata(&prefix).is_ok_and(|m| m.file_type().is_symlink());
+        if !is_link {
+            continue;
+        }
+        let parent = prefix.parent().unwrap_or(Path::new("/"));
+        let workspace = loader::find_root(parent);
+        let real = std::fs::canonicalize(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if real.starts_with(&workspace) {
+            return Ok(());
+        }
+        return Err(format!(
+            "{}: the symlink {} leads out of {} (to {}); --fix does not write there",
+            path.display(),
+            prefix.display(),
+            workspace.display(),
+            real.display()
+        ));
+    }
+    Ok(())
+}
+
 /// Writes through a temporary file in the same directory, then renames. Refuses symlinks and
 /// paths that resolve outside the workspace root.
 fn write_atomically(root: &Path, path: &Path, text: &str) -> Result<(), String> {
@@ -414,5 +454,55 @@ fn cwd_prefix(root: &Path) -> String {
     match root.strip_prefix(&cwd) {
         Ok(rel) => loader::rel_path(&cwd, &cwd.join(rel)),
         Err(_) => String::new(),
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::write_atomically;
+    use std::os::unix::fs::symlink;
+    use std::path::Path;
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn write_atomically_refuses_symlinks_and_paths_outside_the_root() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = tmp.path().canonicalize().unwrap();
+        let root = base.join("ws");
+        write(&root, "a.rs", "old");
+        write(&base, "outside.rs", "outside");
+        symlink(base.join("outside.rs"), root.join("link.rs")).unwrap();
+        symlink(root.join("a.rs"), root.join("inner_link.rs")).unwrap();
+        let e = write_atomically(&root, &root.join("link.rs"), "new").unwrap_err();
+        assert!(e.contains("refusing to write through a symlink"), "{e}");
+        let e = write_atomically(&root, &root.join("inner_link.rs"), "new").unwrap_err();
+        assert!(e.contains("refusing to write through a symlink"), "{e}");
+        let e = write_atomically(&root, &base.join("outside.rs"), "new").unwrap_err();
+        assert!(e.contains("outside the workspace"), "{e}");
+        let e = write_atomically(&root, &root.join("missing.rs"), "new").unwrap_err();
+        assert!(e.contains("missing.rs"), "{e}");
+        assert_eq!(
+            std::fs::read_to_string(base.join("outside.rs")).unwrap(),
+            "outside"
+        );
+        assert_eq!(std::fs::read_to_string(root.join("a.rs")).unwrap(), "old");
+        assert!(!root.join("missing.rs").exists());
+        write_atomically(&root, &root.join("a.rs"), "new").unwrap();
+        assert_eq!(std::fs::read_to_string(root.join("a.rs")).unwrap(), "new");
+        assert_eq!(listing(&root).len(), 3, "a temporary file was left behind");
     }
 }

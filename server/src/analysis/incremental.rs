@@ -97,8 +97,9 @@ pub fn finalize_file(
         local.extend(g.iter().cloned());
     }
     let mut out = engine.finalize(&file.summary, local);
-    if file.test_module {
-        // A file under `#[cfg(test)] mod x;` is test code as a whole.
+    if file.test_module || file.meta.target == super::workspace::TargetKind::Test {
+        // A file under `#[cfg(test)] mod x;`, or of an integration-test target (`tests/`), is
+        // test code as a whole.
         out.retain(|f| {
             super::rules::meta(f.rule).is_some_and(|m| {
                 m.id == super::rules::internal::META.id || engine.config.check_tests(m)

@@ -142,6 +142,8 @@ static mut IN_TEST_FILE: u32 = 0;
 //- /src/real.rs
 static mut REAL: u32 = 0;
          //^^^^ warning: `static mut REAL: u32` is global mutable state without synchronisation
+//- /tests/integration.rs
+static mut IN_INTEGRATION_TEST: u32 = 0;
 "#,
         );
     }

@@ -720,3 +720,38 @@ pub fn h() {}
     );
     assert_eq!(loader::find_root(&root.join("app/src/lib.rs")), root);
 }
+
+#[test]
+fn target_paths_outside_the_package_directory() {
+    // As this repository does: `[[test]] path = "../tests/e2e/cli.rs"` in `server/Cargo.toml`.
+    let (_d, a) = analyse(
+        r#"//- /Cargo.toml
+[workspace]
+members = ["server"]
+//- /server/Cargo.toml
+[package]
+name = "server"
+version = "0.1.0"
+edition = "2021"
+
+[[test]]
+name = "cli"
+path = "../tests/e2e/cli.rs"
+//- /server/src/lib.rs
+pub fn f() {}
+//- /tests/e2e/cli.rs
+mod common;
+//- /tests/e2e/common.rs
+pub fn helper() {}
+"#,
+    );
+    assert_eq!(reached_by(&a, "tests/e2e/cli.rs"), vec!["server/test:cli"]);
+    assert_eq!(
+        reached_by(&a, "tests/e2e/common.rs"),
+        vec!["server/test:cli"]
+    );
+    assert_eq!(
+        file(&a, "tests/e2e/common.rs").meta.target,
+        TargetKind::Test
+    );
+}

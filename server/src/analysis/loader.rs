@@ -149,13 +149,20 @@ fn manifest_dir(rel: &str) -> String {
         .map_or(String::new(), |i| rel[..i].to_string())
 }
 
+/// `dir/p`, normalised (`server` + `../tests/a.rs` is `tests/a.rs`, as cargo resolves target
+/// paths outside the package directory).
 fn join_rel(dir: &str, p: &str) -> String {
-    let p = p.trim_start_matches("./").trim_end_matches('/');
-    if dir.is_empty() {
-        p.to_string()
-    } else {
-        format!("{dir}/{p}")
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in p.split(['/', '\\']) {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
     }
+    parts.join("/")
 }
 
 fn discover_targets(root: &Path, dir: &str, p: &workspace::ManifestPackage) -> Vec<Target> {

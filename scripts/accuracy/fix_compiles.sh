@@ -55,7 +55,7 @@ run() { # run <label> <source dir> <rule> <extra fix flags...>
   echo "| $label | \`$rule\` | $n | $before | $after | $left |"
   if [ "$before" = passes ] && [ "$after" = fails ]; then
     status=1
-    (cd "$tmp" && cargo check --offline 2>&1 | grep -E '^error' -A8 | head -30) >&2
+    (cd "$tmp" && cargo check --offline 2>&1 | grep -E "^error" -A8 | head -30) >&2 || true
   fi
 }
 

@@ -92,10 +92,10 @@ def categorize(rule, kind, crate_dir, finding):
     if kind == "boundary-lsp only":
         if rule == "borrowed-owned-param":
             applic = (finding.get("fix") or {}).get("applicability")
+            if "Box<" in finding["message"].split("takes", 1)[-1][:20]:
+                return f"`&Box<T>` (clippy: borrowed_box, not compared); fix {applic}"
             if applic == "unsafe":
                 return "body uses the parameter in a way clippy cannot follow: fix offered as unsafe"
-            if "`&Box<" in finding["message"] or "Box<" in finding["message"].split("takes", 1)[-1][:20]:
-                return "`&Box<T>` (clippy: borrowed_box, only when the inner type is not a trait object)"
         if rule == "mutex-of-primitive":
             if finding["message"].startswith("`Mutex<"):
                 return "written type (field, signature, alias): clippy checks `Mutex::new` in `let`s/statics only"

@@ -120,11 +120,14 @@ def in_scope(rel):
     return rel.startswith("src/")
 
 
-def clippy_findings(crate_dir, lint_to_rule):
-    args = ["cargo", "clippy", "--quiet", "--message-format", "json", "--lib", "--bins", "--", "-A", "clippy::all"]
+def clippy_findings(crate_dir, lint_to_rule, level="-W", env=None):
+    """`level` "--force-warn" beats a crate's own `#![allow]`s; `env` adds variables (CLIPPY_CONF_DIR)."""
+    has_lib = os.path.exists(os.path.join(crate_dir, "src", "lib.rs")) or "[lib]" in open(os.path.join(crate_dir, "Cargo.toml")).read()
+    args = ["cargo", "clippy", "--quiet", "--message-format", "json", *(["--lib"] if has_lib else []), "--bins", "--", "-A", "clippy::all"]
     for lint in lint_to_rule:
-        args += ["-W", lint]
-    p = run(args, cwd=crate_dir, check=False, env={**os.environ, "CARGO_TARGET_DIR": os.path.join(crate_dir, "target")})
+        args += [level, lint]
+    env = {"CARGO_TARGET_DIR": os.path.join(crate_dir, "target"), **(env or {})}
+    p = run(args, cwd=crate_dir, check=False, env={**os.environ, **env})
     out = []
     for line in p.stdout.splitlines():
         try:
@@ -173,25 +176,28 @@ def our_findings(bin_path, crate_dir, rules):
     return out
 
 
-def compare(bin_path, crates, work):
-    dirs = fetch(crates, work)
-    lint_to_rule = {lint: rule for rule, spec in RULES.items() for lint in spec["lints"]}
+def compare(bin_path, crates, work, rules=None, fetch_fn=None, clippy_kw=None):
+    """`rules` defaults to RULES; a spec may also have `ours`: a filter on our findings (JSON) that
+    keeps only those the lint is comparable with (e.g. not the hints of another check)."""
+    rules = rules or RULES
+    dirs = (fetch_fn or fetch)(crates, work)
+    lint_to_rule = {lint: rule for rule, spec in rules.items() for lint in spec["lints"]}
     rows = []  # per crate and rule
     details = []
     for key in crates:
         d = dirs[key]
         print(f"== {key}", file=sys.stderr)
-        theirs = clippy_findings(d, lint_to_rule)
-        ours = our_findings(bin_path, d, list(RULES))
+        theirs = clippy_findings(d, lint_to_rule, **(clippy_kw or {}))
+        ours = our_findings(bin_path, d, list(rules))
         lines_of_code = sum(
             sum(1 for _ in open(os.path.join(r, f), errors="replace"))
             for r, _, fs in os.walk(os.path.join(d, "src"))
             for f in fs
             if f.endswith(".rs")
         )
-        for rule, spec in RULES.items():
+        for rule, spec in rules.items():
             t = [f for f in theirs if f["rule"] == rule]
-            o = [f for f in ours if f["rule"] == rule]
+            o = [f for f in ours if f["rule"] == rule and spec.get("ours", lambda _: True)(f)]
             matched, only_clippy, only_ours, explained = 0, [], [], []
             used = set()
             for c in t:

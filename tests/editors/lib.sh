@@ -44,6 +44,9 @@ setup_test() {
   {
     echo '#!/bin/sh'
     echo "# test shim: runs the server under test (BOUNDARY_LSP or the repo's build); stderr to server.log"
+    # one-shot CLI commands (e.g. `graph`, run by the VS Code extension) keep their stderr: it is shown to the user
+    # shellcheck disable=SC2086
+    printf 'case "$1" in check|graph|rules) exec'; printf ' %q' $SERVER_CMD; printf ' "$@" ;; esac\n'
     # shellcheck disable=SC2086
     printf 'exec'; printf ' %q' $SERVER_CMD; printf ' "$@" 2>>%q\n' "$T/server.log"
   } > "$T/bin/boundary-lsp"

@@ -11,6 +11,7 @@ import {
   WorkDoneProgress,
   WorkDoneProgressCreateRequest,
 } from 'vscode-languageclient/node';
+import { GraphState, showModuleGraph } from './graph';
 import { expandPath, findServer, ServerSource } from './server';
 import { StatusBar } from './status';
 
@@ -25,6 +26,8 @@ export interface BoundaryApi {
   /** The last start-up error shown to the user, if the server could not be started. */
   readonly lastError: string | undefined;
   readonly statusText: string;
+  /** The last "Boundary: Show Module Graph" result (page and node names, or the error shown). */
+  readonly graph: GraphState | undefined;
   /** Resolves once the current start attempt has finished (successfully or not). */
   ready(): Promise<void>;
   restart(): Promise<void>;
@@ -38,6 +41,7 @@ let serverPath: string | undefined;
 let serverSource: ServerSource | undefined;
 let lastError: string | undefined;
 let starting: Promise<void> = Promise.resolve();
+let graph: GraphState | undefined;
 
 function firstFolder(): string | undefined {
   return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -180,6 +184,35 @@ async function fixAllInFile(): Promise<void> {
   vscode.window.setStatusBarMessage(applied ? 'Boundary: fixes applied' : 'Boundary: nothing to fix in this file', 3000);
 }
 
+/** The workspace folder of the active editor, else the first one. */
+function graphFolder(): vscode.WorkspaceFolder | undefined {
+  const active = vscode.window.activeTextEditor?.document.uri;
+  return (active && vscode.workspace.getWorkspaceFolder(active)) ?? vscode.workspace.workspaceFolders?.[0];
+}
+
+async function moduleGraph(): Promise<GraphState | undefined> {
+  const folder = graphFolder();
+  if (!folder || folder.uri.scheme !== 'file') {
+    void vscode.window.showErrorMessage('Boundary: open a folder (a Rust workspace on disk) to show its module graph.');
+    return undefined;
+  }
+  // the same binary as the language server (setting, bundled, PATH), looked up again: the setting may have changed
+  const setting = vscode.workspace.getConfiguration('boundary').get<string>('server.path', '');
+  const found = findServer(setting, ctx.extensionPath, folder.uri.fsPath);
+  if ('error' in found) {
+    graph = { folder: folder.uri.fsPath, title: '', nodes: [], error: found.error };
+    output.appendLine(`[error] ${found.error}`);
+    void vscode.window.showErrorMessage(`Boundary: ${found.error}`, 'How to Install', 'Open Settings').then((choice) => {
+      if (choice === 'How to Install') void vscode.env.openExternal(vscode.Uri.parse(INSTALL_URL));
+      else if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'boundary.server.path');
+    });
+    return graph;
+  }
+  const configPath = serverSettings(folder.uri).configPath as string | null;
+  graph = await showModuleGraph({ command: found.path, folder: folder.uri.fsPath, configPath, output });
+  return graph;
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<BoundaryApi> {
   ctx = context;
   output = vscode.window.createOutputChannel('Boundary');
@@ -189,6 +222,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Bounda
     vscode.commands.registerCommand('boundary.restartServer', () => restart()),
     vscode.commands.registerCommand('boundary.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('boundary.fixAllInFile', () => fixAllInFile()),
+    vscode.commands.registerCommand('boundary.showModuleGraph', () => moduleGraph()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('boundary')) return;
       if (e.affectsConfiguration('boundary.server.path') || !client) {
@@ -208,6 +242,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Bounda
     get serverSource() { return serverSource; },
     get lastError() { return lastError; },
     get statusText() { return status.text; },
+    get graph() { return graph; },
     ready: () => starting.catch(() => undefined),
     restart,
   };

@@ -1,6 +1,7 @@
 // Playwright UI test of the Boundary extension in the real VS Code workbench (code-server + Debian chromium):
 // open the demo file, the Problems panel lists the boundary finding with its rule id, the status bar counts
-// it, the quick fix menu (Ctrl+.) offers "Allow `static-mut` on this line", applying it changes the file.
+// it, the quick fix menu (Ctrl+.) offers "Allow `static-mut` on this line", applying it changes the file;
+// "Boundary: Show Module Graph" renders the graph page (its script runs under the webview's CSP).
 // Screenshots go to $SHOTS. Env: CS_URL, SHOTS, STATIC_LINE_NO, STEP_TIMEOUT_MS, CHROMIUM, RESULT
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
@@ -90,6 +91,37 @@ try {
   step('problem_cleared');
   await page.waitForTimeout(300);
   await shot('vscode-fixed.png');
+
+  // "Boundary: Show Module Graph" from the command palette: the page renders in a webview and its inline
+  // script runs under the extension's CSP (it sets body[data-rendered] to the node count)
+  const csp = [];
+  page.on('console', (m) => { if (/Content Security Policy|Refused to/.test(m.text())) csp.push(m.text()); });
+  for (let i = 0; i < 15 && !(await qi.isVisible()); i++) {
+    await page.keyboard.press('Control+Shift+P');
+    await qi.waitFor({ timeout: 2000 }).catch(() => {});
+  }
+  await page.keyboard.type('Boundary: Show Module Graph');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Module Graph' }).first().waitFor({ timeout: T });
+  await page.keyboard.press('Enter');
+  await page.locator('.tab', { hasText: 'Module Graph: ws' }).waitFor({ timeout: T });
+  let graph;
+  for (const end = Date.now() + T; !graph && Date.now() < end; await page.waitForTimeout(100)) {
+    for (const f of page.frames()) {
+      const n = await f.evaluate(() => document.body?.getAttribute('data-rendered')).catch(() => null);
+      if (n !== null) {
+        graph = { rendered: n, nodes: await f.evaluate(() => Array.from(document.querySelectorAll('svg#graph g.node'), (g) => g.getAttribute('data-name'))) };
+        break;
+      }
+    }
+  }
+  if (!graph) throw new Error(`the module graph page did not render (its script did not run)${csp.length ? `: ${csp.join(' | ')}` : ''}`);
+  if (graph.rendered !== '2' || graph.nodes.join(',') !== 'boundary_editor_demo,boundary_editor_demo::other') {
+    throw new Error(`unexpected graph: ${JSON.stringify(graph)}`);
+  }
+  if (csp.length) throw new Error(`CSP violations: ${csp.join(' | ')}`);
+  step('module_graph', graph);
+  await page.waitForTimeout(300);
+  await shot('vscode-graph.png');
   ok = true;
 } catch (e) {
   R.error = String(e).slice(0, 2000);

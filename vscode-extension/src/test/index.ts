@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { BoundaryApi } from '../extension';
+import type { GraphState } from '../graph';
 
 const WS = process.env.BOUNDARY_TEST_WS ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
 const OUT = process.env.BOUNDARY_TEST_OUT ?? path.join(WS, '..', 'exthost-result.json');
@@ -77,8 +78,9 @@ export async function run(): Promise<void> {
     assert.strictEqual(api.serverSource, 'setting');
     assert.ok(api.client?.isRunning(), 'client running');
     const cmds = await vscode.commands.getCommands(true);
-    for (const c of ['boundary.restartServer', 'boundary.showOutput', 'boundary.fixAllInFile']) assert.ok(cmds.includes(c), c);
-    assert.ok(!cmds.includes('boundary.showModuleGraph'), 'module graph command not contributed yet');
+    for (const c of ['boundary.restartServer', 'boundary.showOutput', 'boundary.fixAllInFile', 'boundary.showModuleGraph']) {
+      assert.ok(cmds.includes(c), c);
+    }
     return { serverPath: api.serverPath, extensionPath: ext.extensionPath };
   });
 
@@ -140,6 +142,48 @@ export async function run(): Promise<void> {
     await setting('configPath', undefined);
     await waitFor('static-mut back with the default config', () => staticMut(LIB).length > 0);
     assert.strictEqual(api.client, before, 'same client: no restart');
+  });
+
+  await test('Boundary: Show Module Graph opens the graph page in a webview', async () => {
+    await setting('configPath', undefined);
+    await vscode.window.showTextDocument(await resetLib());
+    const state = await vscode.commands.executeCommand<GraphState | undefined>('boundary.showModuleGraph');
+    assert.ok(state, 'the command returns its result');
+    assert.strictEqual(state.error, undefined, `no error (got: ${state.error})`);
+    assert.strictEqual(api.graph, state);
+    const title = `Module Graph: ${path.basename(WS)}`;
+    assert.strictEqual(state.title, title);
+    assert.deepStrictEqual(state.nodes, ['boundary_editor_demo', 'boundary_editor_demo::other'], 'one node per module');
+    const html = state.html ?? '';
+    assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none';[^"]*script-src 'nonce-[^']+';">/);
+    assert.match(html, /<script nonce="[^"]+">/, 'the inline script carries the nonce');
+    assert.match(html, /<svg id="graph"/);
+    const tab = await waitFor('the graph webview tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+      .find((t) => t.input instanceof vscode.TabInputWebview && t.label === title));
+    const viewType = (tab.input as vscode.TabInputWebview).viewType;
+    assert.ok(viewType.endsWith('boundary.moduleGraph'), `viewType ${viewType}`);
+    assert.ok(tab.isActive, 'the graph tab is active');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await waitFor('the graph tab to close', () => !vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label === title));
+    return { title, nodes: state.nodes, viewType, bytes: html.length };
+  });
+
+  await test('Boundary: Show Module Graph shows the config error (exit 2) with its stderr', async () => {
+    const bad = path.join(WS, 'boundary-bad-layers.toml');
+    fs.writeFileSync(bad, '[[layers]]\nname = "core"\nmodules = ["crate::nope"]\n');
+    await setting('configPath', bad);
+    try {
+      const state = await vscode.commands.executeCommand<GraphState | undefined>('boundary.showModuleGraph');
+      assert.ok(state?.error, 'an error');
+      assert.match(state.error, /configuration error/);
+      assert.ok(state.error.includes('unknown module pattern `crate::nope`'), `stderr in the message: ${state.error}`);
+      assert.ok(state.error.includes(bad), 'names the config file');
+      assert.strictEqual(state.html, undefined);
+      return { error: state.error };
+    } finally {
+      await setting('configPath', undefined);
+      fs.rmSync(bad, { force: true });
+    }
   });
 
   await test('Boundary: Restart Server', async () => {

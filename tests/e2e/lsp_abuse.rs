@@ -155,15 +155,24 @@ fn invalid_json_and_non_json_rpc_messages_are_answered() {
         (&b"{not json"[..], -32700),
         (b"", -32700),
         (b"\xff\xfe\x00garbage", -32700),
-        (b"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"shutdown\"", -32700),
+        (
+            b"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"shutdown\"",
+            -32700,
+        ),
         (b"[1, 2, 3]", -32600),
         (b"[]", -32600),
         (b"42", -32600),
         (b"\"hello\"", -32600),
         (b"null", -32600),
-        (b"{\"jsonrpc\":\"1.0\",\"id\":3,\"method\":\"shutdown\"}", -32600),
+        (
+            b"{\"jsonrpc\":\"1.0\",\"id\":3,\"method\":\"shutdown\"}",
+            -32600,
+        ),
         (b"{\"id\":3,\"method\":\"shutdown\"}", -32600),
-        (b"{\"jsonrpc\":\"2.0\",\"id\":{\"a\":1},\"method\":\"shutdown\"}", -32600),
+        (
+            b"{\"jsonrpc\":\"2.0\",\"id\":{\"a\":1},\"method\":\"shutdown\"}",
+            -32600,
+        ),
         (b"{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":42}", -32600),
     ] {
         c.raw(&frame(body));
@@ -245,12 +254,18 @@ fn requests_before_initialize_are_refused_then_initialize_works() {
     let r = c.hover(&lib, 0, 16);
     assert_eq!(r["error"]["code"], -32002, "hover before initialize: {r}");
     let r = c.request("shutdown", Value::Null);
-    assert_eq!(r["error"]["code"], -32002, "shutdown before initialize: {r}");
+    assert_eq!(
+        r["error"]["code"], -32002,
+        "shutdown before initialize: {r}"
+    );
     // A notification before initialize is dropped: the document is not open afterwards.
     c.open(&lib, 1, STATIC_MUT);
     c.init(&root, std::process::id());
     let r = c.hover(&lib, 0, 16);
-    assert_eq!(r["error"]["code"], -32602, "didOpen before initialize counted: {r}");
+    assert_eq!(
+        r["error"]["code"], -32602,
+        "didOpen before initialize counted: {r}"
+    );
     // A second initialize is refused; the session goes on.
     let r = c.request(
         "initialize",
@@ -284,7 +299,11 @@ fn did_change_for_unopened_documents_is_ignored() {
     let r = c.hover(&ghost, 0, 16);
     assert_eq!(r["error"]["code"], -32602, "ghost document: {r}");
     // Non-file URIs too.
-    for u in ["untitled:Untitled-1", "http://example.com/x.rs", "file:///%ZZ.rs"] {
+    for u in [
+        "untitled:Untitled-1",
+        "http://example.com/x.rs",
+        "file:///%ZZ.rs",
+    ] {
         c.notify(
             "textDocument/didChange",
             json!({"textDocument": {"uri": u, "version": 2}, "contentChanges": [{"text": "x"}]}),
@@ -328,10 +347,17 @@ fn edits_past_the_end_are_clamped() {
         json!([{"range": range(1000, 5, 2000, 0), "text": "pub static mut B: u8 = 0;\n"}]),
     );
     let d = c.diagnostics(&uri(&lib), 2);
-    let lines: Vec<_> = d.iter().map(|d| d["range"]["start"]["line"].clone()).collect();
+    let lines: Vec<_> = d
+        .iter()
+        .map(|d| d["range"]["start"]["line"].clone())
+        .collect();
     assert_eq!(lines, [json!(0), json!(1)], "{d:?}");
     // A character far past the end of line 0: inserted at the end of line 0 (before its '\n').
-    c.change(&lib, 3, json!([{"range": range(0, 9999, 0, 9999), "text": " // x"}]));
+    c.change(
+        &lib,
+        3,
+        json!([{"range": range(0, 9999, 0, 9999), "text": " // x"}]),
+    );
     let d = c.diagnostics(&uri(&lib), 3);
     assert_eq!(d.len(), 2, "{d:?}");
     // A reversed range, and u32::MAX positions.
@@ -347,7 +373,11 @@ fn edits_past_the_end_are_clamped() {
     assert_eq!(rules(&d), ["static-mut"], "{d:?}");
     assert_eq!(d[0]["range"]["start"]["line"], 0, "{d:?}");
     // A position inside a multi-byte character (UTF-8 encoding negotiated): no panic.
-    c.change(&lib, 5, json!([{"text": "// é😀\npub static mut C: u8 = 0;\n"}]));
+    c.change(
+        &lib,
+        5,
+        json!([{"text": "// é😀\npub static mut C: u8 = 0;\n"}]),
+    );
     c.change(&lib, 6, json!([{"range": range(0, 4, 0, 6), "text": "x"}]));
     let d = c.diagnostics(&uri(&lib), 6);
     assert_eq!(rules(&d), ["static-mut"], "{d:?}");
@@ -398,7 +428,9 @@ fn a_ten_megabyte_document() {
         if i % 200 == 0 {
             text.push_str(&format!("pub fn f{i}(x: u32) -> u32 {{ x + {i} }}\n"));
         } else {
-            text.push_str("// 10 MB of text: the transport, the line index, edits and the parser\n");
+            text.push_str(
+                "// 10 MB of text: the transport, the line index, edits and the parser\n",
+            );
         }
         i += 1;
     }
@@ -407,7 +439,8 @@ fn a_ten_megabyte_document() {
     c.open(&big, 1, &text);
     let d = diagnostics_slow(&mut c, &uri(&big), 1);
     assert!(
-        d.iter().any(|d| d["code"] == "static-mut" && d["range"]["start"]["line"] == n),
+        d.iter()
+            .any(|d| d["code"] == "static-mut" && d["range"]["start"]["line"] == n),
         "static-mut on the last line of the 10 MB file"
     );
     // An edit in the middle and at the end.
@@ -454,15 +487,25 @@ fn fifty_thousand_lines_with_one_megabyte_line() {
     c.open(&f, 1, &text);
     let d = diagnostics_slow(&mut c, &uri(&f), 1);
     assert!(
-        d.iter().any(|d| d["code"] == "static-mut" && d["range"]["start"]["line"] == last),
+        d.iter()
+            .any(|d| d["code"] == "static-mut" && d["range"]["start"]["line"] == last),
         "{d:?}"
     );
     // Typing in the middle of the long line, then a newline in it.
-    c.change(&f, 2, json!([{"range": range(25_000, 500_000, 25_000, 500_000), "text": "b"}]));
-    c.change(&f, 3, json!([{"range": range(25_000, 700_000, 25_000, 700_001), "text": "\n"}]));
+    c.change(
+        &f,
+        2,
+        json!([{"range": range(25_000, 500_000, 25_000, 500_000), "text": "b"}]),
+    );
+    c.change(
+        &f,
+        3,
+        json!([{"range": range(25_000, 700_000, 25_000, 700_001), "text": "\n"}]),
+    );
     let d = diagnostics_slow(&mut c, &uri(&f), 3);
     assert!(
-        d.iter().any(|d| d["code"] == "static-mut" && d["range"]["start"]["line"] == last + 1),
+        d.iter()
+            .any(|d| d["code"] == "static-mut" && d["range"]["start"]["line"] == last + 1),
         "{d:?}"
     );
     let r = c.hover(&f, last + 1, 16);
@@ -489,7 +532,10 @@ fn a_file_deleted_while_open_then_closed() {
     let d = c.diagnostics(&uri(&a), 2);
     assert_eq!(rules(&d), ["static-mut"]);
     assert_eq!(d[0]["range"]["start"]["line"], 1);
-    c.notify("textDocument/didSave", json!({"textDocument": {"uri": uri(&a)}}));
+    c.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri(&a)}}),
+    );
     c.notify(
         "textDocument/didClose",
         json!({"textDocument": {"uri": uri(&a)}}),
@@ -500,7 +546,10 @@ fn a_file_deleted_while_open_then_closed() {
             && m["params"]["uri"] == uri(&a)
             && m["params"]["diagnostics"] == json!([])
     });
-    assert!(cleared["params"]["diagnostics"].as_array().unwrap().is_empty());
+    assert!(cleared["params"]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .is_empty());
     assert!(!a.exists(), "the server recreated the deleted file");
     // A whole directory removed under the server.
     std::fs::create_dir_all(root.join("src/sub")).unwrap();
@@ -592,10 +641,26 @@ fn untrusted_workspace_in_the_server_runs_nothing_and_writes_nothing() {
     }
     let m = markers.display().to_string();
     let trap = |name: &str| format!("#!/bin/sh\necho \"$0 $*\" > '{m}/{name}'\n");
-    let exe = |p: &Path| std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let exe =
+        |p: &Path| std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
     for tool in [
-        "cargo", "rustc", "rustup", "rustfmt", "rust-analyzer", "clippy-driver", "git", "sh",
-        "bash", "cc", "gcc", "make", "python3", "touch", "env", "xdg-open", "code",
+        "cargo",
+        "rustc",
+        "rustup",
+        "rustfmt",
+        "rust-analyzer",
+        "clippy-driver",
+        "git",
+        "sh",
+        "bash",
+        "cc",
+        "gcc",
+        "make",
+        "python3",
+        "touch",
+        "env",
+        "xdg-open",
+        "code",
     ] {
         let p = bin.join(tool);
         std::fs::write(&p, trap(&format!("path-{tool}"))).unwrap();
@@ -635,7 +700,11 @@ fn untrusted_workspace_in_the_server_runs_nothing_and_writes_nothing() {
             w = wrapper.display()
         ),
     );
-    write(&ws, "rust-toolchain.toml", "[toolchain]\nchannel = \"evil-toolchain\"\n");
+    write(
+        &ws,
+        "rust-toolchain.toml",
+        "[toolchain]\nchannel = \"evil-toolchain\"\n",
+    );
     let config = format!(
         "docs-url = \"$(touch {m}/config-docs-url)/\"\nexclude = [\"`touch {m}/config-exclude`\"]\n\n\
          [rules.borrowed-owned-param]\nlevel = \"warning\"\n"
@@ -668,7 +737,11 @@ fn untrusted_workspace_in_the_server_runs_nothing_and_writes_nothing() {
         json!({"textDocument": {"uri": uri(&toml), "languageId": "toml", "version": 1, "text": config}}),
     );
     let end = lib_text.lines().count() as u32;
-    for only in [json!(null), json!(["quickfix"]), json!(["source.fixAll.boundary"])] {
+    for only in [
+        json!(null),
+        json!(["quickfix"]),
+        json!(["source.fixAll.boundary"]),
+    ] {
         let mut ctx = json!({"diagnostics": d});
         if !only.is_null() {
             ctx["only"] = only.clone();
@@ -683,8 +756,14 @@ fn untrusted_workspace_in_the_server_runs_nothing_and_writes_nothing() {
     for (line, col) in [(10, 16), (12, 14)] {
         c.hover(&lib, line, col);
     }
-    c.notify("textDocument/didSave", json!({"textDocument": {"uri": uri(&lib)}}));
-    c.notify("textDocument/didSave", json!({"textDocument": {"uri": uri(&toml)}}));
+    c.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri(&lib)}}),
+    );
+    c.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri(&toml)}}),
+    );
     c.notify(
         "workspace/didChangeWatchedFiles",
         json!({"changes": [
@@ -693,7 +772,11 @@ fn untrusted_workspace_in_the_server_runs_nothing_and_writes_nothing() {
             {"uri": uri(&toml), "type": 2},
         ]}),
     );
-    c.change(&lib, 2, json!([{"text": format!("{lib_text}\npub static mut MORE: u8 = 0;\n")}]));
+    c.change(
+        &lib,
+        2,
+        json!([{"text": format!("{lib_text}\npub static mut MORE: u8 = 0;\n")}]),
+    );
     c.diagnostics(&uri(&lib), 2);
     c.shutdown();
 

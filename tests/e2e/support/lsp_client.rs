@@ -251,7 +251,9 @@ impl Client {
         let r = self.request("shutdown", Value::Null);
         assert!(r.get("error").is_none(), "shutdown failed: {r}");
         self.notify("exit", Value::Null);
-        let status = self.wait_exit(TIMEOUT).expect("the server exits after `exit`");
+        let status = self
+            .wait_exit(TIMEOUT)
+            .expect("the server exits after `exit`");
         assert!(status.success(), "exit code after shutdown: {status}");
     }
 }

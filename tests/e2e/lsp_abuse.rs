@@ -10,7 +10,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
-use lsp_client::{uri, workspace, Client, TIMEOUT};
+use lsp_client::{uri, workspace, Client};
 use serde_json::{json, Value};
 
 const STATIC_MUT: &str = "pub static mut COUNTER: u32 = 0;\n";

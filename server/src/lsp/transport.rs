@@ -30,14 +30,15 @@ async fn read_frame<R: AsyncRead + Unpin>(
             continue; // stray blank lines between messages
         }
         any = true;
-        if let Some((k, v)) = l.split_once(':') {
-            if k.trim().eq_ignore_ascii_case("content-length") {
-                len = Some(
-                    v.trim()
-                        .parse::<usize>()
-                        .map_err(|_| format!("invalid Content-Length header: {:?}", v.trim())),
-                );
-            }
+        // The last `Content-Length:` anywhere in the line: after a frame whose length was wrong,
+        // the rest of its body runs into the next frame's header line, and this resyncs there.
+        let lower = l.to_ascii_lowercase();
+        if let Some(at) = lower.rfind("content-length:") {
+            let v = l[at + "content-length:".len()..].trim();
+            len = Some(
+                v.parse::<usize>()
+                    .map_err(|_| format!("invalid Content-Length header: {v:?}")),
+            );
         }
     }
     match len {
@@ -59,8 +60,22 @@ fn frame(body: &[u8]) -> Vec<u8> {
 }
 
 fn error_frame(code: i64, message: &str) -> Vec<u8> {
-    let body = json!({"jsonrpc": "2.0", "id": null, "error": {"code": code, "message": message}});
+    error_frame_for(&serde_json::Value::Null, code, message)
+}
+
+fn error_frame_for(id: &serde_json::Value, code: i64, message: &str) -> Vec<u8> {
+    let body = json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}});
     frame(body.to_string().as_bytes())
+}
+
+/// The id of a `$/` request: tower-lsp-server drops every unknown `$/` message without an
+/// answer, but the spec asks for MethodNotFound when it is a request (it has an id). The
+/// server handles no `$/` request, only notifications (`$/cancelRequest`, `$/setTrace`).
+fn dollar_request_id(body: &[u8]) -> Option<serde_json::Value> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let method = v.get("method")?.as_str()?;
+    let id = v.get("id")?;
+    (method.starts_with("$/") && !id.is_null()).then(|| id.clone())
 }
 
 /// Checks a message body the way the server's codec will read it.
@@ -106,11 +121,16 @@ pub fn stdio() -> (DuplexStream, DuplexStream) {
         loop {
             match read_frame(&mut r).await {
                 Ok(Some(Ok(body))) => match check(&body) {
-                    Ok(()) => {
-                        if to_server.write_all(&frame(&body)).await.is_err() {
-                            break;
+                    Ok(()) => match dollar_request_id(&body) {
+                        Some(id) => {
+                            let _ = tx.send(error_frame_for(&id, -32601, "method not found"));
                         }
-                    }
+                        None => {
+                            if to_server.write_all(&frame(&body)).await.is_err() {
+                                break;
+                            }
+                        }
+                    },
                     Err((code, msg)) => {
                         tracing::warn!("malformed message: {msg}");
                         let _ = tx.send(error_frame(code, &msg));

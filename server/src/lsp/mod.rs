@@ -216,9 +216,14 @@ impl LanguageServer for Backend {
                 })
                 .ok(),
             };
-            if let Err(e) = self.inner.client.register_capability(vec![reg]).await {
-                tracing::warn!("cannot register file watchers: {e}");
-            }
+            // Not awaited here: a handler waiting for the client's answer would keep `exit`
+            // from ending the session (the transport waits for running handlers).
+            let client = self.inner.client.clone();
+            tokio::spawn(async move {
+                if let Err(e) = client.register_capability(vec![reg]).await {
+                    tracing::warn!("cannot register file watchers: {e}");
+                }
+            });
         }
     }
 

@@ -809,3 +809,98 @@ fn an_edit_in_one_file_updates_workspace_findings_of_another() {
     assert!(check_texts(&root, &[("src/lib.rs", EXPORTS)], "src/b.rs").is_empty());
     lsp.shutdown();
 }
+
+/// The number of `workspace/diagnostic/refresh` requests seen so far.
+fn refreshes(lsp: &Lsp) -> usize {
+    lsp.seen
+        .iter()
+        .filter(|m| m["method"] == "workspace/diagnostic/refresh")
+        .count()
+}
+
+/// Waits until more than `n` refresh requests have arrived.
+fn wait_refresh(lsp: &mut Lsp, n: usize) {
+    let deadline = Instant::now() + TIMEOUT;
+    while refreshes(lsp) <= n {
+        assert!(
+            lsp.next(deadline).is_some(),
+            "no workspace/diagnostic/refresh after {n}"
+        );
+    }
+}
+
+fn pull_codes(lsp: &mut Lsp, u: &str) -> Vec<String> {
+    let r = lsp.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": u}}),
+    );
+    r["result"]["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{r}"))
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn pull_clients_are_asked_to_refresh_after_config_changes_and_indexing() {
+    const LIB: &str = "pub static mut X: u8 = 0;\n";
+    let (_d, root) = workspace(&[
+        ("src/lib.rs", LIB),
+        ("off.toml", "[rules.static-mut]\nenabled = false\n"),
+    ]);
+    let lib = root.join("src/lib.rs");
+    let u = uri(&lib);
+    let mut lsp = Lsp::spawn();
+    init(
+        &mut lsp,
+        &root,
+        &["utf-16"],
+        json!({"capabilities": {
+            "textDocument": {"diagnostic": {"dynamicRegistration": false}},
+            "workspace": {
+                "diagnostics": {"refreshSupport": true},
+                "didChangeWatchedFiles": {"dynamicRegistration": true},
+            },
+        }}),
+    );
+    // Indexing ends: refresh.
+    wait_refresh(&mut lsp, 0);
+    open(&mut lsp, &lib, LIB);
+    assert_eq!(pull_codes(&mut lsp, &u), ["static-mut"]);
+    // Another config file through the settings: re-indexed, refresh, and the pull sees it.
+    let n = refreshes(&lsp);
+    lsp.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"boundary": {"configPath": "off.toml"}}}),
+    );
+    wait_refresh(&mut lsp, n);
+    assert!(pull_codes(&mut lsp, &u).is_empty());
+    // Back to boundary.toml, which appears on disk with another rule setting.
+    let n = refreshes(&lsp);
+    lsp.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"boundary": {"configPath": null}}}),
+    );
+    wait_refresh(&mut lsp, n);
+    assert_eq!(pull_codes(&mut lsp, &u), ["static-mut"]);
+    let cfg = root.join("boundary.toml");
+    std::fs::write(&cfg, "[rules.static-mut]\nseverity = \"error\"\n").unwrap();
+    let n = refreshes(&lsp);
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&cfg), "type": 1}]}),
+    );
+    wait_refresh(&mut lsp, n);
+    let r = lsp.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": u}}),
+    );
+    assert_eq!(r["result"]["items"][0]["severity"], 1, "{r}");
+    // No push to a pull client.
+    assert!(!lsp
+        .seen
+        .iter()
+        .any(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == u));
+    lsp.shutdown();
+}

@@ -238,6 +238,9 @@ pub struct State {
     pub roots: Vec<Arc<Root>>,
     pub docs: HashMap<Uri, Doc>,
     pub jobs: VecDeque<Job>,
+    /// A re-index finished: once the queued analyses are done, pull clients are asked to pull
+    /// again (`workspace/diagnostic/refresh`).
+    pub refresh_pending: bool,
     pub shutdown: bool,
 }
 
@@ -250,6 +253,7 @@ impl State {
             roots: Vec::new(),
             docs: HashMap::new(),
             jobs: VecDeque::new(),
+            refresh_pending: false,
             shutdown: false,
         }
     }

@@ -42,8 +42,17 @@ struct Outcome {
 pub fn spawn(inner: Arc<Inner>) {
     tokio::spawn(async move {
         loop {
-            let job = lock(&inner.state).jobs.pop_front();
+            let (job, refresh) = {
+                let mut st = lock(&inner.state);
+                let job = st.jobs.pop_front();
+                let refresh = job.is_none() && std::mem::take(&mut st.refresh_pending);
+                (job, refresh && st.caps.refresh)
+            };
             let Some(job) = job else {
+                if refresh {
+                    // After a re-index, once the open documents are analysed again.
+                    request_refresh(&inner);
+                }
                 inner.wake.notified().await;
                 continue;
             };
@@ -61,6 +70,17 @@ pub fn spawn(inner: Arc<Inner>) {
     });
 }
 
+/// Asks the client to pull diagnostics again. Not awaited: the worker must not wait for the
+/// client's answer.
+fn request_refresh(inner: &Inner) {
+    let client = inner.client.clone();
+    tokio::spawn(async move {
+        if let Err(e) = client.workspace_diagnostic_refresh().await {
+            tracing::debug!("workspace/diagnostic/refresh: {e}");
+        }
+    });
+}
+
 async fn send(inner: &Inner, out: Outcome) {
     for p in out.publish {
         inner
@@ -71,7 +91,7 @@ async fn send(inner: &Inner, out: Outcome) {
     if out.refresh {
         let refresh = lock(&inner.state).caps.refresh;
         if refresh {
-            let _ = inner.client.workspace_diagnostic_refresh().await;
+            request_refresh(inner);
         }
     }
 }
@@ -437,6 +457,7 @@ pub fn reindex(inner: Arc<Inner>, root_idx: usize) {
             for u in uris {
                 st.push_job(Job::Doc(u));
             }
+            st.refresh_pending = true;
         }
         inner.wake.notify_one();
         if settings.scope == Scope::Workspace {

@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::{
 
 use crate::analysis::config::{Config, ConfigError};
 use crate::analysis::engine::{Engine, Selection};
-use crate::analysis::incremental::{self, changed_files, finalize_file};
+use crate::analysis::incremental::{self, changed_files, finalize_file, SummaryChange};
 use crate::analysis::line_index::{ColumnEncoding, LineIndex};
 use crate::analysis::loader;
 use crate::analysis::rule::Finding;
@@ -145,6 +145,20 @@ fn rerun_workspace_rules(m: &mut Model) -> Vec<String> {
     changed
 }
 
+/// Brings the workspace-level findings up to date after `rel` changed: nothing to do when its
+/// summary is the same, offsets moved when only they changed, the rules again otherwise.
+/// Returns the files whose workspace-level findings changed.
+fn workspace_update(m: &mut Model, rel: &str, change: &SummaryChange) -> Vec<String> {
+    match change {
+        SummaryChange::None => Vec::new(),
+        SummaryChange::Ranges(map) => match map.remap(&mut m.global, rel) {
+            Some(changed) => changed,
+            None => rerun_workspace_rules(m),
+        },
+        SummaryChange::Changed => rerun_workspace_rules(m),
+    }
+}
+
 /// Final findings of other files whose workspace-level findings changed.
 fn finalize_others(m: &Model, changed: &[String], except: &str) -> Vec<(String, Vec<Finding>)> {
     changed
@@ -271,11 +285,12 @@ fn analyse_doc(inner: &Inner, uri: Uri) -> Outcome {
     let engine = m.engine.clone();
     let upd = incremental::update_file(&engine, &mut m.ws, &rel, &text, parsed.as_ref());
     m.local.insert(rel.clone(), upd.local.clone());
-    let changed = if upd.summary_changed {
-        rerun_workspace_rules(&mut m)
-    } else {
-        Vec::new()
+    let upd_kind = match &upd.change {
+        SummaryChange::None => "same",
+        SummaryChange::Ranges(_) => "moved",
+        SummaryChange::Changed => "rerun",
     };
+    let changed = workspace_update(&mut m, &rel, &upd.change);
     let Some(file) = m.ws.file(&rel) else {
         return out;
     };
@@ -300,6 +315,7 @@ fn analyse_doc(inner: &Inner, uri: Uri) -> Outcome {
                     file = %rel,
                     version,
                     incremental = doc.parsed.is_some(),
+                    workspace_rules = upd_kind,
                     analysis_us = analysed.as_micros() as u64,
                     total_us = started.elapsed().as_micros() as u64,
                     findings = doc.findings.len(),
@@ -334,11 +350,7 @@ fn disk_changed(inner: &Inner, root_idx: usize, path: &Path) -> Outcome {
         Some(text) => {
             let upd = incremental::update_file(&engine, &mut m.ws, &rel, &text, None);
             m.local.insert(rel.clone(), upd.local.clone());
-            let changed = if upd.summary_changed {
-                rerun_workspace_rules(&mut m)
-            } else {
-                Vec::new()
-            };
+            let changed = workspace_update(&mut m, &rel, &upd.change);
             let own =
                 m.ws.file(&rel)
                     .map(|f| finalize_file(&engine, &m.global, f, upd.local));

@@ -904,3 +904,56 @@ fn pull_clients_are_asked_to_refresh_after_config_changes_and_indexing() {
         .any(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == u));
     lsp.shutdown();
 }
+
+#[test]
+fn baselined_findings_are_hidden_or_shown_as_hints() {
+    const OLD: &str = "pub static mut A: u8 = 0;\npub static mut B: u8 = 0;\n";
+    const NEW: &str =
+        "pub static mut A: u8 = 0;\npub static mut B: u8 = 0;\npub static mut C: u8 = 0;\n";
+    for (mode, expected) in [
+        ("hide", vec![("static-mut", 3, 2)]),
+        (
+            "hint",
+            vec![
+                ("static-mut", 1, 4),
+                ("static-mut", 2, 4),
+                ("static-mut", 3, 2),
+            ],
+        ),
+    ] {
+        let (_d, root) = workspace(&[("src/lib.rs", OLD)]);
+        let out = Command::new(BIN)
+            .args(["check", "--write-baseline", "bl.json"])
+            .arg(&root)
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        std::fs::write(
+            root.join("boundary.toml"),
+            format!("baseline = \"bl.json\"\nbaseline-mode = \"{mode}\"\n"),
+        )
+        .unwrap();
+        let lib = root.join("src/lib.rs");
+        let mut lsp = Lsp::spawn();
+        init(&mut lsp, &root, &["utf-16"], json!({}));
+        lsp.wait_for("indexing end", |m| {
+            m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+        });
+        // A new finding in the open buffer (not on disk): only it is new.
+        open(&mut lsp, &lib, NEW);
+        let d = lsp.diagnostics(&uri(&lib), Some(1));
+        let got: Vec<(&str, u64, u64)> = d
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap(),
+                    d["range"]["start"]["line"].as_u64().unwrap() + 1,
+                    d["severity"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(got, expected, "{mode}");
+        lsp.shutdown();
+    }
+}

@@ -9,8 +9,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde_json::Value;
 use tower_lsp_server::ls_types::{Diagnostic, TextDocumentContentChangeEvent, Uri};
 
+use crate::analysis::baseline::{self, Baseline, BaselineMode, Key};
 use crate::analysis::config::{Config, CONFIG_FILE};
 use crate::analysis::engine::{Engine, Selection};
+use crate::analysis::incremental::finalize_file;
 use crate::analysis::line_index::{ColumnEncoding, LineIndex};
 use crate::analysis::rule::Finding;
 use crate::analysis::syntax::{Parsed, TextRange};
@@ -178,12 +180,52 @@ impl Doc {
 
 /// The analysis model of one root (a Cargo workspace or a folder).
 pub struct Model {
+    /// The root's directory.
+    pub dir: PathBuf,
     pub engine: Arc<Engine>,
     pub ws: Workspace,
     /// Local findings by relative path, for the text the workspace model holds.
     pub local: HashMap<String, Vec<Finding>>,
     /// The workspace-level rules' findings by relative path.
     pub global: HashMap<String, Vec<Finding>>,
+    /// The config's `baseline` file, when there is one.
+    pub baseline: Option<Arc<LoadedBaseline>>,
+    /// Texts of the open documents the model holds (by relative path): baseline keys hash the
+    /// text of a finding, which may differ from the disk.
+    pub open_text: HashMap<String, Arc<str>>,
+}
+
+/// A baseline file and how baselined findings are shown (`baseline-mode`).
+pub struct LoadedBaseline {
+    pub baseline: Baseline,
+    pub mode: BaselineMode,
+}
+
+impl Model {
+    /// The findings of `rel` as shown: its local findings plus the workspace-level ones, with
+    /// config, test filtering, suppressions and the baseline applied. `None` when the file is
+    /// not in the model.
+    pub fn final_findings(&self, rel: &str, local: Vec<Finding>) -> Option<Vec<Finding>> {
+        let file = self.ws.file(rel)?;
+        let findings = finalize_file(&self.engine, &self.global, file, local);
+        let Some(b) = &self.baseline else {
+            return Some(findings);
+        };
+        let disk;
+        let text: &str = match self.open_text.get(rel) {
+            Some(t) => t,
+            None => {
+                disk =
+                    crate::analysis::loader::read_source(&self.dir.join(rel)).unwrap_or_default();
+                &disk
+            }
+        };
+        let keys: Vec<Key> = findings
+            .iter()
+            .map(|f| Key::of(f, rel, &file.module_path, text))
+            .collect();
+        Some(baseline::apply(&b.baseline, b.mode, findings, &keys))
+    }
 }
 
 /// A workspace root.
@@ -197,9 +239,10 @@ pub struct Root {
 impl Root {
     pub fn new(dir: PathBuf, index: bool) -> Root {
         Root {
-            dir,
+            dir: dir.clone(),
             index,
             model: Mutex::new(Model {
+                dir,
                 engine: Arc::new(Engine::new(
                     Arc::new(Config::default()),
                     &Selection::default(),
@@ -207,6 +250,8 @@ impl Root {
                 ws: Workspace::default(),
                 local: HashMap::new(),
                 global: HashMap::new(),
+                baseline: None,
+                open_text: HashMap::new(),
             }),
         }
     }

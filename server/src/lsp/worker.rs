@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::{
 
 use crate::analysis::config::{Config, ConfigError};
 use crate::analysis::engine::{Engine, Selection};
-use crate::analysis::incremental::{self, changed_files, finalize_file, SummaryChange};
+use crate::analysis::incremental::{self, changed_files, SummaryChange};
 use crate::analysis::line_index::{ColumnEncoding, LineIndex};
 use crate::analysis::loader;
 use crate::analysis::rule::Finding;
@@ -20,8 +20,9 @@ use crate::analysis::rules;
 use crate::analysis::syntax::{self, TextRange};
 
 use super::convert::{self, Text};
-use super::state::{lock, DocKind, Job, Model, Root, Scope, REPARSE_MIN_BYTES};
+use super::state::{lock, DocKind, Job, LoadedBaseline, Model, Root, Scope, REPARSE_MIN_BYTES};
 use super::Inner;
+use crate::analysis::baseline::{Baseline, BaselineMode};
 
 /// One `publishDiagnostics` to send.
 pub struct Publish {
@@ -166,8 +167,9 @@ fn finalize_others(m: &Model, changed: &[String], except: &str) -> Vec<(String, 
         .filter(|r| r.as_str() != except)
         .filter_map(|r| {
             let file = m.ws.file(r)?;
+            let _ = file;
             let local = m.local.get(r).cloned().unwrap_or_default();
-            Some((r.clone(), finalize_file(&m.engine, &m.global, file, local)))
+            Some((r.clone(), m.final_findings(r, local)?))
         })
         .collect()
 }
@@ -294,7 +296,11 @@ fn analyse_doc(inner: &Inner, uri: Uri) -> Outcome {
     let Some(file) = m.ws.file(&rel) else {
         return out;
     };
-    let findings = finalize_file(&engine, &m.global, file, upd.local);
+    let _ = file;
+    m.open_text.insert(rel.clone(), Arc::from(text.as_str()));
+    let Some(findings) = m.final_findings(&rel, upd.local) else {
+        return out;
+    };
     let others = finalize_others(&m, &changed, &rel);
     drop(m);
     let analysed = started.elapsed();
@@ -340,6 +346,8 @@ fn disk_changed(inner: &Inner, root_idx: usize, path: &Path) -> Outcome {
     let root = lock(&inner.state).roots[root_idx].clone();
     let rel = loader::rel_path(&root.dir, path);
     let mut m = lock(&root.model);
+    // Not open (any more): the disk is the file's text.
+    m.open_text.remove(&rel);
     let engine = m.engine.clone();
     let text = if engine.config.is_included(&rel) {
         loader::read_source(path).ok()
@@ -353,7 +361,7 @@ fn disk_changed(inner: &Inner, root_idx: usize, path: &Path) -> Outcome {
             let changed = workspace_update(&mut m, &rel, &upd.change);
             let own =
                 m.ws.file(&rel)
-                    .map(|f| finalize_file(&engine, &m.global, f, upd.local));
+                    .map(|_| m.final_findings(&rel, upd.local).unwrap_or_default());
             (changed, own)
         }
         None => {
@@ -529,14 +537,42 @@ fn load_root(
         Default::default()
     };
     let global = engine.analyse_workspace(&ws);
+    let baseline = load_baseline(&root.dir, &engine.config);
     let mut m = lock(&root.model);
+    let open_text = std::mem::take(&mut m.open_text);
     *m = Model {
+        dir: root.dir.clone(),
         engine,
         ws,
         local,
         global,
+        baseline,
+        open_text,
     };
     error
+}
+
+/// The config's `baseline` file (relative to the root), read as `check --baseline` reads it.
+fn load_baseline(dir: &Path, config: &Config) -> Option<Arc<LoadedBaseline>> {
+    let rel = config.baseline.as_deref()?;
+    let path = dir.join(rel);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::warn!("cannot read the baseline {}: {e}", path.display());
+            return None;
+        }
+    };
+    match Baseline::from_json(&text) {
+        Ok(baseline) => Some(Arc::new(LoadedBaseline {
+            baseline,
+            mode: BaselineMode::parse(config.baseline_mode.as_deref()),
+        })),
+        Err(e) => {
+            tracing::warn!("invalid baseline {}: {e}", path.display());
+            None
+        }
+    }
 }
 
 fn publish_workspace(inner: &Inner, root_idx: usize) -> Outcome {
@@ -562,7 +598,8 @@ fn publish_workspace(inner: &Inner, root_idx: usize) -> Outcome {
                 let local = m.local.get(&f.meta.rel_path).cloned().unwrap_or_default();
                 (
                     f.meta.rel_path.clone(),
-                    finalize_file(&m.engine, &m.global, f, local),
+                    m.final_findings(&f.meta.rel_path, local)
+                        .unwrap_or_default(),
                 )
             })
             .collect();

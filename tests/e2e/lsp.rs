@@ -957,3 +957,102 @@ fn baselined_findings_are_hidden_or_shown_as_hints() {
         lsp.shutdown();
     }
 }
+
+#[test]
+fn code_lens_shows_usage_counts_when_enabled() {
+    const LIB: &str = "pub mod a;\nmod b;\npub fn run() {\n    b::helper();\n    a::api();\n}\n";
+    const B: &str = "pub(crate) fn helper() {}\n";
+    let (_d, root) = workspace(&[
+        ("src/lib.rs", LIB),
+        ("src/a.rs", "pub fn api() {}\n"),
+        ("src/b.rs", B),
+    ]);
+    let b = root.join("src/b.rs");
+    let ub = uri(&b);
+    let mut lsp = Lsp::spawn();
+    let r = init(&mut lsp, &root, &["utf-16"], json!({}));
+    assert_eq!(
+        r["capabilities"]["codeLensProvider"]["resolveProvider"],
+        false
+    );
+    lsp.wait_for("indexing end", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
+    open(&mut lsp, &b, B);
+    lsp.diagnostics(&ub, Some(1));
+    let lens = |lsp: &mut Lsp| {
+        lsp.request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": ub}}),
+        )["result"]
+            .clone()
+    };
+    // Off by default.
+    assert_eq!(lens(&mut lsp), Value::Null);
+    lsp.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"boundary": {"codeLens": {"enable": true}}}}),
+    );
+    let l = lens(&mut lsp);
+    let l = l.as_array().unwrap_or_else(|| panic!("{l}"));
+    assert_eq!(l.len(), 1, "{l:?}");
+    assert_eq!(
+        l[0]["command"]["title"],
+        "used in 1 module · 0 other crates"
+    );
+    let start = &l[0]["range"]["start"];
+    assert_eq!(
+        (start["line"].as_u64(), start["character"].as_u64()),
+        (Some(0), Some(14))
+    );
+    lsp.shutdown();
+}
+
+#[test]
+fn settings_are_pulled_with_workspace_configuration() {
+    const LIB: &str = "pub static mut X: u8 = 0;\n";
+    let (_d, root) = workspace(&[
+        ("src/lib.rs", LIB),
+        ("off.toml", "[rules.static-mut]\nenabled = false\n"),
+    ]);
+    let lib = root.join("src/lib.rs");
+    let u = uri(&lib);
+    let mut lsp = Lsp::spawn();
+    init(
+        &mut lsp,
+        &root,
+        &["utf-16"],
+        json!({"capabilities": {"workspace": {"configuration": true}}}),
+    );
+    // The server asks for the `boundary` section; the client answers with a config path.
+    let deadline = Instant::now() + TIMEOUT;
+    let req = loop {
+        let v = lsp
+            .rx
+            .recv_timeout(deadline - Instant::now())
+            .expect("a configuration request");
+        if v["method"] == "workspace/configuration" {
+            break v;
+        }
+        if v.get("method").is_some() {
+            if let Some(id) = v.get("id") {
+                let id = id.clone();
+                lsp.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
+            }
+        }
+    };
+    assert_eq!(req["params"]["items"][0]["section"], "boundary");
+    lsp.send(&json!({"jsonrpc": "2.0", "id": req["id"], "result": [{"configPath": "off.toml"}]}));
+    open(&mut lsp, &lib, LIB);
+    // Once re-indexed with off.toml, static-mut is off.
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let d = lsp.diagnostics(&u, Some(1));
+        if d.is_empty() {
+            break;
+        }
+        assert_eq!(codes(&d), ["static-mut"], "before the settings arrived");
+        assert!(Instant::now() < deadline, "static-mut never turned off");
+    }
+    lsp.shutdown();
+}

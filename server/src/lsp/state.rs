@@ -14,6 +14,7 @@ use crate::analysis::config::{Config, CONFIG_FILE};
 use crate::analysis::engine::{Engine, Selection};
 use crate::analysis::incremental::finalize_file;
 use crate::analysis::line_index::{ColumnEncoding, LineIndex};
+use crate::analysis::resolve::{self, UsageLens};
 use crate::analysis::rule::Finding;
 use crate::analysis::syntax::{Parsed, TextRange};
 use crate::analysis::workspace::Workspace;
@@ -90,6 +91,10 @@ impl Settings {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ClientCaps {
     pub pull: bool,
+    /// `workspace/codeLens/refresh`.
+    pub lens_refresh: bool,
+    /// `workspace/configuration`.
+    pub configuration: bool,
     pub refresh: bool,
     pub progress: bool,
     pub watch: bool,
@@ -193,6 +198,9 @@ pub struct Model {
     /// Texts of the open documents the model holds (by relative path): baseline keys hash the
     /// text of a finding, which may differ from the disk.
     pub open_text: HashMap<String, Arc<str>>,
+    /// The usage code lenses by file, computed on the first request after a change of the
+    /// workspace model (`None`: to compute).
+    pub lenses: Option<HashMap<String, Vec<UsageLens>>>,
 }
 
 /// A baseline file and how baselined findings are shown (`baseline-mode`).
@@ -202,6 +210,20 @@ pub struct LoadedBaseline {
 }
 
 impl Model {
+    /// The usage lenses of `rel` (computed for the whole workspace once per model change).
+    pub fn lenses(&mut self, rel: &str) -> Vec<UsageLens> {
+        let ws = &self.ws;
+        let all = self.lenses.get_or_insert_with(|| {
+            let res = resolve::resolve(ws);
+            let mut by_file: HashMap<String, Vec<UsageLens>> = HashMap::new();
+            for l in resolve::usage_lenses(ws, &res) {
+                by_file.entry(l.file.clone()).or_default().push(l);
+            }
+            by_file
+        });
+        all.get(rel).cloned().unwrap_or_default()
+    }
+
     /// The findings of `rel` as shown: its local findings plus the workspace-level ones, with
     /// config, test filtering, suppressions and the baseline applied. `None` when the file is
     /// not in the model.
@@ -252,6 +274,7 @@ impl Root {
                 global: HashMap::new(),
                 baseline: None,
                 open_text: HashMap::new(),
+                lenses: None,
             }),
         }
     }

@@ -150,6 +150,9 @@ fn rerun_workspace_rules(m: &mut Model) -> Vec<String> {
 /// summary is the same, offsets moved when only they changed, the rules again otherwise.
 /// Returns the files whose workspace-level findings changed.
 fn workspace_update(m: &mut Model, rel: &str, change: &SummaryChange) -> Vec<String> {
+    if !matches!(change, SummaryChange::None) {
+        m.lenses = None;
+    }
     match change {
         SummaryChange::None => Vec::new(),
         SummaryChange::Ranges(map) => match map.remap(&mut m.global, rel) {
@@ -366,6 +369,7 @@ fn disk_changed(inner: &Inner, root_idx: usize, path: &Path) -> Outcome {
         }
         None => {
             m.local.remove(&rel);
+            m.lenses = None;
             let changed = if incremental::remove_file(&mut m.ws, &rel) {
                 rerun_workspace_rules(&mut m)
             } else {
@@ -548,6 +552,7 @@ fn load_root(
         global,
         baseline,
         open_text,
+        lenses: None,
     };
     error
 }

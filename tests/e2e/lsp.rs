@@ -343,6 +343,11 @@ fn as_tuples(text: &str, diags: &[Value], enc: &str) -> Vec<(String, u64, u64, u
     v
 }
 
+/// The diagnostics' codes, in the server's order.
+fn codes(diags: &[Value]) -> Vec<&str> {
+    diags.iter().map(|d| d["code"].as_str().unwrap()).collect()
+}
+
 fn change(lsp: &mut Lsp, u: &str, version: i64, range: [u64; 4], text: &str) {
     lsp.notify(
         "textDocument/didChange",
@@ -451,7 +456,15 @@ fn rapid_edits_publish_only_newer_versions_and_end_with_the_last() {
         text.push_str(&line);
     }
     let diags = lsp.diagnostics(&u, Some(201));
-    assert_eq!(diags.len(), 200);
+    // One `static-mut` per line, and the crate root now exports 200 items.
+    let mut count = std::collections::BTreeMap::new();
+    for d in &diags {
+        *count.entry(d["code"].as_str().unwrap()).or_insert(0) += 1;
+    }
+    assert_eq!(
+        count.into_iter().collect::<Vec<_>>(),
+        [("static-mut", 200), ("wide-module-api", 1)]
+    );
     // Drain a little longer: nothing older may arrive after the last version.
     let deadline = Instant::now() + Duration::from_millis(500);
     while lsp.next(deadline).is_some() {}
@@ -474,7 +487,8 @@ fn rapid_edits_publish_only_newer_versions_and_end_with_the_last() {
     lsp.shutdown();
 }
 
-const ACTIONS: &str = "//! Docs.\nmod m {\n    // boundary: allow(static-mut)\n    fn f() {}\n    pub static mut X: u8 = 0;\n}\n";
+// `pub mod`: `X` is part of the crate's API (so no unreachable-pub finding).
+const ACTIONS: &str = "//! Docs.\npub mod m {\n    // boundary: allow(static-mut)\n    fn f() {}\n    pub static mut X: u8 = 0;\n}\n";
 
 #[test]
 fn code_actions_apply_to_the_expected_text() {
@@ -510,12 +524,12 @@ fn code_actions_apply_to_the_expected_text() {
     assert_eq!(line["kind"], "quickfix");
     assert_eq!(
         apply(ACTIONS, &line["edit"], &u, "utf-16"),
-        "//! Docs.\nmod m {\n    // boundary: allow(static-mut)\n    fn f() {}\n    // boundary: allow(static-mut)\n    pub static mut X: u8 = 0;\n}\n"
+        "//! Docs.\npub mod m {\n    // boundary: allow(static-mut)\n    fn f() {}\n    // boundary: allow(static-mut)\n    pub static mut X: u8 = 0;\n}\n"
     );
     let file = by_title(&sm, "Allow `static-mut` in this file");
     assert_eq!(
         apply(ACTIONS, &file["edit"], &u, "utf-16"),
-        "//! Docs.\n//! boundary: allow(static-mut)\nmod m {\n    // boundary: allow(static-mut)\n    fn f() {}\n    pub static mut X: u8 = 0;\n}\n"
+        "//! Docs.\n//! boundary: allow(static-mut)\npub mod m {\n    // boundary: allow(static-mut)\n    fn f() {}\n    pub static mut X: u8 = 0;\n}\n"
     );
     // unused-suppression: its safe fix, preferred.
     let us = actions(&mut lsp, &diags[0], None);
@@ -596,7 +610,8 @@ fn pull_diagnostics_when_the_client_supports_them() {
 #[test]
 fn indexing_reports_progress_and_watched_files_update_the_workspace() {
     let (_d, root) = workspace(&[
-        ("src/lib.rs", "mod a;\n"),
+        // `pub mod`: `a`'s items are the crate's API (no unreachable-pub / narrowable-pub).
+        ("src/lib.rs", "pub mod a;\n"),
         ("src/a.rs", "pub static mut A: u8 = 0;\n"),
     ]);
     let mut lsp = Lsp::spawn();
@@ -632,7 +647,7 @@ fn indexing_reports_progress_and_watched_files_update_the_workspace() {
     // Workspace scope: the file that is not open is reported.
     let a = root.join("src/a.rs");
     let d = lsp.diagnostics(&uri(&a), None);
-    assert_eq!(d.len(), 1);
+    assert_eq!(codes(&d), ["static-mut"]);
     // Changed on disk (not through the editor).
     std::fs::write(&a, "pub static mut A: u8 = 0;\npub static mut B: u8 = 0;\n").unwrap();
     lsp.notify(
@@ -640,7 +655,7 @@ fn indexing_reports_progress_and_watched_files_update_the_workspace() {
         json!({"changes": [{"uri": uri(&a), "type": 2}]}),
     );
     let d = lsp.diagnostics(&uri(&a), None);
-    assert_eq!(d.len(), 2, "{d:?}");
+    assert_eq!(codes(&d), ["static-mut", "static-mut"]);
     // boundary.toml turns the rule off: re-analysed.
     let cfg = root.join("boundary.toml");
     std::fs::write(&cfg, "[rules.static-mut]\nenabled = false\n").unwrap();
@@ -668,7 +683,7 @@ fn indexing_reports_progress_and_watched_files_update_the_workspace() {
         "{d:?}"
     );
     let lib = root.join("src/lib.rs");
-    open(&mut lsp, &lib, "mod a;\npub static mut L: u8 = 0;\n");
+    open(&mut lsp, &lib, "pub mod a;\npub static mut L: u8 = 0;\n");
     let d = lsp.diagnostics(&uri(&lib), Some(1));
     assert!(d.is_empty(), "static-mut stays off: {d:?}");
     lsp.shutdown();
@@ -738,4 +753,306 @@ fn exit_without_shutdown_is_an_error_code() {
         assert!(Instant::now() < deadline, "server did not exit");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Writes the texts to disk and returns `check --format json`'s findings for `rel`.
+fn check_texts(
+    root: &Path,
+    files: &[(&str, &str)],
+    rel: &str,
+) -> Vec<(String, u64, u64, u64, u64, String)> {
+    for (r, t) in files {
+        std::fs::write(root.join(r), t).unwrap();
+    }
+    check_json(root, rel)
+}
+
+#[test]
+fn an_edit_in_one_file_updates_workspace_findings_of_another() {
+    // At first `helper` is re-exported and `b::m::inner` is used by `c`, outside `b`.
+    const EXPORTS: &str = "mod b;\npub use b::helper;\npub fn run() {\n    b::api();\n    c::g();\n}\nmod c {\n    pub(super) fn g() {\n        crate::b::m::inner();\n    }\n}\n";
+    const USES: &str = "mod b;\npub fn run() {\n    b::helper();\n    b::api();\n}\n";
+    const B: &str = "pub fn helper() {}\npub(crate) fn api() {\n    m::inner();\n}\npub(crate) mod m {\n    pub(crate) fn inner() {}\n}\n";
+    let (_d, root) = workspace(&[("src/lib.rs", EXPORTS), ("src/b.rs", B)]);
+    let (lib, b) = (root.join("src/lib.rs"), root.join("src/b.rs"));
+    let (ul, ub) = (uri(&lib), uri(&b));
+    let mut lsp = Lsp::spawn();
+    init(&mut lsp, &root, &["utf-16"], json!({}));
+    lsp.wait_for("indexing end", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
+    open(&mut lsp, &lib, EXPORTS);
+    open(&mut lsp, &b, B);
+    assert!(lsp.diagnostics(&ul, Some(1)).is_empty());
+    // `helper` is re-exported: it is API.
+    let d = lsp.diagnostics(&ub, Some(1));
+    assert!(d.is_empty(), "{d:?}");
+    // A (lib.rs) stops re-exporting `helper` and only calls it: in B, its `pub` is now wider
+    // than anything can see (unreachable-pub); `inner`'s only user is now `b`, the parent of
+    // its module `m` (narrowable-pub).
+    lsp.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": ul, "version": 2}, "contentChanges": [{"text": USES}]}),
+    );
+    let d = lsp.diagnostics(&ub, Some(1));
+    let expected = check_texts(&root, &[("src/lib.rs", USES)], "src/b.rs");
+    let rules: Vec<(&str, u64)> = expected.iter().map(|f| (f.0.as_str(), f.1)).collect();
+    assert_eq!(rules, [("narrowable-pub", 6), ("unreachable-pub", 1)]);
+    assert_eq!(as_tuples(B, &d, "utf-16"), expected);
+    // And back: the findings in B disappear.
+    lsp.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": ul, "version": 3}, "contentChanges": [{"text": EXPORTS}]}),
+    );
+    let d = lsp.diagnostics(&ub, Some(1));
+    assert!(d.is_empty(), "{d:?}");
+    assert!(check_texts(&root, &[("src/lib.rs", EXPORTS)], "src/b.rs").is_empty());
+    lsp.shutdown();
+}
+
+/// The number of `workspace/diagnostic/refresh` requests seen so far.
+fn refreshes(lsp: &Lsp) -> usize {
+    lsp.seen
+        .iter()
+        .filter(|m| m["method"] == "workspace/diagnostic/refresh")
+        .count()
+}
+
+/// Waits until more than `n` refresh requests have arrived.
+fn wait_refresh(lsp: &mut Lsp, n: usize) {
+    let deadline = Instant::now() + TIMEOUT;
+    while refreshes(lsp) <= n {
+        assert!(
+            lsp.next(deadline).is_some(),
+            "no workspace/diagnostic/refresh after {n}"
+        );
+    }
+}
+
+fn pull_codes(lsp: &mut Lsp, u: &str) -> Vec<String> {
+    let r = lsp.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": u}}),
+    );
+    r["result"]["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{r}"))
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn pull_clients_are_asked_to_refresh_after_config_changes_and_indexing() {
+    const LIB: &str = "pub static mut X: u8 = 0;\n";
+    let (_d, root) = workspace(&[
+        ("src/lib.rs", LIB),
+        ("off.toml", "[rules.static-mut]\nenabled = false\n"),
+    ]);
+    let lib = root.join("src/lib.rs");
+    let u = uri(&lib);
+    let mut lsp = Lsp::spawn();
+    init(
+        &mut lsp,
+        &root,
+        &["utf-16"],
+        json!({"capabilities": {
+            "textDocument": {"diagnostic": {"dynamicRegistration": false}},
+            "workspace": {
+                "diagnostics": {"refreshSupport": true},
+                "didChangeWatchedFiles": {"dynamicRegistration": true},
+            },
+        }}),
+    );
+    // Indexing ends: refresh.
+    wait_refresh(&mut lsp, 0);
+    open(&mut lsp, &lib, LIB);
+    assert_eq!(pull_codes(&mut lsp, &u), ["static-mut"]);
+    // Another config file through the settings: re-indexed, refresh, and the pull sees it.
+    let n = refreshes(&lsp);
+    lsp.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"boundary": {"configPath": "off.toml"}}}),
+    );
+    wait_refresh(&mut lsp, n);
+    assert!(pull_codes(&mut lsp, &u).is_empty());
+    // Back to boundary.toml, which appears on disk with another rule setting.
+    let n = refreshes(&lsp);
+    lsp.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"boundary": {"configPath": null}}}),
+    );
+    wait_refresh(&mut lsp, n);
+    assert_eq!(pull_codes(&mut lsp, &u), ["static-mut"]);
+    let cfg = root.join("boundary.toml");
+    std::fs::write(&cfg, "[rules.static-mut]\nseverity = \"error\"\n").unwrap();
+    let n = refreshes(&lsp);
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&cfg), "type": 1}]}),
+    );
+    wait_refresh(&mut lsp, n);
+    let r = lsp.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": u}}),
+    );
+    assert_eq!(r["result"]["items"][0]["severity"], 1, "{r}");
+    // No push to a pull client.
+    assert!(!lsp
+        .seen
+        .iter()
+        .any(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == u));
+    lsp.shutdown();
+}
+
+#[test]
+fn baselined_findings_are_hidden_or_shown_as_hints() {
+    const OLD: &str = "pub static mut A: u8 = 0;\npub static mut B: u8 = 0;\n";
+    const NEW: &str =
+        "pub static mut A: u8 = 0;\npub static mut B: u8 = 0;\npub static mut C: u8 = 0;\n";
+    for (mode, expected) in [
+        ("hide", vec![("static-mut", 3, 2)]),
+        (
+            "hint",
+            vec![
+                ("static-mut", 1, 4),
+                ("static-mut", 2, 4),
+                ("static-mut", 3, 2),
+            ],
+        ),
+    ] {
+        let (_d, root) = workspace(&[("src/lib.rs", OLD)]);
+        let out = Command::new(BIN)
+            .args(["check", "--write-baseline", "bl.json"])
+            .arg(&root)
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        std::fs::write(
+            root.join("boundary.toml"),
+            format!("baseline = \"bl.json\"\nbaseline-mode = \"{mode}\"\n"),
+        )
+        .unwrap();
+        let lib = root.join("src/lib.rs");
+        let mut lsp = Lsp::spawn();
+        init(&mut lsp, &root, &["utf-16"], json!({}));
+        lsp.wait_for("indexing end", |m| {
+            m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+        });
+        // A new finding in the open buffer (not on disk): only it is new.
+        open(&mut lsp, &lib, NEW);
+        let d = lsp.diagnostics(&uri(&lib), Some(1));
+        let got: Vec<(&str, u64, u64)> = d
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap(),
+                    d["range"]["start"]["line"].as_u64().unwrap() + 1,
+                    d["severity"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(got, expected, "{mode}");
+        lsp.shutdown();
+    }
+}
+
+#[test]
+fn code_lens_shows_usage_counts_when_enabled() {
+    const LIB: &str = "pub mod a;\nmod b;\npub fn run() {\n    b::helper();\n    a::api();\n}\n";
+    const B: &str = "pub(crate) fn helper() {}\n";
+    let (_d, root) = workspace(&[
+        ("src/lib.rs", LIB),
+        ("src/a.rs", "pub fn api() {}\n"),
+        ("src/b.rs", B),
+    ]);
+    let b = root.join("src/b.rs");
+    let ub = uri(&b);
+    let mut lsp = Lsp::spawn();
+    let r = init(&mut lsp, &root, &["utf-16"], json!({}));
+    assert_eq!(
+        r["capabilities"]["codeLensProvider"]["resolveProvider"],
+        false
+    );
+    lsp.wait_for("indexing end", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
+    open(&mut lsp, &b, B);
+    lsp.diagnostics(&ub, Some(1));
+    let lens = |lsp: &mut Lsp| {
+        lsp.request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": ub}}),
+        )["result"]
+            .clone()
+    };
+    // Off by default.
+    assert_eq!(lens(&mut lsp), Value::Null);
+    lsp.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"boundary": {"codeLens": {"enable": true}}}}),
+    );
+    let l = lens(&mut lsp);
+    let l = l.as_array().unwrap_or_else(|| panic!("{l}"));
+    assert_eq!(l.len(), 1, "{l:?}");
+    assert_eq!(
+        l[0]["command"]["title"],
+        "used in 1 module · 0 other crates"
+    );
+    let start = &l[0]["range"]["start"];
+    assert_eq!(
+        (start["line"].as_u64(), start["character"].as_u64()),
+        (Some(0), Some(14))
+    );
+    lsp.shutdown();
+}
+
+#[test]
+fn settings_are_pulled_with_workspace_configuration() {
+    const LIB: &str = "pub static mut X: u8 = 0;\n";
+    let (_d, root) = workspace(&[
+        ("src/lib.rs", LIB),
+        ("off.toml", "[rules.static-mut]\nenabled = false\n"),
+    ]);
+    let lib = root.join("src/lib.rs");
+    let u = uri(&lib);
+    let mut lsp = Lsp::spawn();
+    init(
+        &mut lsp,
+        &root,
+        &["utf-16"],
+        json!({"capabilities": {"workspace": {"configuration": true}}}),
+    );
+    // The server asks for the `boundary` section; the client answers with a config path.
+    let deadline = Instant::now() + TIMEOUT;
+    let req = loop {
+        let v = lsp
+            .rx
+            .recv_timeout(deadline - Instant::now())
+            .expect("a configuration request");
+        if v["method"] == "workspace/configuration" {
+            break v;
+        }
+        if v.get("method").is_some() {
+            if let Some(id) = v.get("id") {
+                let id = id.clone();
+                lsp.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
+            }
+        }
+    };
+    assert_eq!(req["params"]["items"][0]["section"], "boundary");
+    lsp.send(&json!({"jsonrpc": "2.0", "id": req["id"], "result": [{"configPath": "off.toml"}]}));
+    open(&mut lsp, &lib, LIB);
+    // Once re-indexed with off.toml, static-mut is off.
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let d = lsp.diagnostics(&u, Some(1));
+        if d.is_empty() {
+            break;
+        }
+        assert_eq!(codes(&d), ["static-mut"], "before the settings arrived");
+        assert!(Instant::now() < deadline, "static-mut never turned off");
+    }
+    lsp.shutdown();
 }

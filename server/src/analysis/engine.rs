@@ -266,6 +266,18 @@ impl Engine {
                 out.entry(file).or_default().push(f);
             }
         }
+        // Rules may walk hash maps: a fixed order makes runs comparable (the server republishes
+        // only the files whose findings changed).
+        for f in out.values_mut() {
+            f.sort_by(|a, b| {
+                (a.range.start(), a.range.end(), a.rule, &a.message).cmp(&(
+                    b.range.start(),
+                    b.range.end(),
+                    b.rule,
+                    &b.message,
+                ))
+            });
+        }
         out
     }
 

@@ -89,6 +89,17 @@ impl LanguageServer for Backend {
         };
         st.caps = state::ClientCaps {
             pull,
+            lens_refresh: caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.code_lens.as_ref())
+                .and_then(|c| c.refresh_support)
+                .unwrap_or(false),
+            configuration: caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.configuration)
+                .unwrap_or(false),
             refresh: caps
                 .workspace
                 .as_ref()
@@ -156,6 +167,10 @@ impl LanguageServer for Backend {
                     },
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                // Always offered; empty unless `codeLens.enable`.
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(vec![
@@ -197,6 +212,22 @@ impl LanguageServer for Backend {
             (st.caps.watch, (0..st.roots.len()).collect::<Vec<_>>())
         };
         worker::spawn(self.inner.clone());
+        if self.state().caps.configuration {
+            // Settings from `workspace/configuration` (section `boundary`) complete the
+            // initialization options.
+            let inner = self.inner.clone();
+            tokio::spawn(async move {
+                let item = ConfigurationItem {
+                    scope_uri: None,
+                    section: Some("boundary".into()),
+                };
+                if let Ok(mut v) = inner.client.configuration(vec![item]).await {
+                    if !v.is_empty() && v[0].is_object() {
+                        apply_settings(&inner, &v.remove(0));
+                    }
+                }
+            });
+        }
         for r in roots {
             worker::reindex(self.inner.clone(), r);
         }
@@ -216,9 +247,14 @@ impl LanguageServer for Backend {
                 })
                 .ok(),
             };
-            if let Err(e) = self.inner.client.register_capability(vec![reg]).await {
-                tracing::warn!("cannot register file watchers: {e}");
-            }
+            // Not awaited here: a handler waiting for the client's answer would keep `exit`
+            // from ending the session (the transport waits for running handlers).
+            let client = self.inner.client.clone();
+            tokio::spawn(async move {
+                if let Err(e) = client.register_capability(vec![reg]).await {
+                    tracing::warn!("cannot register file watchers: {e}");
+                }
+            });
         }
     }
 
@@ -373,23 +409,29 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        let roots = {
-            let mut st = self.state();
-            let before = (st.settings.config_path.clone(), st.settings.scope);
-            st.settings.merge(&params.settings);
-            if let Some(t) = &st.settings.trace {
-                set_trace(t);
-            }
-            let after = (st.settings.config_path.clone(), st.settings.scope);
-            if before == after {
-                Vec::new()
-            } else {
-                (0..st.roots.len()).collect()
-            }
+        // Clients with `workspace/configuration` may send no settings here (only a signal to
+        // pull them): ask for the `boundary` section.
+        let pull = self.state().caps.configuration;
+        let settings = if pull {
+            let item = ConfigurationItem {
+                scope_uri: None,
+                section: Some("boundary".into()),
+            };
+            // Not awaited by the handler: spawned so `exit` is never held up by the client.
+            let inner = self.inner.clone();
+            let fallback = params.settings;
+            tokio::spawn(async move {
+                let v = match inner.client.configuration(vec![item]).await {
+                    Ok(mut v) if !v.is_empty() && !v[0].is_null() => v.remove(0),
+                    _ => fallback,
+                };
+                apply_settings(&inner, &v);
+            });
+            return;
+        } else {
+            params.settings
         };
-        for r in roots {
-            worker::reindex(self.inner.clone(), r);
-        }
+        apply_settings(&self.inner, &settings);
     }
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
@@ -422,6 +464,53 @@ impl LanguageServer for Backend {
             convert::hover(&t, &doc.findings, t.offset(p.position))
         })
         .ok_or_else(|| internal("hover"))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let uri = params.text_document.uri;
+        let (root, rel, version) = {
+            let st = self.state();
+            let Some(doc) = st.docs.get(&uri) else {
+                return Err(not_open(&uri));
+            };
+            let DocKind::Rust { root, rel } = &doc.kind else {
+                return Ok(None);
+            };
+            // The model's ranges are those of the analysed version.
+            if !st.settings.code_lens || doc.analysed != Some(doc.version) {
+                return Ok(None);
+            }
+            (st.roots[*root].clone(), rel.clone(), doc.version)
+        };
+        let lenses = tokio::task::spawn_blocking(move || {
+            guard("codeLens", || lock(&root.model).lenses(&rel))
+        })
+        .await
+        .ok()
+        .flatten()
+        .ok_or_else(|| internal("codeLens"))?;
+        let st = self.state();
+        let Some(doc) = st.docs.get(&uri) else {
+            return Err(not_open(&uri));
+        };
+        if doc.version != version {
+            return Ok(None); // the client asks again after the edit
+        }
+        let t = doc.view(st.enc);
+        Ok(Some(
+            lenses
+                .iter()
+                .map(|l| CodeLens {
+                    range: t.range(l.range),
+                    command: Some(Command {
+                        title: l.label(),
+                        command: String::new(),
+                        arguments: None,
+                    }),
+                    data: None,
+                })
+                .collect(),
+        ))
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
@@ -486,6 +575,39 @@ impl LanguageServer for Backend {
             }
             let _ = tokio::time::timeout_at(deadline, notified).await;
         }
+    }
+}
+
+/// Merges editor settings; re-indexes when the config file or scope changed; asks the client
+/// to refresh code lenses when their switch changed.
+fn apply_settings(inner: &Arc<Inner>, v: &serde_json::Value) {
+    let (roots, lens) = {
+        let mut st = lock(&inner.state);
+        let before = (st.settings.config_path.clone(), st.settings.scope);
+        let lens_before = st.settings.code_lens;
+        st.settings.merge(v);
+        if let Some(t) = &st.settings.trace {
+            set_trace(t);
+        }
+        let after = (st.settings.config_path.clone(), st.settings.scope);
+        let roots: Vec<usize> = if before == after {
+            Vec::new()
+        } else {
+            (0..st.roots.len()).collect()
+        };
+        (
+            roots,
+            lens_before != st.settings.code_lens && st.caps.lens_refresh,
+        )
+    };
+    for r in roots {
+        worker::reindex(inner.clone(), r);
+    }
+    if lens {
+        let client = inner.client.clone();
+        tokio::spawn(async move {
+            let _ = client.code_lens_refresh().await;
+        });
     }
 }
 

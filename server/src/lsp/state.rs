@@ -9,9 +9,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde_json::Value;
 use tower_lsp_server::ls_types::{Diagnostic, TextDocumentContentChangeEvent, Uri};
 
+use crate::analysis::baseline::{self, Baseline, BaselineMode, Key};
 use crate::analysis::config::{Config, CONFIG_FILE};
 use crate::analysis::engine::{Engine, Selection};
+use crate::analysis::incremental::finalize_file;
 use crate::analysis::line_index::{ColumnEncoding, LineIndex};
+use crate::analysis::resolve::{self, UsageLens};
 use crate::analysis::rule::Finding;
 use crate::analysis::syntax::{Parsed, TextRange};
 use crate::analysis::workspace::Workspace;
@@ -88,6 +91,10 @@ impl Settings {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ClientCaps {
     pub pull: bool,
+    /// `workspace/codeLens/refresh`.
+    pub lens_refresh: bool,
+    /// `workspace/configuration`.
+    pub configuration: bool,
     pub refresh: bool,
     pub progress: bool,
     pub watch: bool,
@@ -178,12 +185,69 @@ impl Doc {
 
 /// The analysis model of one root (a Cargo workspace or a folder).
 pub struct Model {
+    /// The root's directory.
+    pub dir: PathBuf,
     pub engine: Arc<Engine>,
     pub ws: Workspace,
     /// Local findings by relative path, for the text the workspace model holds.
     pub local: HashMap<String, Vec<Finding>>,
     /// The workspace-level rules' findings by relative path.
     pub global: HashMap<String, Vec<Finding>>,
+    /// The config's `baseline` file, when there is one.
+    pub baseline: Option<Arc<LoadedBaseline>>,
+    /// Texts of the open documents the model holds (by relative path): baseline keys hash the
+    /// text of a finding, which may differ from the disk.
+    pub open_text: HashMap<String, Arc<str>>,
+    /// The usage code lenses by file, computed on the first request after a change of the
+    /// workspace model (`None`: to compute).
+    pub lenses: Option<HashMap<String, Vec<UsageLens>>>,
+}
+
+/// A baseline file and how baselined findings are shown (`baseline-mode`).
+pub struct LoadedBaseline {
+    pub baseline: Baseline,
+    pub mode: BaselineMode,
+}
+
+impl Model {
+    /// The usage lenses of `rel` (computed for the whole workspace once per model change).
+    pub fn lenses(&mut self, rel: &str) -> Vec<UsageLens> {
+        let ws = &self.ws;
+        let all = self.lenses.get_or_insert_with(|| {
+            let res = resolve::resolve(ws);
+            let mut by_file: HashMap<String, Vec<UsageLens>> = HashMap::new();
+            for l in resolve::usage_lenses(ws, &res) {
+                by_file.entry(l.file.clone()).or_default().push(l);
+            }
+            by_file
+        });
+        all.get(rel).cloned().unwrap_or_default()
+    }
+
+    /// The findings of `rel` as shown: its local findings plus the workspace-level ones, with
+    /// config, test filtering, suppressions and the baseline applied. `None` when the file is
+    /// not in the model.
+    pub fn final_findings(&self, rel: &str, local: Vec<Finding>) -> Option<Vec<Finding>> {
+        let file = self.ws.file(rel)?;
+        let findings = finalize_file(&self.engine, &self.global, file, local);
+        let Some(b) = &self.baseline else {
+            return Some(findings);
+        };
+        let disk;
+        let text: &str = match self.open_text.get(rel) {
+            Some(t) => t,
+            None => {
+                disk =
+                    crate::analysis::loader::read_source(&self.dir.join(rel)).unwrap_or_default();
+                &disk
+            }
+        };
+        let keys: Vec<Key> = findings
+            .iter()
+            .map(|f| Key::of(f, rel, &file.module_path, text))
+            .collect();
+        Some(baseline::apply(&b.baseline, b.mode, findings, &keys))
+    }
 }
 
 /// A workspace root.
@@ -197,9 +261,10 @@ pub struct Root {
 impl Root {
     pub fn new(dir: PathBuf, index: bool) -> Root {
         Root {
-            dir,
+            dir: dir.clone(),
             index,
             model: Mutex::new(Model {
+                dir,
                 engine: Arc::new(Engine::new(
                     Arc::new(Config::default()),
                     &Selection::default(),
@@ -207,6 +272,9 @@ impl Root {
                 ws: Workspace::default(),
                 local: HashMap::new(),
                 global: HashMap::new(),
+                baseline: None,
+                open_text: HashMap::new(),
+                lenses: None,
             }),
         }
     }
@@ -238,6 +306,9 @@ pub struct State {
     pub roots: Vec<Arc<Root>>,
     pub docs: HashMap<Uri, Doc>,
     pub jobs: VecDeque<Job>,
+    /// A re-index finished: once the queued analyses are done, pull clients are asked to pull
+    /// again (`workspace/diagnostic/refresh`).
+    pub refresh_pending: bool,
     pub shutdown: bool,
 }
 
@@ -250,6 +321,7 @@ impl State {
             roots: Vec::new(),
             docs: HashMap::new(),
             jobs: VecDeque::new(),
+            refresh_pending: false,
             shutdown: false,
         }
     }

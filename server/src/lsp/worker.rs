@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::{
 
 use crate::analysis::config::{Config, ConfigError};
 use crate::analysis::engine::{Engine, Selection};
-use crate::analysis::incremental::{self, changed_files, finalize_file};
+use crate::analysis::incremental::{self, changed_files, SummaryChange};
 use crate::analysis::line_index::{ColumnEncoding, LineIndex};
 use crate::analysis::loader;
 use crate::analysis::rule::Finding;
@@ -20,8 +20,9 @@ use crate::analysis::rules;
 use crate::analysis::syntax::{self, TextRange};
 
 use super::convert::{self, Text};
-use super::state::{lock, DocKind, Job, Model, Root, Scope, REPARSE_MIN_BYTES};
+use super::state::{lock, DocKind, Job, LoadedBaseline, Model, Root, Scope, REPARSE_MIN_BYTES};
 use super::Inner;
+use crate::analysis::baseline::{Baseline, BaselineMode};
 
 /// One `publishDiagnostics` to send.
 pub struct Publish {
@@ -42,8 +43,17 @@ struct Outcome {
 pub fn spawn(inner: Arc<Inner>) {
     tokio::spawn(async move {
         loop {
-            let job = lock(&inner.state).jobs.pop_front();
+            let (job, refresh) = {
+                let mut st = lock(&inner.state);
+                let job = st.jobs.pop_front();
+                let refresh = job.is_none() && std::mem::take(&mut st.refresh_pending);
+                (job, refresh && st.caps.refresh)
+            };
             let Some(job) = job else {
+                if refresh {
+                    // After a re-index, once the open documents are analysed again.
+                    request_refresh(&inner);
+                }
                 inner.wake.notified().await;
                 continue;
             };
@@ -61,6 +71,17 @@ pub fn spawn(inner: Arc<Inner>) {
     });
 }
 
+/// Asks the client to pull diagnostics again. Not awaited: the worker must not wait for the
+/// client's answer.
+fn request_refresh(inner: &Inner) {
+    let client = inner.client.clone();
+    tokio::spawn(async move {
+        if let Err(e) = client.workspace_diagnostic_refresh().await {
+            tracing::debug!("workspace/diagnostic/refresh: {e}");
+        }
+    });
+}
+
 async fn send(inner: &Inner, out: Outcome) {
     for p in out.publish {
         inner
@@ -71,7 +92,7 @@ async fn send(inner: &Inner, out: Outcome) {
     if out.refresh {
         let refresh = lock(&inner.state).caps.refresh;
         if refresh {
-            let _ = inner.client.workspace_diagnostic_refresh().await;
+            request_refresh(inner);
         }
     }
 }
@@ -125,6 +146,23 @@ fn rerun_workspace_rules(m: &mut Model) -> Vec<String> {
     changed
 }
 
+/// Brings the workspace-level findings up to date after `rel` changed: nothing to do when its
+/// summary is the same, offsets moved when only they changed, the rules again otherwise.
+/// Returns the files whose workspace-level findings changed.
+fn workspace_update(m: &mut Model, rel: &str, change: &SummaryChange) -> Vec<String> {
+    if !matches!(change, SummaryChange::None) {
+        m.lenses = None;
+    }
+    match change {
+        SummaryChange::None => Vec::new(),
+        SummaryChange::Ranges(map) => match map.remap(&mut m.global, rel) {
+            Some(changed) => changed,
+            None => rerun_workspace_rules(m),
+        },
+        SummaryChange::Changed => rerun_workspace_rules(m),
+    }
+}
+
 /// Final findings of other files whose workspace-level findings changed.
 fn finalize_others(m: &Model, changed: &[String], except: &str) -> Vec<(String, Vec<Finding>)> {
     changed
@@ -132,8 +170,9 @@ fn finalize_others(m: &Model, changed: &[String], except: &str) -> Vec<(String, 
         .filter(|r| r.as_str() != except)
         .filter_map(|r| {
             let file = m.ws.file(r)?;
+            let _ = file;
             let local = m.local.get(r).cloned().unwrap_or_default();
-            Some((r.clone(), finalize_file(&m.engine, &m.global, file, local)))
+            Some((r.clone(), m.final_findings(r, local)?))
         })
         .collect()
 }
@@ -251,15 +290,20 @@ fn analyse_doc(inner: &Inner, uri: Uri) -> Outcome {
     let engine = m.engine.clone();
     let upd = incremental::update_file(&engine, &mut m.ws, &rel, &text, parsed.as_ref());
     m.local.insert(rel.clone(), upd.local.clone());
-    let changed = if upd.summary_changed {
-        rerun_workspace_rules(&mut m)
-    } else {
-        Vec::new()
+    let upd_kind = match &upd.change {
+        SummaryChange::None => "same",
+        SummaryChange::Ranges(_) => "moved",
+        SummaryChange::Changed => "rerun",
     };
+    let changed = workspace_update(&mut m, &rel, &upd.change);
     let Some(file) = m.ws.file(&rel) else {
         return out;
     };
-    let findings = finalize_file(&engine, &m.global, file, upd.local);
+    let _ = file;
+    m.open_text.insert(rel.clone(), Arc::from(text.as_str()));
+    let Some(findings) = m.final_findings(&rel, upd.local) else {
+        return out;
+    };
     let others = finalize_others(&m, &changed, &rel);
     drop(m);
     let analysed = started.elapsed();
@@ -280,6 +324,7 @@ fn analyse_doc(inner: &Inner, uri: Uri) -> Outcome {
                     file = %rel,
                     version,
                     incremental = doc.parsed.is_some(),
+                    workspace_rules = upd_kind,
                     analysis_us = analysed.as_micros() as u64,
                     total_us = started.elapsed().as_micros() as u64,
                     findings = doc.findings.len(),
@@ -304,6 +349,8 @@ fn disk_changed(inner: &Inner, root_idx: usize, path: &Path) -> Outcome {
     let root = lock(&inner.state).roots[root_idx].clone();
     let rel = loader::rel_path(&root.dir, path);
     let mut m = lock(&root.model);
+    // Not open (any more): the disk is the file's text.
+    m.open_text.remove(&rel);
     let engine = m.engine.clone();
     let text = if engine.config.is_included(&rel) {
         loader::read_source(path).ok()
@@ -314,18 +361,15 @@ fn disk_changed(inner: &Inner, root_idx: usize, path: &Path) -> Outcome {
         Some(text) => {
             let upd = incremental::update_file(&engine, &mut m.ws, &rel, &text, None);
             m.local.insert(rel.clone(), upd.local.clone());
-            let changed = if upd.summary_changed {
-                rerun_workspace_rules(&mut m)
-            } else {
-                Vec::new()
-            };
+            let changed = workspace_update(&mut m, &rel, &upd.change);
             let own =
                 m.ws.file(&rel)
-                    .map(|f| finalize_file(&engine, &m.global, f, upd.local));
+                    .map(|_| m.final_findings(&rel, upd.local).unwrap_or_default());
             (changed, own)
         }
         None => {
             m.local.remove(&rel);
+            m.lenses = None;
             let changed = if incremental::remove_file(&mut m.ws, &rel) {
                 rerun_workspace_rules(&mut m)
             } else {
@@ -437,6 +481,7 @@ pub fn reindex(inner: Arc<Inner>, root_idx: usize) {
             for u in uris {
                 st.push_job(Job::Doc(u));
             }
+            st.refresh_pending = true;
         }
         inner.wake.notify_one();
         if settings.scope == Scope::Workspace {
@@ -496,14 +541,43 @@ fn load_root(
         Default::default()
     };
     let global = engine.analyse_workspace(&ws);
+    let baseline = load_baseline(&root.dir, &engine.config);
     let mut m = lock(&root.model);
+    let open_text = std::mem::take(&mut m.open_text);
     *m = Model {
+        dir: root.dir.clone(),
         engine,
         ws,
         local,
         global,
+        baseline,
+        open_text,
+        lenses: None,
     };
     error
+}
+
+/// The config's `baseline` file (relative to the root), read as `check --baseline` reads it.
+fn load_baseline(dir: &Path, config: &Config) -> Option<Arc<LoadedBaseline>> {
+    let rel = config.baseline.as_deref()?;
+    let path = dir.join(rel);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::warn!("cannot read the baseline {}: {e}", path.display());
+            return None;
+        }
+    };
+    match Baseline::from_json(&text) {
+        Ok(baseline) => Some(Arc::new(LoadedBaseline {
+            baseline,
+            mode: BaselineMode::parse(config.baseline_mode.as_deref()),
+        })),
+        Err(e) => {
+            tracing::warn!("invalid baseline {}: {e}", path.display());
+            None
+        }
+    }
 }
 
 fn publish_workspace(inner: &Inner, root_idx: usize) -> Outcome {
@@ -529,7 +603,8 @@ fn publish_workspace(inner: &Inner, root_idx: usize) -> Outcome {
                 let local = m.local.get(&f.meta.rel_path).cloned().unwrap_or_default();
                 (
                     f.meta.rel_path.clone(),
-                    finalize_file(&m.engine, &m.global, f, local),
+                    m.final_findings(&f.meta.rel_path, local)
+                        .unwrap_or_default(),
                 )
             })
             .collect();

@@ -122,6 +122,8 @@ pub struct WorkspaceCx<'a> {
     pub rule: &'static RuleMeta,
     /// Name resolution over the workspace, computed once on first use and shared by rules.
     pub resolution: &'a std::sync::OnceLock<super::resolve::Resolution>,
+    /// The module graph, built once on first use and shared by rules.
+    pub graph: &'a std::sync::OnceLock<super::graph::ModuleGraph>,
 }
 
 impl WorkspaceCx<'_> {
@@ -129,6 +131,12 @@ impl WorkspaceCx<'_> {
     pub fn resolution(&self) -> &super::resolve::Resolution {
         self.resolution
             .get_or_init(|| super::resolve::resolve(self.workspace))
+    }
+
+    /// The workspace's module graph (see [`super::graph`]).
+    pub fn graph(&self) -> &super::graph::ModuleGraph {
+        self.graph
+            .get_or_init(|| super::graph::ModuleGraph::build(self.workspace))
     }
 
     pub fn int(&self, key: &str) -> i64 {
@@ -289,12 +297,14 @@ impl Engine {
     pub fn analyse_workspace(&self, ws: &Workspace) -> HashMap<String, Vec<Finding>> {
         let mut out: HashMap<String, Vec<Finding>> = HashMap::new();
         let resolution = std::sync::OnceLock::new();
+        let graph = std::sync::OnceLock::new();
         for rule in &self.rules {
             let cx = WorkspaceCx {
                 workspace: ws,
                 config: &self.config,
                 rule: rule.meta(),
                 resolution: &resolution,
+                graph: &graph,
             };
             let mut sink = WorkspaceSink::default();
             let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -665,4 +675,57 @@ fn flatten_use(tree: &ast::UseTree, prefix: &mut Vec<SmolStr>, out: &mut Vec<Use
         out.push((prefix.clone(), alias, glob, tree.syntax().text_range()));
     }
     prefix.truncate(n);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::fixture::analyse;
+
+    /// A big generated file (thousands of items, parameters, comparisons and unwraps in one
+    /// file and one crate) through every rule. Rules that scanned the whole file per node, or
+    /// all facts per fact, made this quadratic: it then took hours instead of seconds. No timing
+    /// assertion (see docs/benchmarks.md): a quadratic rule makes the test hang, not fail.
+    #[test]
+    fn many_items_in_one_file_stay_linear() {
+        const N: usize = 6000;
+        let mut gen = String::from("pub struct Big { x: Option<u32> }\nimpl Big {\n    pub fn many(&self) -> u32 {\n        let mut n = 0;\n");
+        for _ in 0..N {
+            gen.push_str("        n += self.x.unwrap();\n");
+        }
+        gen.push_str("        n\n    }\n}\n");
+        for i in 0..N {
+            gen.push_str(&format!(
+                "pub struct S{i} {{ pub status: String, pub a{i}: Option<u32>, pub b: bool }}\n\
+                 impl S{i} {{\n    pub fn m{i}(&self, s: &String) -> usize {{\n        \
+                 if self.status == \"on{i}\" {{ f{i}(true, s) }} else {{ self.a{i}.unwrap() as usize }}\n    }}\n}}\n\
+                 pub fn f{i}(flag: bool, s: &String) -> usize {{ if flag {{ s.len() }} else {{ 0 }} }}\n\
+                 pub(crate) fn g{i}() -> usize {{ 0 }}\n"
+            ));
+        }
+        assert!(gen.len() > 1_500_000, "{}", gen.len());
+        let files = vec![
+            ("src/lib.rs".to_string(), "mod gen;\npub fn api() -> usize { gen::g0() }\n".to_string()),
+            ("src/gen.rs".to_string(), gen),
+        ];
+        let all: Vec<&str> = super::rules::all().iter().map(|r| r.meta().id).collect();
+        let (_dir, analysis) = analyse(&all.join(","), "", &files);
+        let count = |rule: &str| {
+            analysis
+                .findings
+                .iter()
+                .flat_map(|(_, fs)| fs)
+                .filter(|f| f.rule == rule)
+                .count()
+        };
+        // `f{i}` takes `&String` and only reads it; `m{i}` passes it on to `f{i}`.
+        assert_eq!(count("borrowed-owned-param"), N);
+        // Every `status` field, each compared with its own literal.
+        assert_eq!(count("stringly-state"), N);
+        // `self.a{i}.unwrap()` for each `S{i}`, and each unwrap of `self.x` in `Big::many`.
+        assert_eq!(count("assumed-some"), 2 * N);
+        // `f{i}(true, s)`: one bare literal per `pub fn f{i}(flag: bool, ..)`.
+        assert_eq!(count("bool-params"), N);
+        // The private module exports nothing: every `pub` item is unreachable.
+        assert!(count("unreachable-pub") >= 3 * N);
+    }
 }

@@ -4,7 +4,7 @@
 
 use crate::analysis::config::CONFIG_FILE;
 use crate::analysis::engine::{WorkspaceCx, WorkspaceSink};
-use crate::analysis::graph::{Architecture, ModuleGraph, Violation};
+use crate::analysis::graph::{Architecture, Violation};
 use crate::analysis::rule::{Category, Finding, Related, Rule, RuleDocs, RuleMeta, Severity};
 use crate::analysis::syntax::TextRange;
 
@@ -50,7 +50,7 @@ impl Rule for LayerViolation {
         if arch.is_empty() {
             return;
         }
-        let g = ModuleGraph::build(cx.workspace);
+        let g = cx.graph();
         for e in &g.edges {
             let file = &cx.workspace.files[e.file].meta.rel_path;
             for v in arch.check_edge(&g, e.from, &e.to) {

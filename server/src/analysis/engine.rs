@@ -49,6 +49,7 @@ pub struct FileCx<'a> {
     rule: &'static RuleMeta,
     findings: &'a mut Vec<Finding>,
     facts: &'a mut Vec<super::model::Fact>,
+    state: &'a mut Option<Box<dyn std::any::Any>>,
 }
 
 impl FileCx<'_> {
@@ -70,6 +71,30 @@ impl FileCx<'_> {
 
     pub fn str_list(&self, key: &str) -> Vec<String> {
         self.config.str_list(self.rule, key)
+    }
+
+    /// This rule's scratch state for the current file (created with `T::default()` on first
+    /// use, dropped after the file): to collect during the pass and report in
+    /// [`Rule::finish_file`], or to compute a whole-file index once instead of per node.
+    pub fn state<T: Default + 'static>(&mut self) -> &mut T {
+        if !self.state.as_ref().is_some_and(|s| s.is::<T>()) {
+            *self.state = Some(Box::new(T::default()));
+        }
+        self.state
+            .as_mut()
+            .and_then(|s| s.downcast_mut::<T>())
+            .expect("state of the type just stored")
+    }
+
+    /// Takes this rule's scratch state for the current file (see [`FileCx::state`]).
+    pub fn take_state<T: 'static>(&mut self) -> Option<T> {
+        match self.state.take()?.downcast::<T>() {
+            Ok(t) => Some(*t),
+            Err(other) => {
+                *self.state = Some(other);
+                None
+            }
+        }
     }
 
     /// Records a fact for this rule's workspace-level check.
@@ -97,6 +122,8 @@ pub struct WorkspaceCx<'a> {
     pub rule: &'static RuleMeta,
     /// Name resolution over the workspace, computed once on first use and shared by rules.
     pub resolution: &'a std::sync::OnceLock<super::resolve::Resolution>,
+    /// The module graph, built once on first use and shared by rules.
+    pub graph: &'a std::sync::OnceLock<super::graph::ModuleGraph>,
 }
 
 impl WorkspaceCx<'_> {
@@ -104,6 +131,12 @@ impl WorkspaceCx<'_> {
     pub fn resolution(&self) -> &super::resolve::Resolution {
         self.resolution
             .get_or_init(|| super::resolve::resolve(self.workspace))
+    }
+
+    /// The workspace's module graph (see [`super::graph`]).
+    pub fn graph(&self) -> &super::graph::ModuleGraph {
+        self.graph
+            .get_or_init(|| super::graph::ModuleGraph::build(self.workspace))
     }
 
     pub fn int(&self, key: &str) -> i64 {
@@ -193,6 +226,41 @@ impl Engine {
         let mut findings = Vec::new();
         let mut collector = Collector::default();
         let mut panicked: Vec<&'static str> = Vec::new();
+        let mut states: Vec<Option<Box<dyn std::any::Any>>> = std::iter::repeat_with(|| None)
+            .take(self.rules.len())
+            .collect();
+        // Runs one rule callback; a panic becomes an `internal-error` finding and stops the rule
+        // for this file.
+        let mut run = |i: usize,
+                       findings: &mut Vec<Finding>,
+                       facts: &mut Vec<super::model::Fact>,
+                       call: &dyn Fn(&dyn Rule, &mut FileCx<'_>)| {
+            let rule = self.rules[i];
+            if panicked.contains(&rule.meta().id) {
+                return;
+            }
+            let mut cx = FileCx {
+                meta,
+                text,
+                config: &self.config,
+                file: &file,
+                rule: rule.meta(),
+                findings,
+                facts,
+                state: &mut states[i],
+            };
+            let res =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call(rule, &mut cx)));
+            if res.is_err() {
+                panicked.push(rule.meta().id);
+                tracing::error!(file = %meta.rel_path, rule = rule.meta().id, "rule panicked");
+                findings.push(Finding::new(
+                    &rules::internal::META,
+                    TextRange::empty(0.into()),
+                    format!("rule `{}` crashed on this file; its findings are missing (please report this)", rule.meta().id),
+                ));
+            }
+        };
         for event in root.preorder() {
             match event {
                 WalkEvent::Enter(node) => {
@@ -202,37 +270,19 @@ impl Engine {
                     collector.enter(&node, &mut summary);
                     if let Some(rule_ids) = self.by_kind.get(&node.kind()) {
                         for &i in rule_ids {
-                            let rule = self.rules[i];
-                            if panicked.contains(&rule.meta().id) {
-                                continue;
-                            }
-                            let mut cx = FileCx {
-                                meta,
-                                text,
-                                config: &self.config,
-                                file: &file,
-                                rule: rule.meta(),
-                                findings: &mut findings,
-                                facts: &mut summary.facts,
-                            };
-                            let res =
-                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                    rule.check_node(&node, &mut cx)
-                                }));
-                            if res.is_err() {
-                                panicked.push(rule.meta().id);
-                                tracing::error!(file = %meta.rel_path, rule = rule.meta().id, "rule panicked");
-                                findings.push(Finding::new(
-                                    &rules::internal::META,
-                                    TextRange::empty(0.into()),
-                                    format!("rule `{}` crashed on this file; its findings are missing (please report this)", rule.meta().id),
-                                ));
-                            }
+                            run(i, &mut findings, &mut summary.facts, &|rule, cx| {
+                                rule.check_node(&node, cx)
+                            });
                         }
                     }
                 }
                 WalkEvent::Leave(node) => collector.leave(&node),
             }
+        }
+        for i in 0..self.rules.len() {
+            run(i, &mut findings, &mut summary.facts, &|rule, cx| {
+                rule.finish_file(cx)
+            });
         }
         summary.macro_idents.sort();
         summary.macro_idents.dedup();
@@ -247,12 +297,14 @@ impl Engine {
     pub fn analyse_workspace(&self, ws: &Workspace) -> HashMap<String, Vec<Finding>> {
         let mut out: HashMap<String, Vec<Finding>> = HashMap::new();
         let resolution = std::sync::OnceLock::new();
+        let graph = std::sync::OnceLock::new();
         for rule in &self.rules {
             let cx = WorkspaceCx {
                 workspace: ws,
                 config: &self.config,
                 rule: rule.meta(),
                 resolution: &resolution,
+                graph: &graph,
             };
             let mut sink = WorkspaceSink::default();
             let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -354,6 +406,8 @@ struct Collector {
     /// Nodes that opened a scope, to pop on leave.
     scope_nodes: Vec<SyntaxNode>,
     test_depth: Vec<SyntaxNode>,
+    /// How many `USE_TREE`s the walk is inside (paths there are `use` leaves, not path refs).
+    use_depth: usize,
 }
 
 impl Collector {
@@ -404,6 +458,7 @@ impl Collector {
             | SyntaxKind::MACRO_RULES
             | SyntaxKind::MACRO_DEF
             | SyntaxKind::EXTERN_CRATE => self.push_item(node, s),
+            SyntaxKind::USE_TREE => self.use_depth += 1,
             SyntaxKind::USE => {
                 let u = ast::Use::cast(node.clone()).unwrap();
                 if let Some(tree) = u.use_tree() {
@@ -427,13 +482,9 @@ impl Collector {
             SyntaxKind::PATH => {
                 let parent = node.parent();
                 let top = parent.as_ref().is_none_or(|p| p.kind() != SyntaxKind::PATH);
-                let in_use = node.ancestors().any(|a| a.kind() == SyntaxKind::USE_TREE);
-                if top && !in_use {
+                if top && self.use_depth == 0 {
                     let path = ast::Path::cast(node.clone()).unwrap();
-                    let segments: Vec<SmolStr> = super::syntax::path_segments(&path)
-                        .into_iter()
-                        .map(SmolStr::from)
-                        .collect();
+                    let segments = super::syntax::path_segments_smol(&path);
                     let keep = segments.len() > 1
                         || segments
                             .first()
@@ -477,6 +528,9 @@ impl Collector {
     }
 
     fn leave(&mut self, node: &SyntaxNode) {
+        if node.kind() == SyntaxKind::USE_TREE {
+            self.use_depth -= 1;
+        }
         if self.scope_nodes.last() == Some(node) {
             self.scope_nodes.pop();
             self.scope.pop();
@@ -617,11 +671,7 @@ type UseLeaf = (Vec<SmolStr>, Option<SmolStr>, bool, TextRange);
 fn flatten_use(tree: &ast::UseTree, prefix: &mut Vec<SmolStr>, out: &mut Vec<UseLeaf>) {
     let n = prefix.len();
     if let Some(path) = tree.path() {
-        prefix.extend(
-            super::syntax::path_segments(&path)
-                .into_iter()
-                .map(SmolStr::from),
-        );
+        prefix.extend(super::syntax::path_segments_smol(&path));
     }
     if let Some(list) = tree.use_tree_list() {
         for sub in list.use_trees() {

@@ -261,6 +261,11 @@ pub trait Rule: Send + Sync + 'static {
     /// Called for each node of a kind in [`Rule::node_kinds`], in preorder.
     fn check_node(&self, _node: &SyntaxNode, _cx: &mut super::engine::FileCx<'_>) {}
 
+    /// Called once per file after the pass, for what needs the whole file: collect during
+    /// [`Rule::check_node`] with [`super::engine::FileCx::state`], report here (take it back with
+    /// [`super::engine::FileCx::take_state`]). Rather this than a second walk of the tree.
+    fn finish_file(&self, _cx: &mut super::engine::FileCx<'_>) {}
+
     /// Called once per workspace analysis, over every file's summary.
     fn check_workspace(
         &self,

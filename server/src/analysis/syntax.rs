@@ -109,38 +109,44 @@ pub fn is_comment(token: &SyntaxToken) -> bool {
 
 /// The text of a path as written, without whitespace or comments (`std :: sync` -> `std::sync`).
 pub fn path_segments(path: &ast::Path) -> Vec<String> {
+    path_segments_smol(path)
+        .into_iter()
+        .map(|s| s.to_string())
+        .collect()
+}
+
+/// [`path_segments`] as `SmolStr`s (no allocation for the usual short names: for hot paths).
+pub fn path_segments_smol(path: &ast::Path) -> Vec<SmolStr> {
     let mut out = Vec::new();
     let mut cur = Some(path.clone());
     // Walk qualifiers: `a::b::c` is Path(Path(Path(a), b), c).
-    let mut rev = Vec::new();
     while let Some(p) = cur {
         if let Some(seg) = p.segment() {
-            rev.push(segment_text(&seg));
+            out.push(segment_text(&seg));
         }
         cur = p.qualifier();
     }
-    rev.reverse();
-    out.extend(rev);
+    out.reverse();
     out
 }
 
-fn segment_text(seg: &ast::PathSegment) -> String {
+fn segment_text(seg: &ast::PathSegment) -> SmolStr {
     if let Some(name) = seg.name_ref() {
-        return name.text().to_string();
+        return SmolStr::new(name.text());
     }
     if seg.crate_token().is_some() {
-        return "crate".into();
+        return SmolStr::new_static("crate");
     }
     if seg.self_token().is_some() {
-        return "self".into();
+        return SmolStr::new_static("self");
     }
     if seg.super_token().is_some() {
-        return "super".into();
+        return SmolStr::new_static("super");
     }
     if seg.self_type_token().is_some() {
-        return "Self".into();
+        return SmolStr::new_static("Self");
     }
-    seg.syntax().text().to_string()
+    SmolStr::from(seg.syntax().text().to_string())
 }
 
 #[cfg(test)]

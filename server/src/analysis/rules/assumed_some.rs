@@ -1,5 +1,7 @@
 //! `assumed-some`: methods that `.unwrap()` / `.expect(..)` an `Option` field of `self`.
 
+use std::collections::HashMap;
+
 use super::state_types::{enclosing_impl, is_option};
 use crate::analysis::engine::{FileCx, WorkspaceCx, WorkspaceSink};
 use crate::analysis::rule::{Category, Finding, Related, Rule, RuleDocs, RuleMeta, Severity};
@@ -75,6 +77,32 @@ impl Rule for AssumedSome {
 
     fn check_workspace(&self, ws: &WorkspaceCx<'_>, out: &mut WorkspaceSink) {
         let files = &ws.workspace.files;
+        // Per (package, struct name): how many structs, the Option fields each declares, and the
+        // first declaration of each field (indexed once: a scan of the crate's facts per unwrap
+        // would be quadratic).
+        #[derive(Default)]
+        struct Decls<'a> {
+            structs: usize,
+            fields: Vec<&'a str>,
+            first: HashMap<&'a str, (&'a str, TextRange)>,
+        }
+        let mut decls: HashMap<(Option<usize>, &str), Decls<'_>> = HashMap::new();
+        for other in files {
+            for f in other.summary.facts.iter().filter(|f| f.rule == META.id) {
+                if f.kind == STRUCT {
+                    let d = decls.entry((other.package, f.name.as_str())).or_default();
+                    d.structs += 1;
+                    d.fields.push(f.detail.as_str());
+                } else if f.kind == FIELD {
+                    decls
+                        .entry((other.package, f.name.as_str()))
+                        .or_default()
+                        .first
+                        .entry(f.detail.as_str())
+                        .or_insert((other.meta.rel_path.as_str(), f.range));
+                }
+            }
+        }
         for file in files {
             for u in file
                 .summary
@@ -86,35 +114,12 @@ impl Rule for AssumedSome {
                     continue;
                 };
                 // Every struct of that name in the crate must declare the field as an Option.
-                let mut decl: Option<(&str, TextRange)> = None;
-                let mut structs = 0;
-                let mut all_agree = true;
-                for other in files.iter().filter(|o| o.package == file.package) {
-                    for s in other
-                        .summary
-                        .facts
-                        .iter()
-                        .filter(|f| f.rule == META.id && f.kind == STRUCT && f.name == u.name)
-                    {
-                        structs += 1;
-                        if !s.detail.split(',').any(|f| f == field) {
-                            all_agree = false;
-                        }
-                    }
-                    if decl.is_none() {
-                        decl = other
-                            .summary
-                            .facts
-                            .iter()
-                            .find(|f| {
-                                f.rule == META.id
-                                    && f.kind == FIELD
-                                    && f.name == u.name
-                                    && f.detail == field
-                            })
-                            .map(|f| (other.meta.rel_path.as_str(), f.range));
-                    }
-                }
+                let Some(d) = decls.get(&(file.package, u.name.as_str())) else {
+                    continue;
+                };
+                let structs = d.structs;
+                let all_agree = d.fields.iter().all(|s| s.split(',').any(|f| f == field));
+                let decl = d.first.get(field).copied();
                 let (Some((decl_file, decl_range)), true, true) = (decl, all_agree, structs > 0)
                 else {
                     continue;
@@ -225,7 +230,14 @@ fn record_unwrap(m: &ast::MethodCallExpr, cx: &mut FileCx<'_>) {
     let Some(func) = m.syntax().ancestors().find_map(ast::Fn::cast) else {
         return;
     };
-    if is_checked_or_set(&func, &field, &field_expr) {
+    // Memoized per (fn, field): the site's own use never counts as a check, so the answer is
+    // the same for every unwrap of the field in the fn (a fn with thousands of them would
+    // otherwise rescan its body for each).
+    let checked = *cx
+        .state::<HashMap<(TextRange, String), bool>>()
+        .entry((func.syntax().text_range(), field.clone()))
+        .or_insert_with(|| is_checked_or_set(&func, &field, &field_expr));
+    if checked {
         return;
     }
     let end = m

@@ -4,11 +4,12 @@
 use super::bool_fields::is_bool;
 use super::state_types::{in_test_code, signature_is_fixed};
 use crate::analysis::engine::{FileCx, WorkspaceCx, WorkspaceSink};
-use crate::analysis::model::{ItemKind, Visibility};
+use crate::analysis::model::{Fact, ItemKind, Visibility};
 use crate::analysis::rule::{
     Category, Finding, OptionDefault, Related, Rule, RuleDocs, RuleMeta, RuleOption, Severity,
 };
 use crate::analysis::syntax::{ast, ast::HasArgList, AstNode, HasName, SyntaxKind, SyntaxNode};
+use crate::analysis::workspace::WsFile;
 
 pub(crate) struct BoolParams;
 
@@ -95,6 +96,13 @@ impl Rule for BoolParams {
                     .map(move |x| (f, x))
             })
         };
+        // Call sites by callee name (looked up per declaration: a scan of every call per
+        // declaration would be quadratic).
+        let mut calls: std::collections::HashMap<&str, Vec<(&WsFile, &Fact)>> =
+            std::collections::HashMap::new();
+        for (f, c) in facts("call") {
+            calls.entry(c.name.as_str()).or_default().push((f, c));
+        }
         for (file, decl) in facts("fn") {
             if fn_count.get(decl.name.as_str()).copied() != Some(1) {
                 continue;
@@ -111,7 +119,8 @@ impl Rule for BoolParams {
                 .collect();
             let mut sites = Vec::new();
             let mut names: Vec<&str> = Vec::new();
-            for (cfile, call) in facts("call").filter(|(_, c)| c.name == decl.name) {
+            let sites_of = calls.get(decl.name.as_str()).map_or(&[][..], |v| &v[..]);
+            for &(cfile, call) in sites_of {
                 let Some((form, idx)) = call.detail.split_once('|') else {
                     continue;
                 };

@@ -8,6 +8,8 @@
 //! known to work on the borrowed form, *unsafe* when some use cannot be checked (passed to a fn
 //! or macro the file does not declare, compared, returned, ...).
 
+use std::collections::{HashMap, HashSet};
+
 use super::ownership_common::{compact, head, in_trait_impl, skip_parens_up};
 use crate::analysis::engine::FileCx;
 use crate::analysis::rule::{
@@ -259,7 +261,7 @@ impl Rule for BorrowedOwnedParam {
                 new_text: replacement.clone(),
             }];
             if let (Some(name), Some(body)) = (&name, f.body()) {
-                let (u, e) = analyse_body(body.syntax(), name, owned, cx.file.syntax());
+                let (u, e) = analyse_body(body.syntax(), name, owned, index(cx));
                 worst = u;
                 edits.extend(e);
             }
@@ -267,7 +269,7 @@ impl Rule for BorrowedOwnedParam {
                 continue;
             }
             let used_as_value = *used_as_value.get_or_insert_with(|| {
-                !fn_name.is_empty() && fn_used_as_value(cx.file.syntax(), &fn_name)
+                !fn_name.is_empty() && index(cx).value_names.contains(&fn_name)
             });
             let unchecked = worst == Use::Unchecked
                 || in_trait_def
@@ -350,7 +352,7 @@ fn may_be_trait_object(target: &str, cx: &FileCx<'_>) -> bool {
 }
 
 /// `String` -> `str`, `Vec<T>` -> `[T]`, `PathBuf` -> `Path`, `Box<T>` -> `T`.
-fn classify(inner: &ast::Type, cx: &FileCx<'_>) -> Option<(Owned, String)> {
+fn classify(inner: &ast::Type, cx: &mut FileCx<'_>) -> Option<(Owned, String)> {
     let ast::Type::PathType(pt) = inner else {
         return None;
     };
@@ -368,14 +370,7 @@ fn classify(inner: &ast::Type, cx: &FileCx<'_>) -> Option<(Owned, String)> {
         _ => return None,
     };
     // A type of that name declared in this file is not the std one.
-    if cx.file.syntax().descendants().any(|n| {
-        (n.kind() == SyntaxKind::STRUCT
-            || n.kind() == SyntaxKind::ENUM
-            || n.kind() == SyntaxKind::TYPE_ALIAS)
-            && ast::AnyHasName::cast(n)
-                .and_then(|x| x.name())
-                .is_some_and(|x| x.text() == name)
-    }) {
+    if index(cx).type_names.contains(&name) {
         return None;
     }
     let arg = || {
@@ -387,7 +382,7 @@ fn classify(inner: &ast::Type, cx: &FileCx<'_>) -> Option<(Owned, String)> {
         Owned::String => "str".to_string(),
         Owned::Vec => format!("[{}]", arg()),
         Owned::PathBuf => {
-            if path_in_scope(cx.file.syntax()) {
+            if index(cx).path_in_scope {
                 "Path".to_string()
             } else {
                 "std::path::Path".to_string()
@@ -437,50 +432,96 @@ fn path_in_scope(root: &SyntaxNode) -> bool {
     })
 }
 
-/// `true` when the fn's name appears in the file other than as a callee or a method name (passed
-/// as a value: changing its type could break the place it is passed to).
-fn fn_used_as_value(root: &SyntaxNode, name: &str) -> bool {
-    root.descendants()
-        .filter_map(ast::NameRef::cast)
-        .filter(|n| n.text() == name)
-        .any(|n| {
-            let Some(seg) = n.syntax().parent() else {
-                return false;
-            };
-            if seg.kind() != SyntaxKind::PATH_SEGMENT {
-                return false; // a method call name or field
-            }
-            // Walk up to the outermost path.
-            let mut path = seg.parent();
-            while let Some(p) = path.clone() {
-                match p.parent() {
-                    Some(pp) if pp.kind() == SyntaxKind::PATH => path = Some(pp),
-                    _ => break,
+/// What the rule needs to know about the whole file, built once per file on first use (scans
+/// of the file per fn or per parameter were quadratic).
+#[derive(Default)]
+struct FileIndex {
+    built: bool,
+    /// Names of the structs, enums and type aliases declared in the file.
+    type_names: HashSet<String>,
+    /// `Path` is imported (see [`path_in_scope`]).
+    path_in_scope: bool,
+    /// The file's fns by name.
+    fns: HashMap<String, Vec<ast::Fn>>,
+    /// Names that appear other than as a callee or a method name (passed as a value: changing
+    /// the fn's type could break the place it is passed to), also inside macro calls.
+    value_names: HashSet<String>,
+}
+
+fn index<'c>(cx: &'c mut FileCx<'_>) -> &'c FileIndex {
+    let root = cx.file.syntax().clone();
+    let idx = cx.state::<FileIndex>();
+    if !idx.built {
+        idx.build(&root);
+    }
+    idx
+}
+
+impl FileIndex {
+    fn build(&mut self, root: &SyntaxNode) {
+        self.built = true;
+        self.path_in_scope = path_in_scope(root);
+        for n in root.descendants() {
+            match n.kind() {
+                SyntaxKind::STRUCT | SyntaxKind::ENUM | SyntaxKind::TYPE_ALIAS => {
+                    if let Some(name) = ast::AnyHasName::cast(n).and_then(|x| x.name()) {
+                        self.type_names.insert(name.text().to_string());
+                    }
                 }
+                SyntaxKind::FN => {
+                    let f = ast::Fn::cast(n).unwrap();
+                    if let Some(name) = f.name() {
+                        self.fns.entry(name.text().to_string()).or_default().push(f);
+                    }
+                }
+                SyntaxKind::NAME_REF => {
+                    let n = ast::NameRef::cast(n).unwrap();
+                    if used_as_value(&n) {
+                        self.value_names.insert(n.text().to_string());
+                    }
+                }
+                SyntaxKind::TOKEN_TREE => {
+                    for t in n.children_with_tokens().filter_map(|e| e.into_token()) {
+                        if t.kind() == SyntaxKind::IDENT && !followed_by_paren(&t) {
+                            self.value_names.insert(t.text().to_string());
+                        }
+                    }
+                }
+                _ => {}
             }
-            let Some(path) = path else { return false };
-            let Some(pe) = path.parent() else {
-                return false;
-            };
-            if pe.kind() != SyntaxKind::PATH_EXPR {
-                return false; // a type or a use
-            }
-            !pe.parent().is_some_and(|c| {
-                c.kind() == SyntaxKind::CALL_EXPR
-                    && ast::CallExpr::cast(c)
-                        .and_then(|c| c.expr())
-                        .is_some_and(|e| e.syntax() == &pe)
-            })
-        })
-        || root
-            .descendants()
-            .filter(|n| n.kind() == SyntaxKind::TOKEN_TREE)
-            .flat_map(|t| {
-                t.children_with_tokens()
-                    .filter_map(|e| e.into_token())
-                    .collect::<Vec<_>>()
-            })
-            .any(|t| t.kind() == SyntaxKind::IDENT && t.text() == name && !followed_by_paren(&t))
+        }
+    }
+}
+
+/// `true` when the name is used as a value: a path expression that is not a call's callee.
+fn used_as_value(n: &ast::NameRef) -> bool {
+    let Some(seg) = n.syntax().parent() else {
+        return false;
+    };
+    if seg.kind() != SyntaxKind::PATH_SEGMENT {
+        return false; // a method call name or field
+    }
+    // Walk up to the outermost path.
+    let mut path = seg.parent();
+    while let Some(p) = path.clone() {
+        match p.parent() {
+            Some(pp) if pp.kind() == SyntaxKind::PATH => path = Some(pp),
+            _ => break,
+        }
+    }
+    let Some(path) = path else { return false };
+    let Some(pe) = path.parent() else {
+        return false;
+    };
+    if pe.kind() != SyntaxKind::PATH_EXPR {
+        return false; // a type or a use
+    }
+    !pe.parent().is_some_and(|c| {
+        c.kind() == SyntaxKind::CALL_EXPR
+            && ast::CallExpr::cast(c)
+                .and_then(|c| c.expr())
+                .is_some_and(|e| e.syntax() == &pe)
+    })
 }
 
 fn followed_by_paren(t: &SyntaxToken) -> bool {
@@ -500,7 +541,7 @@ fn analyse_body(
     body: &SyntaxNode,
     name: &str,
     owned: Owned,
-    root: &SyntaxNode,
+    root: &FileIndex,
 ) -> (Use, Vec<TextEdit>) {
     let mut worst = Use::Safe;
     let mut edits = Vec::new();
@@ -608,7 +649,7 @@ fn method_ok(owned: Owned, m: &str) -> bool {
     }
 }
 
-fn classify_use(pe: &SyntaxNode, owned: Owned, root: &SyntaxNode) -> (Use, Vec<TextEdit>) {
+fn classify_use(pe: &SyntaxNode, owned: Owned, root: &FileIndex) -> (Use, Vec<TextEdit>) {
     let Some(parent) = skip_parens_up(pe) else {
         return (Use::Unchecked, vec![]);
     };
@@ -693,12 +734,8 @@ fn classify_use(pe: &SyntaxNode, owned: Owned, root: &SyntaxNode) -> (Use, Vec<T
             else {
                 return (Use::Unchecked, vec![]);
             };
-            let targets: Vec<ast::Fn> = root
-                .descendants()
-                .filter_map(ast::Fn::cast)
-                .filter(|f| f.name().is_some_and(|n| n.text() == callee_name))
-                .collect();
-            let [target] = targets.as_slice() else {
+            let targets = root.fns.get(&callee_name).map_or(&[][..], |v| &v[..]);
+            let [target] = targets else {
                 return (Use::Unchecked, vec![]);
             };
             let Some(param) = target.param_list().and_then(|l| l.params().nth(idx)) else {

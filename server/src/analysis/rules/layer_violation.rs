@@ -4,7 +4,7 @@
 
 use crate::analysis::config::CONFIG_FILE;
 use crate::analysis::engine::{WorkspaceCx, WorkspaceSink};
-use crate::analysis::graph::{Architecture, ModuleGraph, Violation};
+use crate::analysis::graph::{Architecture, Violation};
 use crate::analysis::rule::{Category, Finding, Related, Rule, RuleDocs, RuleMeta, Severity};
 use crate::analysis::syntax::TextRange;
 
@@ -50,10 +50,10 @@ impl Rule for LayerViolation {
         if arch.is_empty() {
             return;
         }
-        let g = ModuleGraph::build(cx.workspace);
+        let g = cx.graph();
         for e in &g.edges {
             let file = &cx.workspace.files[e.file].meta.rel_path;
-            for v in arch.check_edge(&g, e.from, &e.to) {
+            for v in arch.check_edge(g, e.from, &e.to) {
                 out.report(file, finding(e.range, v));
             }
         }
@@ -62,7 +62,7 @@ impl Rule for LayerViolation {
             let Some(dep) = pkg.dependencies.iter().find(|d| d.crate_name == e.dep) else {
                 continue;
             };
-            for v in arch.check_crate_edge(&g, e) {
+            for v in arch.check_crate_edge(g, e) {
                 out.report(&pkg.manifest, finding(dep.range, v));
             }
         }

@@ -1,7 +1,7 @@
 //! `module-cycle`: modules of one crate that depend on each other in a cycle.
 
 use crate::analysis::engine::{WorkspaceCx, WorkspaceSink};
-use crate::analysis::graph::{CycleOptions, ModuleGraph};
+use crate::analysis::graph::CycleOptions;
 use crate::analysis::rule::{
     Category, Finding, OptionDefault, Related, Rule, RuleDocs, RuleMeta, RuleOption, Severity,
 };
@@ -51,7 +51,7 @@ impl Rule for ModuleCycle {
     }
 
     fn check_workspace(&self, cx: &WorkspaceCx<'_>, out: &mut WorkspaceSink) {
-        let g = ModuleGraph::build(cx.workspace);
+        let g = cx.graph();
         let opts = CycleOptions {
             ignore_super: cx.bool_opt("ignore-super-uses"),
             depth: cx.int("depth").max(0) as usize,

@@ -52,6 +52,15 @@ impl Rule for MutexOfPrimitive {
 
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
         if let Some(ty) = ast::Type::cast(node.clone()) {
+            // Cheap test before `head` allocates: this runs for every path type.
+            let named_mutex = ast::PathType::cast(node.clone())
+                .and_then(|p| p.path())
+                .and_then(|p| p.segment())
+                .and_then(|s| s.name_ref())
+                .is_some_and(|n| n.text() == "Mutex");
+            if !named_mutex {
+                return;
+            }
             let Some((name, args)) = head(&ty) else {
                 return;
             };

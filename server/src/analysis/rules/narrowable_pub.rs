@@ -62,6 +62,15 @@ impl Rule for NarrowablePub {
     fn check_workspace(&self, ws: &WorkspaceCx<'_>, out: &mut WorkspaceSink) {
         let res = ws.resolution();
         let w = ws.workspace;
+        // The `vis-ws` facts by (file, start), first wins (a scan of the file's facts per
+        // finding would be quadratic).
+        let mut vis_ws: std::collections::HashMap<(usize, TextSize), TextRange> =
+            std::collections::HashMap::new();
+        for (fi, file) in w.files.iter().enumerate() {
+            for f in file.summary.facts.iter().filter(|f| f.rule == META.id) {
+                vis_ws.entry((fi, f.range.start())).or_insert(f.range);
+            }
+        }
         for &item in res.item_module.keys() {
             let file = &w.files[item.0];
             let it = &file.summary.items[item.1];
@@ -83,12 +92,10 @@ impl Rule for NarrowablePub {
                 // Unreachable `pub` -> `pub(crate)` is `unreachable-pub`'s finding.
                 Narrower::PubCrate => continue,
                 Narrower::Private => {
-                    let range = file
-                        .summary
-                        .facts
-                        .iter()
-                        .find(|f| f.rule == META.id && f.range.start() == vis_range.start())
-                        .map_or(vis_range, |f| f.range);
+                    let range = vis_ws
+                        .get(&(item.0, vis_range.start()))
+                        .copied()
+                        .unwrap_or(vis_range);
                     (
                         format!(
                             "`{}` is only used inside `{module}`: it can be private",

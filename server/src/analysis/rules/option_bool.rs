@@ -49,6 +49,27 @@ impl Rule for OptionBool {
     }
 
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
+        let place = match node.kind() {
+            SyntaxKind::FN => "in a signature",
+            _ => "as a field type",
+        };
+        let mut found = Vec::new();
+        for ty in signature_types(node) {
+            walk_types(&ty, &mut |t| {
+                let Some(inner) = option_arg(t) else {
+                    return false;
+                };
+                if !is_bool(&inner) {
+                    return false;
+                }
+                found.push(t.syntax().text_range());
+                true
+            });
+        }
+        if found.is_empty() {
+            return;
+        }
+        // The owner's derives are read only for a match (most fields have no `Option<bool>`).
         if node.kind() != SyntaxKind::FN {
             let owner = node.ancestors().find_map(ast::Adt::cast);
             if let Some(owner) = owner {
@@ -58,28 +79,15 @@ impl Rule for OptionBool {
                 }
             }
         }
-        let place = match node.kind() {
-            SyntaxKind::FN => "in a signature",
-            _ => "as a field type",
-        };
-        for ty in signature_types(node) {
-            walk_types(&ty, &mut |t| {
-                let Some(inner) = option_arg(t) else {
-                    return false;
-                };
-                if !is_bool(&inner) {
-                    return false;
-                }
-                cx.report(
-                    Finding::new(
-                        &META,
-                        t.syntax().text_range(),
-                        format!("`Option<bool>` {place} is a tri-state whose states have no names"),
-                    )
-                    .suggestion("use an enum with three named variants"),
-                );
-                true
-            });
+        for range in found {
+            cx.report(
+                Finding::new(
+                    &META,
+                    range,
+                    format!("`Option<bool>` {place} is a tri-state whose states have no names"),
+                )
+                .suggestion("use an enum with three named variants"),
+            );
         }
     }
 }

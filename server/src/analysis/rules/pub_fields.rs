@@ -1,5 +1,7 @@
 //! `pub-fields`: structs of the public API that expose `pub` fields *and* have behaviour.
 
+use std::collections::HashMap;
+
 use crate::analysis::engine::{FileCx, WorkspaceCx, WorkspaceSink};
 use crate::analysis::model::ItemKind;
 use crate::analysis::resolve::{Reach, Res};
@@ -7,6 +9,9 @@ use crate::analysis::rule::{Category, Finding, Rule, RuleDocs, RuleMeta, Severit
 use crate::analysis::syntax::{ast, AstNode, HasName, HasVisibility, SyntaxKind, SyntaxNode};
 
 pub(crate) struct PubFields;
+
+/// An inherent method: its module and its item (file, index in the file's items).
+type InherentMethod = (usize, (usize, usize));
 
 pub static META: RuleMeta = RuleMeta {
     id: "pub-fields",
@@ -66,14 +71,50 @@ impl Rule for PubFields {
     fn check_workspace(&self, ws: &WorkspaceCx<'_>, out: &mut WorkspaceSink) {
         let res = ws.resolution();
         let w = ws.workspace;
+        // Inherent methods by (crate, self type name), indexed once: scanning every module of
+        // the crate per struct would be quadratic.
+        let mut inherent: HashMap<(usize, &str), Vec<InherentMethod>> = HashMap::new();
+        for (mid, module) in res.modules.iter().enumerate() {
+            if module.is_test {
+                continue;
+            }
+            for &a in &module.assoc {
+                let it = &w.files[a.0].summary.items[a.1];
+                let Some(o) = &it.owner else { continue };
+                if o.trait_name.is_some()
+                    || it.kind != ItemKind::Fn
+                    || it.is_test
+                    || matches!(it.name.as_str(), "new" | "default")
+                {
+                    continue;
+                }
+                inherent
+                    .entry((module.krate, o.self_ty.as_str()))
+                    .or_default()
+                    .push((mid, a));
+            }
+        }
         for (fi, file) in w.files.iter().enumerate() {
-            for fact in file.summary.facts.iter().filter(|f| f.rule == META.id) {
-                let Some(ii) = file
-                    .summary
-                    .items
-                    .iter()
-                    .position(|i| i.name_range == fact.range && i.kind == ItemKind::Struct)
-                else {
+            let mut facts = file
+                .summary
+                .facts
+                .iter()
+                .filter(|f| f.rule == META.id)
+                .peekable();
+            if facts.peek().is_none() {
+                continue;
+            }
+            let structs: HashMap<_, usize> = file
+                .summary
+                .items
+                .iter()
+                .enumerate()
+                .rev() // the first item wins, as with `position`
+                .filter(|(_, i)| i.kind == ItemKind::Struct)
+                .map(|(ii, i)| (i.name_range, ii))
+                .collect();
+            for fact in facts {
+                let Some(&ii) = structs.get(&fact.range) else {
                     continue;
                 };
                 let item = (fi, ii);
@@ -86,25 +127,14 @@ impl Rule for PubFields {
                 let krate = res.modules[m].krate;
                 // Inherent methods of this struct, wherever the impl is in the crate.
                 let mut methods: Vec<String> = Vec::new();
-                for (mid, module) in res.modules.iter().enumerate() {
-                    if module.krate != krate || module.is_test {
-                        continue;
-                    }
-                    for &a in &module.assoc {
-                        let it = &w.files[a.0].summary.items[a.1];
-                        let Some(o) = &it.owner else { continue };
-                        if o.trait_name.is_some()
-                            || o.self_ty != fact.name
-                            || it.kind != ItemKind::Fn
-                            || it.is_test
-                            || matches!(it.name.as_str(), "new" | "default")
-                        {
-                            continue;
-                        }
-                        if let Res::Items(found) = res_lookup(ws, mid, &o.self_ty) {
-                            if found.contains(&item) {
-                                methods.push(it.name.to_string());
-                            }
+                let candidates = inherent
+                    .get(&(krate, fact.name.as_str()))
+                    .map_or(&[][..], |v| &v[..]);
+                for &(mid, a) in candidates {
+                    let it = &w.files[a.0].summary.items[a.1];
+                    if let Res::Items(found) = res_lookup(ws, mid, &fact.name) {
+                        if found.contains(&item) {
+                            methods.push(it.name.to_string());
                         }
                     }
                 }

@@ -140,20 +140,25 @@ impl Rule for SharedMutableState {
             return;
         }
         let Some(ty) = site_type(node) else { return };
-        let Some(site) = site_description(node) else {
+        if !has_site_description(node) {
             return;
-        };
+        }
+        // The description is built only for a finding or a fact (this runs for every field,
+        // parameter, `let` with a type...).
+        let site = || site_description(node).unwrap_or_default();
         if node.kind() == SyntaxKind::TYPE_ALIAS {
             record_alias(node, &ty, cx);
         }
-        if let Some(shared) = find_shared_mutable(&ty) {
+        let types = path_types(&ty);
+        if let Some(shared) = types.iter().find(|t| is_shared_mutable(t)) {
             cx.report(
                 Finding::new(
                     &META,
                     shared.syntax().text_range(),
                     format!(
-                        "{site} shares mutable state through `{}`: every clone can change it",
-                        display(&shared)
+                        "{} shares mutable state through `{}`: every clone can change it",
+                        site(),
+                        display(shared)
                     ),
                 )
                 .suggestion(SUGGESTION),
@@ -161,28 +166,35 @@ impl Rule for SharedMutableState {
             return;
         }
         // Names the file cannot see into: maybe crate-local aliases (resolved per crate).
-        let generics = generic_params_around(node);
-        for t in path_types(&ty) {
+        let mut generics: Option<Vec<String>> = None;
+        let mut candidate = |name: &str| {
+            candidate_name(name)
+                && !generics
+                    .get_or_insert_with(|| generic_params_around(node))
+                    .iter()
+                    .any(|g| g == name)
+        };
+        for t in types {
             let Some((name, args)) = head(&t) else {
                 continue;
             };
             if SHARED_OWNERS.contains(&name.as_str()) {
                 if let Some(inner) = args.first().and_then(head_name) {
-                    if candidate(&inner, &generics) {
+                    if candidate(&inner) {
                         cx.fact(
                             FACT_USE,
                             inner,
-                            format!("in-shared\t{site}\t{}", display(&t)),
+                            format!("in-shared\t{}\t{}", site(), display(&t)),
                             t.syntax().text_range(),
                         );
                         break;
                     }
                 }
-            } else if candidate(&name, &generics) {
+            } else if candidate(&name) {
                 cx.fact(
                     FACT_USE,
                     name,
-                    format!("direct\t{site}\t{}", display(&t)),
+                    format!("direct\t{}\t{}", site(), display(&t)),
                     t.syntax().text_range(),
                 );
                 break;
@@ -289,12 +301,32 @@ fn in_trait_impl_signature_of(node: &SyntaxNode) -> bool {
         || in_trait_impl_signature(node)
 }
 
-fn candidate(name: &str, generics: &[String]) -> bool {
+/// A name that may be a crate-local alias (the generic parameters in scope are checked apart).
+fn candidate_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_uppercase())
         && !KNOWN.contains(&name)
         && !LOCKS_AND_CELLS.contains(&name)
         && !SHARED_OWNERS.contains(&name)
-        && !generics.iter().any(|g| g == name)
+}
+
+/// `true` when [`site_description`] gives a description for this site (cheaply: without
+/// building it). The caller has already checked that a `PARAM` / `RET_TYPE` belongs to a fn.
+fn has_site_description(node: &SyntaxNode) -> bool {
+    match node.kind() {
+        SyntaxKind::TYPE_ALIAS => {
+            ast::TypeAlias::cast(node.clone()).is_some_and(|a| a.name().is_some())
+        }
+        SyntaxKind::STATIC => ast::Static::cast(node.clone()).is_some_and(|a| a.name().is_some()),
+        SyntaxKind::CONST => ast::Const::cast(node.clone()).is_some_and(|a| a.name().is_some()),
+        _ => true,
+    }
+}
+
+/// `Arc<Lock<..>>` / `Rc<Cell<..>>` (see [`find_shared_mutable`]).
+fn is_shared_mutable(t: &ast::Type) -> bool {
+    head(t).is_some_and(|(name, args)| {
+        SHARED_OWNERS.contains(&name.as_str()) && args.first().is_some_and(is_lock_or_cell)
+    })
 }
 
 /// Records what a `type` alias expands to: `shared\tArc<Mutex<..>>`, `lock\tMutex`,

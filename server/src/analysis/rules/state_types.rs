@@ -3,29 +3,28 @@
 
 use crate::analysis::syntax::{ast, ast::HasGenericArgs, AstNode, SyntaxKind, SyntaxNode};
 
-/// The path of a path type without whitespace (`std :: option :: Option` -> `std::option::Option`),
-/// generic arguments left out.
-fn path_text(p: &ast::Path) -> String {
-    crate::analysis::syntax::path_segments(p).join("::")
-}
-
 /// When `t` is `Option<X>` (also `std::option::Option`, `core::option::Option`), returns `X`.
 pub(super) fn option_arg(t: &ast::Type) -> Option<ast::Type> {
     let ast::Type::PathType(p) = t else {
         return None;
     };
     let path = p.path()?;
-    if !matches!(
-        path_text(&path).as_str(),
-        "Option"
-            | "std::option::Option"
-            | "core::option::Option"
-            | "::std::option::Option"
-            | "::core::option::Option"
-    ) {
+    let seg = path.segment()?;
+    // Cheap test first: this runs for every type of every signature.
+    if seg.name_ref()?.text() != "Option" {
         return None;
     }
-    let args = path.segment()?.generic_arg_list()?;
+    // `Option`, `std::option::Option`, `core::option::Option` (also with a leading `::`).
+    let segs = crate::analysis::syntax::path_segments_smol(&path);
+    let qualified_ok = match segs.as_slice() {
+        [_] => true,
+        [krate, module, _] => matches!(krate.as_str(), "std" | "core") && module == "option",
+        _ => false,
+    };
+    if !qualified_ok {
+        return None;
+    }
+    let args = seg.generic_arg_list()?;
     args.generic_args().find_map(|a| match a {
         ast::GenericArg::TypeArg(t) => t.ty(),
         _ => None,

@@ -1,6 +1,8 @@
 //! `stringly-state`: state held in a string field (`status: String`) or compared with string literals.
 
 use super::state_types::is_string_like;
+use std::collections::{HashMap, HashSet};
+
 use crate::analysis::engine::FileCx;
 use crate::analysis::rule::{
     Category, Finding, OptionDefault, Rule, RuleDocs, RuleMeta, RuleOption, Severity,
@@ -42,89 +44,104 @@ impl Rule for StringlyState {
     }
 
     fn node_kinds(&self) -> &'static [SyntaxKind] {
-        &[SyntaxKind::SOURCE_FILE]
+        &[
+            SyntaxKind::RECORD_FIELD,
+            SyntaxKind::BIN_EXPR,
+            SyntaxKind::MATCH_EXPR,
+        ]
     }
 
-    fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
-        let names = cx.str_list("field-names");
-        let mut fields: Vec<(String, TextRange, String)> = Vec::new();
-        // (field name, comparison range, literal)
-        let mut compared: Vec<(String, TextRange, String)> = Vec::new();
-        for n in node.descendants() {
-            match n.kind() {
-                SyntaxKind::RECORD_FIELD => {
-                    let f = ast::RecordField::cast(n).unwrap();
-                    let (Some(name), Some(ty)) = (f.name(), f.ty()) else {
-                        continue;
-                    };
-                    if names.iter().any(|x| name.text() == x.as_str()) && is_string_like(&ty) {
-                        let ty = ty
-                            .syntax()
-                            .text()
-                            .to_string()
-                            .split_whitespace()
-                            .collect::<Vec<_>>()
-                            .join(" ");
-                        fields.push((name.text().to_string(), name.syntax().text_range(), ty));
-                    }
-                }
-                SyntaxKind::BIN_EXPR => {
-                    let b = ast::BinExpr::cast(n.clone()).unwrap();
-                    let op = b
-                        .op_token()
-                        .map(|t| t.text().to_string())
-                        .unwrap_or_default();
-                    if op != "==" && op != "!=" {
-                        continue;
-                    }
-                    let (Some(l), Some(r)) = (b.lhs(), b.rhs()) else {
-                        continue;
-                    };
-                    for (a, lit) in [(&l, &r), (&r, &l)] {
-                        if let (Some(field), Some(lit)) = (state_field(a, &names), str_literal(lit))
-                        {
-                            compared.push((field, n.text_range(), lit));
-                        }
-                    }
-                }
-                SyntaxKind::MATCH_EXPR => {
-                    let m = ast::MatchExpr::cast(n.clone()).unwrap();
-                    let Some(field) = m.expr().and_then(|e| state_field(&e, &names)) else {
-                        continue;
-                    };
-                    let Some(arms) = m.match_arm_list() else {
-                        continue;
-                    };
-                    for arm in arms.arms() {
-                        let Some(pat) = arm.pat() else { continue };
-                        for lp in pat
-                            .syntax()
-                            .descendants_with_tokens()
-                            .filter_map(|e| e.into_token())
-                        {
-                            if lp.kind() == SyntaxKind::STRING {
-                                compared.push((
-                                    field.clone(),
-                                    m.expr().unwrap().syntax().text_range(),
-                                    lp.text().to_string(),
-                                ));
-                            }
-                        }
-                    }
-                }
-                _ => {}
-            }
+    /// Collects state-like fields and their comparisons during the pass; reports in
+    /// [`Rule::finish_file`].
+    fn check_node(&self, n: &SyntaxNode, cx: &mut FileCx<'_>) {
+        if cx.state::<Seen>().names.is_none() {
+            let names = cx.str_list("field-names");
+            cx.state::<Seen>().names = Some(names);
         }
-        let literals_of = |field: &str| {
-            let mut l: Vec<&str> = compared
-                .iter()
-                .filter(|c| c.0 == field)
-                .map(|c| c.2.as_str())
-                .collect();
+        let seen = cx.state::<Seen>();
+        let names = seen.names.as_deref().unwrap_or_default();
+        match n.kind() {
+            SyntaxKind::RECORD_FIELD => {
+                let f = ast::RecordField::cast(n.clone()).unwrap();
+                let (Some(name), Some(ty)) = (f.name(), f.ty()) else {
+                    return;
+                };
+                if names.iter().any(|x| name.text() == x.as_str()) && is_string_like(&ty) {
+                    let ty = ty
+                        .syntax()
+                        .text()
+                        .to_string()
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    seen.fields
+                        .push((name.text().to_string(), name.syntax().text_range(), ty));
+                }
+            }
+            SyntaxKind::BIN_EXPR => {
+                let b = ast::BinExpr::cast(n.clone()).unwrap();
+                if !matches!(
+                    b.op_kind(),
+                    Some(ast::BinaryOp::CmpOp(ast::CmpOp::Eq { .. }))
+                ) {
+                    return;
+                }
+                let (Some(l), Some(r)) = (b.lhs(), b.rhs()) else {
+                    return;
+                };
+                for (a, lit) in [(&l, &r), (&r, &l)] {
+                    if let (Some(field), Some(lit)) = (state_field(a, names), str_literal(lit)) {
+                        seen.compared.push((field, n.text_range(), lit));
+                    }
+                }
+            }
+            SyntaxKind::MATCH_EXPR => {
+                let m = ast::MatchExpr::cast(n.clone()).unwrap();
+                let Some(field) = m.expr().and_then(|e| state_field(&e, names)) else {
+                    return;
+                };
+                let Some(arms) = m.match_arm_list() else {
+                    return;
+                };
+                for arm in arms.arms() {
+                    let Some(pat) = arm.pat() else { continue };
+                    for lp in pat
+                        .syntax()
+                        .descendants_with_tokens()
+                        .filter_map(|e| e.into_token())
+                    {
+                        if lp.kind() == SyntaxKind::STRING {
+                            seen.compared.push((
+                                field.clone(),
+                                m.expr().unwrap().syntax().text_range(),
+                                lp.text().to_string(),
+                            ));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn finish_file(&self, cx: &mut FileCx<'_>) {
+        let Some(Seen {
+            fields, compared, ..
+        }) = cx.take_state::<Seen>()
+        else {
+            return;
+        };
+        // Literals by field, sorted and deduplicated (one map: a scan of every comparison per
+        // field would be quadratic in a big generated file).
+        let mut literals: HashMap<&str, Vec<&str>> = HashMap::new();
+        for c in &compared {
+            literals.entry(c.0.as_str()).or_default().push(c.2.as_str());
+        }
+        for l in literals.values_mut() {
             l.sort_unstable();
             l.dedup();
-            l
-        };
+        }
+        let literals_of = |field: &str| literals.get(field).map_or(&[][..], |l| &l[..]);
         for (name, range, ty) in &fields {
             let lits = literals_of(name);
             let seen = if lits.is_empty() {
@@ -141,12 +158,11 @@ impl Rule for StringlyState {
                 .suggestion("use an enum with one variant per state, parsed where strings come in"),
             );
         }
-        let mut done: Vec<&str> = fields.iter().map(|f| f.0.as_str()).collect();
+        let mut done: HashSet<&str> = fields.iter().map(|f| f.0.as_str()).collect();
         for (name, range, _) in &compared {
-            if done.contains(&name.as_str()) {
+            if !done.insert(name.as_str()) {
                 continue;
             }
-            done.push(name);
             cx.report(
                 Finding::new(
                     &META,
@@ -160,6 +176,17 @@ impl Rule for StringlyState {
             );
         }
     }
+}
+
+/// What the pass over one file collected.
+#[derive(Default)]
+struct Seen {
+    /// The `field-names` option (read once per file).
+    names: Option<Vec<String>>,
+    /// (field name, name range, type as written)
+    fields: Vec<(String, TextRange, String)>,
+    /// (field name, comparison range, literal)
+    compared: Vec<(String, TextRange, String)>,
 }
 
 /// A field access named like a state, through `.as_str()`, `.as_ref()`, `&`, `*` and parentheses.

@@ -9,9 +9,11 @@ use crate::analysis::resolve::Reach;
 use crate::analysis::rule::{
     Applicability, Category, Finding, Fix, Rule, RuleDocs, RuleMeta, Severity, TextEdit,
 };
-use crate::analysis::syntax::{ast, AstNode, HasName, HasVisibility, SyntaxKind, SyntaxNode};
+use crate::analysis::syntax::{
+    ast, AstNode, HasName, HasVisibility, SyntaxKind, SyntaxNode, TextRange,
+};
 
-pub(crate) struct UnreachablePub;
+pub struct UnreachablePub;
 
 /// Fact kinds recorded in the file pass: the visibility of a `use` item, and a `pub` field
 /// (for the fix that narrows a struct's fields with it).
@@ -66,6 +68,26 @@ impl Rule for UnreachablePub {
     fn check_workspace(&self, ws: &WorkspaceCx<'_>, out: &mut WorkspaceSink) {
         let res = ws.resolution();
         let w = ws.workspace;
+        // Per-file lookups, indexed once (scanning a file's facts or items per finding would be
+        // quadratic in a file with many unreachable items).
+        let mut field_ranges: HashMap<(usize, &str), Vec<TextRange>> = HashMap::new();
+        let mut use_vis: HashMap<usize, Vec<TextRange>> = HashMap::new();
+        for (fi, file) in w.files.iter().enumerate() {
+            for f in file.summary.facts.iter().filter(|f| f.rule == META.id) {
+                match f.kind {
+                    FACT_PUB_FIELD => field_ranges
+                        .entry((fi, f.detail.as_str()))
+                        .or_default()
+                        .push(f.range),
+                    FACT_USE_VIS => use_vis.entry(fi).or_default().push(f.range),
+                    _ => {}
+                }
+            }
+        }
+        for ranges in use_vis.values_mut() {
+            ranges.sort_by_key(|r| r.start());
+        }
+        let mut mod_index: HashMap<usize, ModIndex<'_>> = HashMap::new();
         for (&item, &m) in &res.item_module {
             let module = &res.modules[m];
             let file = &w.files[item.0];
@@ -94,7 +116,11 @@ impl Rule for UnreachablePub {
             }];
             let mut title = "restrict to `pub(crate)`".to_string();
             if matches!(it.kind, ItemKind::Struct | ItemKind::Union) {
-                let fields = field_vis_ranges(&file.summary.facts, META.id, it.name_range);
+                let start = u32::from(it.name_range.start()).to_string();
+                let fields = field_ranges
+                    .get(&(item.0, start.as_str()))
+                    .cloned()
+                    .unwrap_or_default();
                 if !fields.is_empty() {
                     title = "restrict the item and its `pub` fields to `pub(crate)`".into();
                 }
@@ -141,15 +167,13 @@ impl Rule for UnreachablePub {
                 continue;
             }
             let file = &w.files[fi];
-            let Some(decl) = file
-                .summary
-                .mods
-                .iter()
-                .find(|d| d.name_range == name_range)
-            else {
+            let index = mod_index
+                .entry(fi)
+                .or_insert_with(|| ModIndex::new(&file.summary));
+            let Some(decl) = index.decls.get(&name_range) else {
                 continue;
             };
-            let Some(vis_range) = vis_range_of_mod(&file.summary, decl.range) else {
+            let Some(vis_range) = index.vis.get(&decl.range).copied().flatten() else {
                 continue;
             };
             out.report(
@@ -192,7 +216,15 @@ impl Rule for UnreachablePub {
         items.sort_by_key(|((f, r), _)| (*f, r.start()));
         for ((fi, item_range), _) in items {
             let file = &w.files[fi];
-            let Some(vis_range) = vis_range_of_use(&file.summary, item_range) else {
+            let Some(vis_range) = use_vis.get(&fi).and_then(|ranges| {
+                // The first `pub` (in source order) inside the item.
+                let i = ranges.partition_point(|r| r.start() < item_range.start());
+                ranges[i..]
+                    .iter()
+                    .take_while(|r| r.start() <= item_range.end())
+                    .find(|r| item_range.contains_range(**r))
+                    .copied()
+            }) else {
                 continue;
             };
             out.report(
@@ -216,30 +248,30 @@ impl Rule for UnreachablePub {
     }
 }
 
-/// The range of `pub` of a `pub use` item (from the `use-vis` facts).
-fn vis_range_of_use(
-    s: &crate::analysis::model::FileSummary,
-    item_range: crate::analysis::syntax::TextRange,
-) -> Option<crate::analysis::syntax::TextRange> {
-    s.facts
-        .iter()
-        .find(|f| f.rule == META.id && f.kind == FACT_USE_VIS && item_range.contains_range(f.range))
-        .map(|f| f.range)
+/// A file's `mod` declarations by name range, and the visibility range of its `mod` items by
+/// item range (first wins, as a linear search would).
+struct ModIndex<'a> {
+    decls: HashMap<TextRange, &'a crate::analysis::model::ModDecl>,
+    vis: HashMap<TextRange, Option<TextRange>>,
 }
 
-fn vis_range_of_mod(
-    s: &crate::analysis::model::FileSummary,
-    range: crate::analysis::syntax::TextRange,
-) -> Option<crate::analysis::syntax::TextRange> {
-    s.items
-        .iter()
-        .find(|i| i.kind == ItemKind::Mod && i.range == range)
-        .and_then(|i| i.vis_range)
+impl<'a> ModIndex<'a> {
+    fn new(s: &'a crate::analysis::model::FileSummary) -> ModIndex<'a> {
+        let mut decls = HashMap::new();
+        for d in &s.mods {
+            decls.entry(d.name_range).or_insert(d);
+        }
+        let mut vis = HashMap::new();
+        for i in s.items.iter().filter(|i| i.kind == ItemKind::Mod) {
+            vis.entry(i.range).or_insert(i.vis_range);
+        }
+        ModIndex { decls, vis }
+    }
 }
 
 /// Records, for a struct or union, the visibility range of each `pub` field (fact `pub-field`,
 /// `detail` = the struct's name range start).
-fn record_pub_fields(node: &SyntaxNode, cx: &mut FileCx<'_>) {
+pub fn record_pub_fields(node: &SyntaxNode, cx: &mut FileCx<'_>) {
     let (name, fields): (Option<ast::Name>, Vec<ast::Visibility>) =
         if let Some(s) = ast::Struct::cast(node.clone()) {
             let vis = match s.field_list() {
@@ -275,22 +307,8 @@ fn record_pub_fields(node: &SyntaxNode, cx: &mut FileCx<'_>) {
     }
 }
 
-/// The `pub` field visibility ranges recorded for the struct whose name is at `name_range`.
-fn field_vis_ranges(
-    facts: &[crate::analysis::model::Fact],
-    rule: &str,
-    name_range: crate::analysis::syntax::TextRange,
-) -> Vec<crate::analysis::syntax::TextRange> {
-    let start = u32::from(name_range.start()).to_string();
-    facts
-        .iter()
-        .filter(|f| f.rule == rule && f.kind == FACT_PUB_FIELD && f.detail == start)
-        .map(|f| f.range)
-        .collect()
-}
-
 /// `pub` (not `pub(crate)` and friends).
-pub(super) fn is_plain_pub(v: &ast::Visibility) -> bool {
+pub fn is_plain_pub(v: &ast::Visibility) -> bool {
     v.syntax().text() == "pub"
 }
 

@@ -18,23 +18,23 @@ use crate::analysis::rules;
 use crate::analysis::syntax::{TextRange, TextSize};
 
 /// A text with its line index, to convert positions in the negotiated encoding.
-pub struct Text<'a> {
-    pub text: &'a str,
-    pub index: &'a LineIndex,
-    pub enc: ColumnEncoding,
+pub(crate) struct Text<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) index: &'a LineIndex,
+    pub(crate) enc: ColumnEncoding,
 }
 
 impl Text<'_> {
-    pub fn position(&self, offset: TextSize) -> Position {
+    pub(crate) fn position(&self, offset: TextSize) -> Position {
         let lc = self.index.line_col(self.text, offset, self.enc);
         Position::new(lc.line, lc.col)
     }
 
-    pub fn range(&self, r: TextRange) -> Range {
+    pub(crate) fn range(&self, r: TextRange) -> Range {
         Range::new(self.position(r.start()), self.position(r.end()))
     }
 
-    pub fn offset(&self, p: Position) -> TextSize {
+    pub(crate) fn offset(&self, p: Position) -> TextSize {
         self.index.offset(
             self.text,
             LineCol {
@@ -46,12 +46,12 @@ impl Text<'_> {
     }
 
     /// A protocol range as bytes; `None` when its end is before its start.
-    pub fn text_range(&self, r: Range) -> Option<TextRange> {
+    pub(crate) fn text_range(&self, r: Range) -> Option<TextRange> {
         let (s, e) = (self.offset(r.start), self.offset(r.end));
         (s <= e).then(|| TextRange::new(s, e))
     }
 
-    pub fn edit(&self, e: &TextEdit) -> lsp::TextEdit {
+    pub(crate) fn edit(&self, e: &TextEdit) -> lsp::TextEdit {
         lsp::TextEdit {
             range: self.range(e.range),
             new_text: e.new_text.clone(),
@@ -69,10 +69,10 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
 }
 
 /// Resolves a related location in another file: its URI and, when it can be read, its range.
-pub type RelatedResolver<'a> = dyn Fn(&str, TextRange, Option<u32>) -> Option<Location> + 'a;
+pub(crate) type RelatedResolver<'a> = dyn Fn(&str, TextRange, Option<u32>) -> Option<Location> + 'a;
 
 /// One finding as a diagnostic.
-pub fn diagnostic(
+pub(super) fn diagnostic(
     t: &Text<'_>,
     uri: &Uri,
     f: &Finding,
@@ -153,7 +153,7 @@ fn workspace_edit(uri: &Uri, edits: Vec<lsp::TextEdit>) -> WorkspaceEdit {
 
 /// The code actions for the findings that intersect `range`: each fix, and the two
 /// suppression comments.
-pub fn code_actions(
+pub(super) fn code_actions(
     t: &Text<'_>,
     uri: &Uri,
     findings: &[Finding],
@@ -260,7 +260,7 @@ pub fn fix_all_kind() -> CodeActionKind {
 }
 
 /// `source.fixAll.boundary`: every safe fix of the file that does not overlap another.
-pub fn fix_all_action(t: &Text<'_>, uri: &Uri, findings: &[Finding]) -> Option<CodeAction> {
+fn fix_all_action(t: &Text<'_>, uri: &Uri, findings: &[Finding]) -> Option<CodeAction> {
     let (_, applied) = fix::apply(t.text, findings, false);
     if applied.is_empty() {
         return None;
@@ -279,7 +279,7 @@ pub fn fix_all_action(t: &Text<'_>, uri: &Uri, findings: &[Finding]) -> Option<C
 }
 
 /// Hover: the docs of the rules whose findings cover `offset`.
-pub fn hover(t: &Text<'_>, findings: &[Finding], offset: TextSize) -> Option<lsp::Hover> {
+pub(super) fn hover(t: &Text<'_>, findings: &[Finding], offset: TextSize) -> Option<lsp::Hover> {
     let mut ids: Vec<&str> = Vec::new();
     let mut range = None;
     for f in findings {

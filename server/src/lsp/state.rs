@@ -24,27 +24,27 @@ use super::convert::Text;
 /// Files at least this large keep their tree between edits and use the incremental reparse;
 /// smaller files are parsed from scratch (faster than the reparse's bookkeeping; see
 /// `docs/benchmarks.md`).
-pub const REPARSE_MIN_BYTES: usize = 64 * 1024;
+pub(super) const REPARSE_MIN_BYTES: usize = 64 * 1024;
 
 /// Locks a mutex, recovering from a panic in another holder (the data is still usable: every
 /// update is a replacement, never half-applied).
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
+pub(crate) enum Scope {
     Open,
     Workspace,
 }
 
 /// Editor settings (initialization options / `workspace/didChangeConfiguration`).
 #[derive(Debug, Clone)]
-pub struct Settings {
-    pub config_path: Option<PathBuf>,
-    pub scope: Scope,
-    pub code_lens: bool,
-    pub trace: Option<String>,
+pub(crate) struct Settings {
+    pub(crate) config_path: Option<PathBuf>,
+    pub(crate) scope: Scope,
+    pub(crate) code_lens: bool,
+    pub(crate) trace: Option<String>,
 }
 
 impl Default for Settings {
@@ -60,7 +60,7 @@ impl Default for Settings {
 
 impl Settings {
     /// Applies the keys present in `v` (either the settings themselves or `{"boundary": ...}`).
-    pub fn merge(&mut self, v: &Value) {
+    pub(crate) fn merge(&mut self, v: &Value) {
         let v = v.get("boundary").unwrap_or(v);
         if let Some(p) = v.get("configPath") {
             self.config_path = p.as_str().filter(|s| !s.is_empty()).map(PathBuf::from);
@@ -87,17 +87,20 @@ impl Settings {
     }
 }
 
+// Independent yes/no capabilities mirrored one to one from the client's `ClientCapabilities`:
+// every combination is valid, there is no state to model.
+// boundary: allow(bool-fields)
 /// What the client can do.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct ClientCaps {
-    pub pull: bool,
+pub(crate) struct ClientCaps {
+    pub(crate) pull: bool,
     /// `workspace/codeLens/refresh`.
-    pub lens_refresh: bool,
+    pub(crate) lens_refresh: bool,
     /// `workspace/configuration`.
-    pub configuration: bool,
-    pub refresh: bool,
-    pub progress: bool,
-    pub watch: bool,
+    pub(crate) configuration: bool,
+    pub(crate) refresh: bool,
+    pub(crate) progress: bool,
+    pub(crate) watch: bool,
 }
 
 /// What kind of file a document is.
@@ -112,21 +115,21 @@ pub enum DocKind {
 }
 
 /// An open document.
-pub struct Doc {
-    pub version: i32,
-    pub text: String,
-    pub index: LineIndex,
+pub(crate) struct Doc {
+    pub(crate) version: i32,
+    pub(crate) text: String,
+    pub(crate) index: LineIndex,
     /// Kept only for large files (see [`REPARSE_MIN_BYTES`]).
-    pub parsed: Option<Parsed>,
-    pub kind: DocKind,
+    pub(crate) parsed: Option<Parsed>,
+    pub(crate) kind: DocKind,
     /// The version the findings below were computed for.
-    pub analysed: Option<i32>,
-    pub findings: Vec<Finding>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) analysed: Option<i32>,
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 impl Doc {
-    pub fn new(version: i32, text: String, kind: DocKind) -> Doc {
+    pub(crate) fn new(version: i32, text: String, kind: DocKind) -> Doc {
         Doc {
             version,
             index: LineIndex::new(&text),
@@ -139,7 +142,7 @@ impl Doc {
         }
     }
 
-    pub fn view(&self, enc: ColumnEncoding) -> Text<'_> {
+    pub(crate) fn view(&self, enc: ColumnEncoding) -> Text<'_> {
         Text {
             text: &self.text,
             index: &self.index,
@@ -148,7 +151,7 @@ impl Doc {
     }
 
     /// Applies the changes of one `didChange`, in order. Incremental reparse for large files.
-    pub fn apply(
+    pub(crate) fn apply(
         &mut self,
         version: i32,
         changes: Vec<TextDocumentContentChangeEvent>,
@@ -184,34 +187,34 @@ impl Doc {
 }
 
 /// The analysis model of one root (a Cargo workspace or a folder).
-pub struct Model {
+pub(crate) struct Model {
     /// The root's directory.
-    pub dir: PathBuf,
-    pub engine: Arc<Engine>,
-    pub ws: Workspace,
+    pub(crate) dir: PathBuf,
+    pub(crate) engine: Arc<Engine>,
+    pub(crate) ws: Workspace,
     /// Local findings by relative path, for the text the workspace model holds.
-    pub local: HashMap<String, Vec<Finding>>,
+    pub(crate) local: HashMap<String, Vec<Finding>>,
     /// The workspace-level rules' findings by relative path.
-    pub global: HashMap<String, Vec<Finding>>,
+    pub(crate) global: HashMap<String, Vec<Finding>>,
     /// The config's `baseline` file, when there is one.
-    pub baseline: Option<Arc<LoadedBaseline>>,
+    pub(crate) baseline: Option<Arc<LoadedBaseline>>,
     /// Texts of the open documents the model holds (by relative path): baseline keys hash the
     /// text of a finding, which may differ from the disk.
-    pub open_text: HashMap<String, Arc<str>>,
+    pub(crate) open_text: HashMap<String, Arc<str>>,
     /// The usage code lenses by file, computed on the first request after a change of the
     /// workspace model (`None`: to compute).
-    pub lenses: Option<HashMap<String, Vec<UsageLens>>>,
+    pub(crate) lenses: Option<HashMap<String, Vec<UsageLens>>>,
 }
 
 /// A baseline file and how baselined findings are shown (`baseline-mode`).
-pub struct LoadedBaseline {
-    pub baseline: Baseline,
-    pub mode: BaselineMode,
+pub(crate) struct LoadedBaseline {
+    pub(crate) baseline: Baseline,
+    pub(crate) mode: BaselineMode,
 }
 
 impl Model {
     /// The usage lenses of `rel` (computed for the whole workspace once per model change).
-    pub fn lenses(&mut self, rel: &str) -> Vec<UsageLens> {
+    pub(crate) fn lenses(&mut self, rel: &str) -> Vec<UsageLens> {
         let ws = &self.ws;
         let all = self.lenses.get_or_insert_with(|| {
             let res = resolve::resolve(ws);
@@ -227,7 +230,7 @@ impl Model {
     /// The findings of `rel` as shown: its local findings plus the workspace-level ones, with
     /// config, test filtering, suppressions and the baseline applied. `None` when the file is
     /// not in the model.
-    pub fn final_findings(&self, rel: &str, local: Vec<Finding>) -> Option<Vec<Finding>> {
+    pub(crate) fn final_findings(&self, rel: &str, local: Vec<Finding>) -> Option<Vec<Finding>> {
         let file = self.ws.file(rel)?;
         let findings = finalize_file(&self.engine, &self.global, file, local);
         let Some(b) = &self.baseline else {
@@ -251,15 +254,15 @@ impl Model {
 }
 
 /// A workspace root.
-pub struct Root {
-    pub dir: PathBuf,
+pub(crate) struct Root {
+    pub(crate) dir: PathBuf,
     /// `false` for a folder without `Cargo.toml` or `boundary.toml`: only open files are analysed.
-    pub index: bool,
-    pub model: Mutex<Model>,
+    pub(crate) index: bool,
+    pub(crate) model: Mutex<Model>,
 }
 
 impl Root {
-    pub fn new(dir: PathBuf, index: bool) -> Root {
+    pub(crate) fn new(dir: PathBuf, index: bool) -> Root {
         Root {
             dir: dir.clone(),
             index,
@@ -280,7 +283,7 @@ impl Root {
     }
 
     /// The config file of this root.
-    pub fn config_path(&self, settings: &Settings) -> PathBuf {
+    pub(crate) fn config_path(&self, settings: &Settings) -> PathBuf {
         match &settings.config_path {
             Some(p) if p.is_absolute() => p.clone(),
             Some(p) => self.dir.join(p),
@@ -291,7 +294,7 @@ impl Root {
 
 /// Work for the analysis worker.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Job {
+pub(crate) enum Job {
     /// Analyse an open document at its newest version.
     Doc(Uri),
     /// A file changed on disk (not open): re-read it, or remove it when gone.
@@ -299,21 +302,21 @@ pub enum Job {
 }
 
 /// Everything behind the server's lock.
-pub struct State {
-    pub enc: ColumnEncoding,
-    pub settings: Settings,
-    pub caps: ClientCaps,
-    pub roots: Vec<Arc<Root>>,
-    pub docs: HashMap<Uri, Doc>,
-    pub jobs: VecDeque<Job>,
+pub(crate) struct State {
+    pub(crate) enc: ColumnEncoding,
+    pub(crate) settings: Settings,
+    pub(crate) caps: ClientCaps,
+    pub(crate) roots: Vec<Arc<Root>>,
+    pub(crate) docs: HashMap<Uri, Doc>,
+    pub(crate) jobs: VecDeque<Job>,
     /// A re-index finished: once the queued analyses are done, pull clients are asked to pull
     /// again (`workspace/diagnostic/refresh`).
-    pub refresh_pending: bool,
-    pub shutdown: bool,
+    pub(crate) refresh_pending: bool,
+    pub(crate) shutdown: bool,
 }
 
 impl State {
-    pub fn new() -> State {
+    pub(crate) fn new() -> State {
         State {
             enc: ColumnEncoding::Utf16,
             settings: Settings::default(),
@@ -326,7 +329,7 @@ impl State {
         }
     }
 
-    pub fn push_job(&mut self, job: Job) {
+    pub(crate) fn push_job(&mut self, job: Job) {
         if !self.jobs.contains(&job) {
             self.jobs.push_back(job);
         }
@@ -334,7 +337,7 @@ impl State {
 
     /// The root a path belongs to (the deepest one), creating one for files outside every
     /// known root. Returns the index and whether it is new (to be indexed).
-    pub fn root_for(&mut self, path: &Path) -> (usize, bool) {
+    pub(crate) fn root_for(&mut self, path: &Path) -> (usize, bool) {
         let best = self
             .roots
             .iter()
@@ -357,7 +360,7 @@ impl State {
     }
 
     /// Classifies a document by its URI.
-    pub fn kind_of(&mut self, uri: &Uri) -> (DocKind, Option<usize>) {
+    pub(crate) fn kind_of(&mut self, uri: &Uri) -> (DocKind, Option<usize>) {
         let Some(path) = file_path(uri) else {
             return (DocKind::Other, None);
         };
@@ -379,7 +382,7 @@ impl State {
 }
 
 /// The file system path of a `file:` URI, canonical when it exists.
-pub fn file_path(uri: &Uri) -> Option<PathBuf> {
+pub(super) fn file_path(uri: &Uri) -> Option<PathBuf> {
     let p = uri.to_file_path()?.into_owned();
     Some(std::fs::canonicalize(&p).unwrap_or(p))
 }

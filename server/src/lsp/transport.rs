@@ -92,7 +92,7 @@ fn check(body: &[u8]) -> Result<(), (i64, String)> {
 }
 
 /// Starts the guard on the process's stdin/stdout; returns the streams to give the server.
-pub fn stdio() -> (DuplexStream, DuplexStream) {
+pub(super) fn stdio() -> (DuplexStream, DuplexStream) {
     let (server_in, mut to_server) = tokio::io::duplex(PIPE);
     let (server_out, from_server) = tokio::io::duplex(PIPE);
     let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();

@@ -25,10 +25,10 @@ use super::Inner;
 use crate::analysis::baseline::{Baseline, BaselineMode};
 
 /// One `publishDiagnostics` to send.
-pub struct Publish {
-    pub uri: Uri,
-    pub version: Option<i32>,
-    pub diagnostics: Vec<Diagnostic>,
+pub(crate) struct Publish {
+    pub(crate) uri: Uri,
+    pub(crate) version: Option<i32>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 /// What a finished job asks the protocol layer to do.
@@ -40,7 +40,7 @@ struct Outcome {
 }
 
 /// Starts the analysis worker.
-pub fn spawn(inner: Arc<Inner>) {
+pub(super) fn spawn(inner: Arc<Inner>) {
     tokio::spawn(async move {
         loop {
             let (job, refresh) = {
@@ -391,7 +391,7 @@ static PROGRESS_ID: AtomicUsize = AtomicUsize::new(0);
 
 /// Loads (or reloads) a root in the background: config, files, workspace rules; reports
 /// `$/progress`; then re-analyses the open documents against the new model.
-pub fn reindex(inner: Arc<Inner>, root_idx: usize) {
+pub(super) fn reindex(inner: Arc<Inner>, root_idx: usize) {
     tokio::spawn(async move {
         let (root, settings, caps, config_text) = {
             let st = lock(&inner.state);
@@ -673,7 +673,7 @@ async fn publish_config_error(inner: &Inner, path: &Path, error: Option<&ConfigE
 }
 
 /// Exits when the editor process that started us is gone.
-pub fn watch_parent(pid: u32) {
+pub(super) fn watch_parent(pid: u32) {
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(Duration::from_secs(3)).await;

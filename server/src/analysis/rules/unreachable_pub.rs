@@ -13,7 +13,7 @@ use crate::analysis::syntax::{
     ast, AstNode, HasName, HasVisibility, SyntaxKind, SyntaxNode, TextRange,
 };
 
-pub struct UnreachablePub;
+pub(crate) struct UnreachablePub;
 
 /// Fact kinds recorded in the file pass: the visibility of a `use` item, and a `pub` field
 /// (for the fix that narrows a struct's fields with it).
@@ -271,7 +271,7 @@ impl<'a> ModIndex<'a> {
 
 /// Records, for a struct or union, the visibility range of each `pub` field (fact `pub-field`,
 /// `detail` = the struct's name range start).
-pub fn record_pub_fields(node: &SyntaxNode, cx: &mut FileCx<'_>) {
+fn record_pub_fields(node: &SyntaxNode, cx: &mut FileCx<'_>) {
     let (name, fields): (Option<ast::Name>, Vec<ast::Visibility>) =
         if let Some(s) = ast::Struct::cast(node.clone()) {
             let vis = match s.field_list() {
@@ -308,7 +308,7 @@ pub fn record_pub_fields(node: &SyntaxNode, cx: &mut FileCx<'_>) {
 }
 
 /// `pub` (not `pub(crate)` and friends).
-pub fn is_plain_pub(v: &ast::Visibility) -> bool {
+pub(super) fn is_plain_pub(v: &ast::Visibility) -> bool {
     v.syntax().text() == "pub"
 }
 

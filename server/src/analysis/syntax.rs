@@ -74,8 +74,16 @@ impl Parsed {
         let start = floor_char_boundary(&expected, usize::from(delete.start()).min(end));
         expected.replace_range(start..end, insert);
         let delete = TextRange::new((start as u32).into(), (end as u32).into());
+        // Error recovery makes an incremental reparse of broken code disagree with a full
+        // parse of the same text (found by tests/e2e/fuzz.rs), and `check` must see what the
+        // server sees: reparse incrementally only error-free code, and check the text.
+        if has_error_nodes(&self.parse.syntax_node()) {
+            return parse(&expected, self.edition);
+        }
         let incremental = self.parse.reparse(delete, insert, self.edition.to_ra());
-        if incremental.tree().syntax().text() == expected.as_str() {
+        if !has_error_nodes(&incremental.syntax_node())
+            && incremental.tree().syntax().text() == expected.as_str()
+        {
             Parsed {
                 parse: incremental,
                 edition: self.edition,
@@ -84,6 +92,10 @@ impl Parsed {
             parse(&expected, self.edition)
         }
     }
+}
+
+fn has_error_nodes(root: &SyntaxNode) -> bool {
+    root.descendants().any(|n| n.kind() == SyntaxKind::ERROR)
 }
 
 fn floor_char_boundary(text: &str, i: usize) -> usize {

@@ -24,13 +24,7 @@ impl Visibility {
             return (Visibility::Private, None);
         };
         let range = vis.syntax().text_range();
-        let text: String = vis
-            .syntax()
-            .text()
-            .to_string()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
+        let text: String = super::syntax::text_without_whitespace(vis.syntax());
         let v = match text.as_str() {
             "pub" => Visibility::Pub,
             "pub(crate)" | "crate" => Visibility::PubCrate,
@@ -207,13 +201,7 @@ impl FileSummary {
 pub fn is_test_attr(attrs: &impl HasAttrs) -> bool {
     attrs.attrs().any(|a| {
         let Some(meta) = a.meta() else { return false };
-        let t: String = meta
-            .syntax()
-            .text()
-            .to_string()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
+        let t: String = super::syntax::text_without_whitespace(meta.syntax());
         let head = t.split('(').next().unwrap_or("");
         head == "test" || head.ends_with("::test") || t == "cfg(test)"
     })

@@ -114,6 +114,15 @@ pub fn parse(text: &str, edition: Edition) -> Parsed {
     }
 }
 
+/// A node's text with all whitespace removed (`pub ( crate )` -> `pub(crate)`), for comparing
+/// short syntax such as visibilities, attributes and type names.
+pub fn text_without_whitespace(node: &SyntaxNode) -> String {
+    let mut out = String::new();
+    node.text()
+        .for_each_chunk(|chunk| out.extend(chunk.chars().filter(|c| !c.is_whitespace())));
+    out
+}
+
 /// `true` when the token is a `//` or `/* */` comment.
 pub fn is_comment(token: &SyntaxToken) -> bool {
     token.kind() == SyntaxKind::COMMENT

@@ -252,13 +252,7 @@ pub(super) fn is_bool(t: &ast::Type) -> bool {
     let ast::Type::PathType(p) = t else {
         return false;
     };
-    let text: String = p
-        .syntax()
-        .text()
-        .to_string()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let text: String = crate::analysis::syntax::text_without_whitespace(p.syntax());
     matches!(
         text.as_str(),
         "bool" | "std::primitive::bool" | "core::primitive::bool" | "::core::primitive::bool"

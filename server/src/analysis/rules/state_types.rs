@@ -38,13 +38,7 @@ pub(super) fn is_option(t: &ast::Type) -> bool {
 
 /// `String`, `&str`, `&'static str`, `Box<str>`, `Cow<str>`, `std::string::String`.
 pub(super) fn is_string_like(t: &ast::Type) -> bool {
-    let text: String = t
-        .syntax()
-        .text()
-        .to_string()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let text: String = crate::analysis::syntax::text_without_whitespace(t.syntax());
     matches!(
         text.as_str(),
         "String"
@@ -151,13 +145,7 @@ fn walk_children(node: &SyntaxNode, stop: &mut dyn FnMut(&ast::Type) -> bool) {
 pub(super) fn derives(attrs: &impl crate::analysis::syntax::HasAttrs) -> Vec<String> {
     let mut out = Vec::new();
     for a in attrs.attrs() {
-        let text: String = a
-            .syntax()
-            .text()
-            .to_string()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
+        let text: String = crate::analysis::syntax::text_without_whitespace(a.syntax());
         let mut rest = text.as_str();
         while let Some(i) = rest.find("derive(") {
             rest = &rest[i + "derive(".len()..];

@@ -34,13 +34,7 @@ pub static META: RuleMeta = RuleMeta {
 
 /// The kind of stringly error in a return type, if any.
 fn classify(ret: &ast::Type) -> Option<&'static str> {
-    let text: String = ret
-        .syntax()
-        .text()
-        .to_string()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let text: String = crate::analysis::syntax::text_without_whitespace(ret.syntax());
     if text.starts_with("anyhow::Result<") {
         return Some("anyhow");
     }

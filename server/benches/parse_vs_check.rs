@@ -4,7 +4,7 @@
 //! which builds the corpus and also measures the `boundary-lsp` binary's wall time and peak
 //! memory). Every measurement reads the files from disk, as `check` does; the page cache is warm
 //! (one untimed warm-up run first). Prints one markdown table row per measurement, medians of
-//! `runs` runs.
+//! `runs` runs. `-- <corpus-dir> 1 parse` (or `check`) runs one side once, for profilers.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -88,6 +88,19 @@ fn main() {
     let root = std::fs::canonicalize(&root).expect("corpus directory");
     let files = corpus(&root);
     let engine = loader::engine_for(Config::default(), &Selection::default());
+    // `parse` / `check` as the third argument: one untimed pass of that side only, on the
+    // current thread pool, for profilers (callgrind counts instructions, noise-free).
+    match args.get(2).map(String::as_str) {
+        Some("parse") => {
+            println!("{} lines parsed", parse_all(&files).1);
+            return;
+        }
+        Some("check") => {
+            println!("{} lines checked", loader::analyse_path(&root, &engine).lines);
+            return;
+        }
+        _ => {}
+    }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
 
     println!(

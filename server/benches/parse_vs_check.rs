@@ -96,7 +96,10 @@ fn main() {
             return;
         }
         Some("check") => {
-            println!("{} lines checked", loader::analyse_path(&root, &engine).lines);
+            println!(
+                "{} lines checked",
+                loader::analyse_path(&root, &engine).lines
+            );
             return;
         }
         _ => {}

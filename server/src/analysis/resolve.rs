@@ -75,6 +75,12 @@ pub struct Module {
     /// Inherent/trait impl members and trait items whose owner is declared here.
     pub assoc: Vec<ItemRef>,
     pub uses: Vec<UseRef>,
+    /// `items` by name, and the non-glob `uses` by the name they bind (in declaration order),
+    /// and the glob `uses`: lookups run for every path of the workspace, so by index, not by
+    /// scanning the module.
+    item_names: HashMap<SmolStr, Vec<ItemRef>>,
+    use_names: HashMap<SmolStr, Vec<UseRef>>,
+    globs: Vec<UseRef>,
 }
 
 /// What a path resolves to.
@@ -364,6 +370,9 @@ fn build_modules(ws: &Workspace, r: &mut Resolution) {
                 items: Vec::new(),
                 assoc: Vec::new(),
                 uses: Vec::new(),
+                item_names: HashMap::new(),
+                use_names: HashMap::new(),
+                globs: Vec::new(),
             });
             by_path.insert((k, vec![SmolStr::new_static("crate")]), root);
             r.macro_names.push(HashSet::new());
@@ -403,6 +412,13 @@ fn build_modules(ws: &Workspace, r: &mut Resolution) {
         }
     }
     decls.sort_by_key(|d| d.1.len());
+    // The file of each (crate target, module path): one pass, not a scan per `mod`.
+    let mut file_of: HashMap<((usize, usize), &[SmolStr]), usize> = HashMap::new();
+    for (fi, f) in ws.files.iter().enumerate() {
+        for t in &f.targets {
+            file_of.entry((*t, f.module_path.as_slice())).or_insert(fi);
+        }
+    }
     for (k, path, fi, di) in decls {
         let d = &ws.files[fi].summary.mods[di];
         let parent_path = path[..path.len() - 1].to_vec();
@@ -415,11 +431,9 @@ fn build_modules(ws: &Workspace, r: &mut Resolution) {
         let file = if d.inline {
             Some(fi)
         } else {
-            ws.files.iter().position(|f| {
-                f.targets
-                    .contains(&(r.crates[k].package, r.crates[k].target))
-                    && f.module_path == path
-            })
+            file_of
+                .get(&((r.crates[k].package, r.crates[k].target), path.as_slice()))
+                .copied()
         };
         let mut scope = d.scope.clone();
         if d.inline {
@@ -442,6 +456,9 @@ fn build_modules(ws: &Workspace, r: &mut Resolution) {
             items: Vec::new(),
             assoc: Vec::new(),
             uses: Vec::new(),
+            item_names: HashMap::new(),
+            use_names: HashMap::new(),
+            globs: Vec::new(),
         });
         r.modules[parent].children.insert(d.name.clone(), id);
         by_path.insert((k, path), id);
@@ -475,6 +492,20 @@ fn build_modules(ws: &Workspace, r: &mut Resolution) {
                     r.modules[id].uses.push((fi, ui));
                     r.use_module.entry((fi, ui)).or_insert(id);
                 }
+            }
+        }
+    }
+    for m in &mut r.modules {
+        for &(fi, ii) in &m.items {
+            let name = ws.files[fi].summary.items[ii].name.clone();
+            m.item_names.entry(name).or_default().push((fi, ii));
+        }
+        for &(fi, ui) in &m.uses {
+            let u = &ws.files[fi].summary.uses[ui];
+            if u.glob {
+                m.globs.push((fi, ui));
+            } else if let Some(name) = use_binding(u) {
+                m.use_names.entry(name).or_default().push((fi, ui));
             }
         }
     }
@@ -553,30 +584,29 @@ impl Resolver<'_> {
                 return Res::Module(c);
             }
         }
-        let items: Vec<ItemRef> = module
-            .items
-            .iter()
-            .copied()
-            .filter(|&i| {
-                let it = self.item(i);
-                it.name == name && visible(&it.vis, m)
-            })
-            .collect();
-        if !items.is_empty() {
-            return Res::Items(items);
+        if let Some(named) = module.item_names.get(name) {
+            let items: Vec<ItemRef> = named
+                .iter()
+                .copied()
+                .filter(|&i| visible(&self.item(i).vis, m))
+                .collect();
+            if !items.is_empty() {
+                return Res::Items(items);
+            }
         }
-        for &u in &module.uses {
-            let d = self.use_decl(u);
-            if use_binding(d).as_deref() == Some(name) && visible(&d.vis, m) {
-                self.note(u);
-                return self.resolve_use(u, depth + 1);
+        if let Some(named) = module.use_names.get(name) {
+            for &u in named {
+                if visible(&self.use_decl(u).vis, m) {
+                    self.note(u);
+                    return self.resolve_use(u, depth + 1);
+                }
             }
         }
         // Glob imports: the first that has the name wins (ambiguity is an error in Rust).
         let mut unknown = false;
-        for &u in &module.uses {
+        for &u in &module.globs {
             let d = self.use_decl(u);
-            if !d.glob || !visible(&d.vis, m) {
+            if !visible(&d.vis, m) {
                 continue;
             }
             let mark = self.trace_len();
@@ -783,17 +813,40 @@ fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
     // reachable types are reachable. Iterate to a fixpoint.
     let mut assoc_pub: HashSet<ItemRef> = HashSet::new();
     let mut done: HashSet<ItemRef> = HashSet::new();
+    // Per file, the outermost bodies (ranges nest or are disjoint), sorted: a path is inside
+    // some body when it is inside the last one starting at or before it.
     let bodies: Vec<Vec<TextRange>> = cx
         .ws
         .files
         .iter()
         .map(|f| {
-            f.summary
+            let mut all: Vec<TextRange> = f
+                .summary
                 .items
                 .iter()
                 .flat_map(|x| x.hidden_ranges.iter().copied())
-                .collect()
+                .collect();
+            all.sort_by_key(|b| (b.start(), std::cmp::Reverse(b.end())));
+            let mut outer: Vec<TextRange> = Vec::with_capacity(all.len());
+            for b in all {
+                if !outer.last().is_some_and(|o| o.contains_range(b)) {
+                    outer.push(b);
+                }
+            }
+            outer
         })
+        .collect();
+    let in_body = |fi: usize, r: TextRange| {
+        let b = &bodies[fi];
+        let i = b.partition_point(|b| b.start() <= r.start());
+        i > 0 && b[i - 1].contains_range(r)
+    };
+    // The engine records paths in tree order; an item's paths are then one slice.
+    let paths_sorted: Vec<bool> = cx
+        .ws
+        .files
+        .iter()
+        .map(|f| f.summary.paths.is_sorted_by_key(|p| p.range.start()))
         .collect();
     loop {
         let mut changed = false;
@@ -835,11 +888,17 @@ fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
             };
             let it = cx.item(i);
             let s = cx.summary(i.0);
-            for p in &s.paths {
-                if p.is_test
-                    || !it.range.contains_range(p.range)
-                    || bodies[i.0].iter().any(|b| b.contains_range(p.range))
-                {
+            let paths = if paths_sorted[i.0] {
+                let lo = s
+                    .paths
+                    .partition_point(|p| p.range.start() < it.range.start());
+                let hi = lo + s.paths[lo..].partition_point(|p| p.range.start() < it.range.end());
+                &s.paths[lo..hi]
+            } else {
+                &s.paths[..]
+            };
+            for p in paths {
+                if p.is_test || !it.range.contains_range(p.range) || in_body(i.0, p.range) {
                     continue;
                 }
                 if let Res::Items(items) = cx.resolve_path(m, i.0, &p.segments, 0) {
@@ -905,10 +964,14 @@ fn usages(cx: &mut Resolver<'_>) -> UsageMaps {
     let mut used: HashMap<ItemRef, BTreeSet<ModId>> = HashMap::new();
     let mut globbed: HashMap<ItemRef, BTreeSet<ModId>> = HashMap::new();
     // Which (file, scope) belongs to which module, for paths.
-    let mut scope_mod: HashMap<(usize, Vec<SmolStr>), ModId> = HashMap::new();
+    let mut scope_mod: HashMap<usize, HashMap<&[SmolStr], ModId>> = HashMap::new();
     for (id, m) in r.modules.iter().enumerate() {
         if let Some(f) = m.file {
-            scope_mod.entry((f, m.scope.clone())).or_insert(id);
+            scope_mod
+                .entry(f)
+                .or_default()
+                .entry(m.scope.as_slice())
+                .or_insert(id);
         }
     }
     for (mid, module) in r.modules.iter().enumerate() {
@@ -931,7 +994,7 @@ fn usages(cx: &mut Resolver<'_>) -> UsageMaps {
     }
     for (fi, f) in cx.ws.files.iter().enumerate() {
         for p in &f.summary.paths {
-            let Some(&mid) = scope_mod.get(&(fi, p.scope.clone())) else {
+            let Some(&mid) = scope_mod.get(&fi).and_then(|s| s.get(p.scope.as_slice())) else {
                 continue;
             };
             if let Res::Items(items) = cx.resolve_path(mid, fi, &p.segments, 0) {

@@ -137,37 +137,78 @@ pub fn path_segments(path: &ast::Path) -> Vec<String> {
 }
 
 /// [`path_segments`] as `SmolStr`s (no allocation for the usual short names: for hot paths).
+/// Read from the green tree: no syntax node is built (this runs for every path of every file).
 pub fn path_segments_smol(path: &ast::Path) -> Vec<SmolStr> {
     let mut out = Vec::new();
-    let mut cur = Some(path.clone());
-    // Walk qualifiers: `a::b::c` is Path(Path(Path(a), b), c).
-    while let Some(p) = cur {
-        if let Some(seg) = p.segment() {
-            out.push(segment_text(&seg));
-        }
-        cur = p.qualifier();
-    }
-    out.reverse();
+    green_path_segments(path.syntax().green(), &mut out);
     out
 }
 
-fn segment_text(seg: &ast::PathSegment) -> SmolStr {
-    if let Some(name) = seg.name_ref() {
-        return SmolStr::new(name.text());
+fn is_kind(n: &rowan::GreenNodeData, k: SyntaxKind) -> bool {
+    n.kind().0 == k as u16
+}
+
+fn green_path_segments(path: &rowan::GreenNodeData, out: &mut Vec<SmolStr>) {
+    // `a::b::c` is Path(Path(Path(a), b), c): the qualifier comes first.
+    for child in path.children() {
+        if let NodeOrToken::Node(n) = child {
+            if is_kind(n, SyntaxKind::PATH) {
+                green_path_segments(n, out);
+            } else if is_kind(n, SyntaxKind::PATH_SEGMENT) {
+                out.push(green_segment_text(n));
+            }
+        }
     }
-    if seg.crate_token().is_some() {
-        return SmolStr::new_static("crate");
+}
+
+fn green_segment_text(seg: &rowan::GreenNodeData) -> SmolStr {
+    for child in seg.children() {
+        match child {
+            NodeOrToken::Node(n) if is_kind(n, SyntaxKind::NAME_REF) => {
+                if let Some(NodeOrToken::Token(t)) = n.children().next() {
+                    return SmolStr::new(t.text());
+                }
+            }
+            NodeOrToken::Token(t) => {
+                let k = t.kind().0;
+                for (kw, text) in [
+                    (SyntaxKind::CRATE_KW, "crate"),
+                    (SyntaxKind::SELF_KW, "self"),
+                    (SyntaxKind::SUPER_KW, "super"),
+                    (SyntaxKind::SELF_TYPE_KW, "Self"),
+                ] {
+                    if k == kw as u16 {
+                        return SmolStr::new_static(text);
+                    }
+                }
+            }
+            _ => {}
+        }
     }
-    if seg.self_token().is_some() {
-        return SmolStr::new_static("self");
+    SmolStr::from(seg.to_string())
+}
+
+/// The name of the last segment of a `PATH_TYPE` node (`a::b::Option<T>` -> `Option`), read
+/// from the green tree without building syntax nodes: a cheap test for rules that look at
+/// every type of every file.
+pub fn path_type_name(node: &SyntaxNode) -> Option<&str> {
+    fn child(n: &rowan::GreenNodeData, k: SyntaxKind) -> Option<&rowan::GreenNodeData> {
+        n.children().rev().find_map(|c| match c {
+            NodeOrToken::Node(c) if is_kind(c, k) => Some(c),
+            _ => None,
+        })
     }
-    if seg.super_token().is_some() {
-        return SmolStr::new_static("super");
+    let green = node.green();
+    if !is_kind(green, SyntaxKind::PATH_TYPE) {
+        return None;
     }
-    if seg.self_type_token().is_some() {
-        return SmolStr::new_static("Self");
+    let path = child(green, SyntaxKind::PATH)?;
+    let seg = child(path, SyntaxKind::PATH_SEGMENT)?;
+    let name = child(seg, SyntaxKind::NAME_REF)?;
+    match name.children().next()? {
+        NodeOrToken::Token(t) => Some(t.text()),
+        NodeOrToken::Node(_) => None,
     }
-    SmolStr::from(seg.syntax().text().to_string())
 }
 
 #[cfg(test)]

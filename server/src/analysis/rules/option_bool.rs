@@ -1,7 +1,7 @@
 //! `option-bool`: `Option<bool>` in a field, a parameter or a return type.
 
 use super::bool_fields::is_bool;
-use super::state_types::{derives, option_arg, signature_types, walk_types};
+use super::state_types::{derives, option_arg, signature_site};
 use crate::analysis::engine::FileCx;
 use crate::analysis::rule::{
     Category, Finding, OptionDefault, Rule, RuleDocs, RuleMeta, RuleOption, Severity,
@@ -41,54 +41,49 @@ impl Rule for OptionBool {
     }
 
     fn node_kinds(&self) -> &'static [SyntaxKind] {
-        &[
-            SyntaxKind::FN,
-            SyntaxKind::RECORD_FIELD,
-            SyntaxKind::TUPLE_FIELD,
-        ]
+        // Every type node; the signature it belongs to is found by climbing (see
+        // `signature_site`): FN, RECORD_FIELD, TUPLE_FIELD.
+        &[SyntaxKind::PATH_TYPE]
     }
 
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
-        let place = match node.kind() {
-            SyntaxKind::FN => "in a signature",
-            _ => "as a field type",
-        };
-        let mut found = Vec::new();
-        for ty in signature_types(node) {
-            walk_types(&ty, &mut |t| {
-                let Some(inner) = option_arg(t) else {
-                    return false;
-                };
-                if !is_bool(&inner) {
-                    return false;
-                }
-                found.push(t.syntax().text_range());
-                true
-            });
-        }
-        if found.is_empty() {
+        // Cheap test first (no syntax nodes built): this runs for every path type.
+        if crate::analysis::syntax::path_type_name(node) != Some("Option") {
             return;
         }
+        let is_option_bool = |n: &SyntaxNode| {
+            ast::Type::cast(n.clone())
+                .and_then(|t| option_arg(&t))
+                .is_some_and(|inner| is_bool(&inner))
+        };
+        if !is_option_bool(node) {
+            return;
+        }
+        let Some(site) = signature_site(node, &is_option_bool) else {
+            return;
+        };
+        let place = match site.kind() {
+            SyntaxKind::FN => "in a signature",
+            SyntaxKind::RECORD_FIELD | SyntaxKind::TUPLE_FIELD => "as a field type",
+            _ => return,
+        };
         // The owner's derives are read only for a match (most fields have no `Option<bool>`).
-        if node.kind() != SyntaxKind::FN {
-            let owner = node.ancestors().find_map(ast::Adt::cast);
-            if let Some(owner) = owner {
+        if site.kind() != SyntaxKind::FN {
+            if let Some(owner) = site.ancestors().find_map(ast::Adt::cast) {
                 let skip = cx.str_list("skip-derives");
                 if derives(&owner).iter().any(|d| skip.contains(d)) {
                     return;
                 }
             }
         }
-        for range in found {
-            cx.report(
-                Finding::new(
-                    &META,
-                    range,
-                    format!("`Option<bool>` {place} is a tri-state whose states have no names"),
-                )
-                .suggestion("use an enum with three named variants"),
-            );
-        }
+        cx.report(
+            Finding::new(
+                &META,
+                node.text_range(),
+                format!("`Option<bool>` {place} is a tri-state whose states have no names"),
+            )
+            .suggestion("use an enum with three named variants"),
+        );
     }
 }
 

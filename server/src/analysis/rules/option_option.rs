@@ -1,9 +1,9 @@
 //! `option-option`: `Option<Option<T>>` in a signature or a type definition (clippy's `option_option`).
 
-use super::state_types::{option_arg, signature_types, walk_types};
+use super::state_types::{is_option, option_arg, signature_site};
 use crate::analysis::engine::FileCx;
 use crate::analysis::rule::{Category, Finding, Rule, RuleDocs, RuleMeta, Severity};
-use crate::analysis::syntax::{AstNode, SyntaxKind, SyntaxNode};
+use crate::analysis::syntax::{ast, AstNode, SyntaxKind, SyntaxNode};
 
 pub(crate) struct OptionOption;
 
@@ -35,42 +35,38 @@ impl Rule for OptionOption {
     }
 
     fn node_kinds(&self) -> &'static [SyntaxKind] {
-        &[
-            SyntaxKind::FN,
-            SyntaxKind::RECORD_FIELD,
-            SyntaxKind::TUPLE_FIELD,
-            SyntaxKind::CONST,
-            SyntaxKind::STATIC,
-        ]
+        // Every type node; the signature it belongs to is found by climbing (see
+        // `signature_site`): FN, RECORD_FIELD, TUPLE_FIELD, CONST, STATIC.
+        &[SyntaxKind::PATH_TYPE]
     }
 
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
-        for ty in signature_types(node) {
-            walk_types(&ty, &mut |t| {
-                let Some(inner) = option_arg(t) else {
-                    return false;
-                };
-                if option_arg(&inner).is_none() {
-                    return false;
-                }
-                let text: String = t
-                    .syntax()
-                    .text()
-                    .to_string()
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                cx.report(
-                    Finding::new(
-                        &META,
-                        t.syntax().text_range(),
-                        format!("`{text}` has three states (`None`, `Some(None)`, `Some(Some(_))`) without names"),
-                    )
-                    .suggestion("use `Option<T>`, or an enum that names the three states"),
-                );
-                true
-            });
+        // Cheap test first (no syntax nodes built): this runs for every path type.
+        if crate::analysis::syntax::path_type_name(node) != Some("Option") {
+            return;
         }
+        let is_option_option = |n: &SyntaxNode| {
+            ast::Type::cast(n.clone())
+                .and_then(|t| option_arg(&t))
+                .is_some_and(|inner| is_option(&inner))
+        };
+        if !is_option_option(node) || signature_site(node, &is_option_option).is_none() {
+            return;
+        }
+        let text: String = node
+            .text()
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        cx.report(
+            Finding::new(
+                &META,
+                node.text_range(),
+                format!("`{text}` has three states (`None`, `Some(None)`, `Some(Some(_))`) without names"),
+            )
+            .suggestion("use `Option<T>`, or an enum that names the three states"),
+        );
     }
 }
 

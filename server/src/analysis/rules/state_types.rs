@@ -77,66 +77,59 @@ pub(super) fn signature_is_fixed(node: &SyntaxNode) -> bool {
     }
 }
 
-/// The types written in the "signature" of an item, as clippy's type lints see them: parameters and
-/// return type of a function, the type of a record or tuple field, of a `const` or `static`.
-/// Functions with a fixed signature (see [`signature_is_fixed`]) give nothing.
-pub(super) fn signature_types(node: &SyntaxNode) -> Vec<ast::Type> {
-    let mut out = Vec::new();
-    match node.kind() {
-        SyntaxKind::FN => {
-            if signature_is_fixed(node) {
-                return out;
+/// For a type node of a file (the engine visits them all): the item or field whose
+/// "signature" (parameters and return type of a function, the type of a record or tuple field, of a `const` or `static`) it is written in — a `FN` (parameter, `self` or return
+/// type), `RECORD_FIELD`, `TUPLE_FIELD`, `CONST` or `STATIC` — or `None` when it is elsewhere
+/// (a body, a `let`, a generic bound, a type alias) or in a fixed signature. `None` too when an
+/// enclosing type on the way up satisfies `outer`: the outermost match is the one to report,
+/// Climbing parents builds no syntax nodes, unlike walking
+/// every signature's types downwards.
+pub(super) fn signature_site(
+    node: &SyntaxNode,
+    outer: &dyn Fn(&SyntaxNode) -> bool,
+) -> Option<SyntaxNode> {
+    let mut prev = node.clone();
+    let mut cur = node.parent()?;
+    loop {
+        match cur.kind() {
+            SyntaxKind::FN => {
+                let slot = matches!(prev.kind(), SyntaxKind::PARAM_LIST | SyntaxKind::RET_TYPE);
+                return (slot && !signature_is_fixed(&cur)).then_some(cur);
             }
-            let f = ast::Fn::cast(node.clone()).unwrap();
-            if let Some(params) = f.param_list() {
-                out.extend(params.params().filter_map(|p| p.ty()));
-                if let Some(t) = params.self_param().and_then(|s| s.ty()) {
-                    out.push(t);
-                }
+            SyntaxKind::RECORD_FIELD | SyntaxKind::TUPLE_FIELD => {
+                return ast::Type::can_cast(prev.kind()).then_some(cur);
             }
-            if let Some(t) = f.ret_type().and_then(|r| r.ty()) {
-                out.push(t);
+            SyntaxKind::CONST | SyntaxKind::STATIC => {
+                let ty = match ast::Const::cast(cur.clone()) {
+                    Some(c) => c.ty(),
+                    None => ast::Static::cast(cur.clone()).and_then(|s| s.ty()),
+                };
+                let extern_static = cur.kind() == SyntaxKind::STATIC
+                    && cur
+                        .parent()
+                        .is_some_and(|p| p.kind() == SyntaxKind::EXTERN_ITEM_LIST);
+                return (ty.is_some_and(|t| *t.syntax() == prev) && !extern_static).then_some(cur);
             }
-        }
-        SyntaxKind::RECORD_FIELD => {
-            out.extend(ast::RecordField::cast(node.clone()).and_then(|f| f.ty()))
-        }
-        SyntaxKind::TUPLE_FIELD => {
-            out.extend(ast::TupleField::cast(node.clone()).and_then(|f| f.ty()))
-        }
-        SyntaxKind::CONST => out.extend(ast::Const::cast(node.clone()).and_then(|c| c.ty())),
-        SyntaxKind::STATIC => {
-            if node
-                .parent()
-                .is_some_and(|p| p.kind() == SyntaxKind::EXTERN_ITEM_LIST)
+            SyntaxKind::PATH_TYPE if outer(&cur) => return None,
+            k if ast::Item::can_cast(k)
+                || matches!(
+                    k,
+                    SyntaxKind::BLOCK_EXPR
+                        | SyntaxKind::STMT_LIST
+                        | SyntaxKind::ITEM_LIST
+                        | SyntaxKind::ASSOC_ITEM_LIST
+                        | SyntaxKind::GENERIC_PARAM_LIST
+                        | SyntaxKind::WHERE_CLAUSE
+                        | SyntaxKind::LET_STMT
+                        | SyntaxKind::CLOSURE_EXPR
+                ) =>
             {
-                return out;
+                return None
             }
-            out.extend(ast::Static::cast(node.clone()).and_then(|c| c.ty()))
+            _ => {}
         }
-        _ => {}
-    }
-    out
-}
-
-/// Every type inside `t` (itself included), outermost first, skipping the inside of any type for
-/// which `stop` returns `true` (so a match is reported once, not again for its inner types).
-pub(super) fn walk_types(t: &ast::Type, stop: &mut dyn FnMut(&ast::Type) -> bool) {
-    if stop(t) {
-        return;
-    }
-    for child in t.syntax().children() {
-        walk_children(&child, stop);
-    }
-}
-
-fn walk_children(node: &SyntaxNode, stop: &mut dyn FnMut(&ast::Type) -> bool) {
-    if let Some(t) = ast::Type::cast(node.clone()) {
-        walk_types(&t, stop);
-        return;
-    }
-    for child in node.children() {
-        walk_children(&child, stop);
+        prev = cur;
+        cur = prev.parent()?;
     }
 }
 

@@ -201,9 +201,20 @@ impl FileSummary {
 pub fn is_test_attr(attrs: &impl HasAttrs) -> bool {
     attrs.attrs().any(|a| {
         let Some(meta) = a.meta() else { return false };
-        let t: String = super::syntax::text_without_whitespace(meta.syntax());
-        let head = t.split('(').next().unwrap_or("");
-        head == "test" || head.ends_with("::test") || t == "cfg(test)"
+        // The attribute's path first (read from the green tree): this runs for every item.
+        // `cfg(..)` has its own meta kind, without a path.
+        let Some(path) = meta.path() else {
+            return super::syntax::text_without_whitespace(meta.syntax()) == "cfg(test)";
+        };
+        let segs = super::syntax::path_segments_smol(&path);
+        match segs.last().map(SmolStr::as_str) {
+            // `#[test]`, `#[tokio::test]`, `#[tokio::test(flavor = ..)]`
+            Some("test") => true,
+            Some("cfg") if segs.len() == 1 => {
+                super::syntax::text_without_whitespace(meta.syntax()) == "cfg(test)"
+            }
+            _ => false,
+        }
     })
 }
 
@@ -224,13 +235,12 @@ pub fn path_attr(m: &ast::Module) -> Option<String> {
 
 pub fn has_attr(attrs: &impl HasAttrs, name: &str) -> bool {
     attrs.attrs().any(|a| {
-        a.meta().is_some_and(|m| {
-            let t = m.syntax().text().to_string();
-            let head = t
-                .split(|c: char| c == '(' || c == '=' || c.is_whitespace())
-                .next()
-                .unwrap_or("");
-            head == name
+        a.meta().and_then(|m| m.path()).is_some_and(|p| {
+            let segs = super::syntax::path_segments_smol(&p);
+            match segs.as_slice() {
+                [one] => one == name,
+                _ => name.contains("::") && segs.join("::") == name,
+            }
         })
     })
 }

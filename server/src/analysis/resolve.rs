@@ -16,7 +16,11 @@
 //!
 //! Pure: a function of the [`Workspace`].
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+// Fx hashing: the resolver hashes small integer keys and short names millions of times on a
+// large workspace (SipHash was a quarter of its time).
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::model::{FileSummary, ItemKind, ItemSummary, UseDecl, Visibility};
 use super::syntax::{SmolStr, TextRange};
@@ -342,7 +346,7 @@ pub fn resolve(ws: &Workspace) -> Resolution {
 }
 
 fn lib_roots(ws: &Workspace, r: &Resolution) -> HashMap<String, ModId> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     for c in &r.crates {
         if c.kind == TargetKind::Lib {
             out.insert(ws.packages[c.package].crate_name(), c.root);
@@ -352,7 +356,7 @@ fn lib_roots(ws: &Workspace, r: &Resolution) -> HashMap<String, ModId> {
 }
 
 fn build_modules(ws: &Workspace, r: &mut Resolution) {
-    let mut by_path: HashMap<(usize, Vec<SmolStr>), ModId> = HashMap::new();
+    let mut by_path: HashMap<(usize, Vec<SmolStr>), ModId> = HashMap::default();
     for (pi, p) in ws.packages.iter().enumerate() {
         for (ti, t) in p.targets.iter().enumerate() {
             let k = r.crates.len();
@@ -366,16 +370,16 @@ fn build_modules(ws: &Workspace, r: &mut Resolution) {
                 vis: Visibility::Pub,
                 decl: None,
                 is_test: false,
-                children: HashMap::new(),
+                children: HashMap::default(),
                 items: Vec::new(),
                 assoc: Vec::new(),
                 uses: Vec::new(),
-                item_names: HashMap::new(),
-                use_names: HashMap::new(),
+                item_names: HashMap::default(),
+                use_names: HashMap::default(),
                 globs: Vec::new(),
             });
             by_path.insert((k, vec![SmolStr::new_static("crate")]), root);
-            r.macro_names.push(HashSet::new());
+            r.macro_names.push(HashSet::default());
             r.crates.push(CrateInfo {
                 package: pi,
                 target: ti,
@@ -413,7 +417,7 @@ fn build_modules(ws: &Workspace, r: &mut Resolution) {
     }
     decls.sort_by_key(|d| d.1.len());
     // The file of each (crate target, module path): one pass, not a scan per `mod`.
-    let mut file_of: HashMap<((usize, usize), &[SmolStr]), usize> = HashMap::new();
+    let mut file_of: HashMap<((usize, usize), &[SmolStr]), usize> = HashMap::default();
     for (fi, f) in ws.files.iter().enumerate() {
         for t in &f.targets {
             file_of.entry((*t, f.module_path.as_slice())).or_insert(fi);
@@ -452,19 +456,19 @@ fn build_modules(ws: &Workspace, r: &mut Resolution) {
             vis: d.vis.clone(),
             decl: Some((fi, d.name_range)),
             is_test,
-            children: HashMap::new(),
+            children: HashMap::default(),
             items: Vec::new(),
             assoc: Vec::new(),
             uses: Vec::new(),
-            item_names: HashMap::new(),
-            use_names: HashMap::new(),
+            item_names: HashMap::default(),
+            use_names: HashMap::default(),
             globs: Vec::new(),
         });
         r.modules[parent].children.insert(d.name.clone(), id);
         by_path.insert((k, path), id);
     }
     // Items and uses into their modules.
-    let mut by_file_scope: HashMap<(usize, Vec<SmolStr>), Vec<ModId>> = HashMap::new();
+    let mut by_file_scope: HashMap<(usize, Vec<SmolStr>), Vec<ModId>> = HashMap::default();
     for (id, m) in r.modules.iter().enumerate() {
         if let Some(f) = m.file {
             by_file_scope
@@ -760,8 +764,8 @@ type ReachMaps = (
 fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
     let r = cx.r;
     let mut exported: Vec<bool> = vec![false; r.modules.len()];
-    let mut item_pub: HashSet<ItemRef> = HashSet::new();
-    let mut use_pub: HashSet<UseRef> = HashSet::new();
+    let mut item_pub: HashSet<ItemRef> = HashSet::default();
+    let mut use_pub: HashSet<UseRef> = HashSet::default();
     let mut uncertain = vec![false; r.crates.len()];
     let mut work: Vec<ModId> = r.crates.iter().map(|c| c.root).collect();
     for &w in &work {
@@ -811,8 +815,8 @@ fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
     }
     // Signatures of reachable items make the items they name reachable; `pub` methods of
     // reachable types are reachable. Iterate to a fixpoint.
-    let mut assoc_pub: HashSet<ItemRef> = HashSet::new();
-    let mut done: HashSet<ItemRef> = HashSet::new();
+    let mut assoc_pub: HashSet<ItemRef> = HashSet::default();
+    let mut done: HashSet<ItemRef> = HashSet::default();
     // Per file, the outermost bodies (ranges nest or are disjoint), sorted: a path is inside
     // some body when it is inside the last one starting at or before it.
     let bodies: Vec<Vec<TextRange>> = cx
@@ -914,7 +918,7 @@ fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
             break;
         }
     }
-    let mut reach = HashMap::new();
+    let mut reach = HashMap::default();
     for (mid, module) in r.modules.iter().enumerate() {
         let k = module.krate;
         for &i in module.items.iter().chain(module.assoc.iter()) {
@@ -938,7 +942,7 @@ fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
             reach.insert(i, v);
         }
     }
-    let mut ureach = HashMap::new();
+    let mut ureach = HashMap::default();
     for module in &r.modules {
         for &u in &module.uses {
             let v = if use_pub.contains(&u) {
@@ -961,10 +965,10 @@ type UsageMaps = (
 
 fn usages(cx: &mut Resolver<'_>) -> UsageMaps {
     let r = cx.r;
-    let mut used: HashMap<ItemRef, BTreeSet<ModId>> = HashMap::new();
-    let mut globbed: HashMap<ItemRef, BTreeSet<ModId>> = HashMap::new();
+    let mut used: HashMap<ItemRef, BTreeSet<ModId>> = HashMap::default();
+    let mut globbed: HashMap<ItemRef, BTreeSet<ModId>> = HashMap::default();
     // Which (file, scope) belongs to which module, for paths.
-    let mut scope_mod: HashMap<usize, HashMap<&[SmolStr], ModId>> = HashMap::new();
+    let mut scope_mod: HashMap<usize, HashMap<&[SmolStr], ModId>> = HashMap::default();
     for (id, m) in r.modules.iter().enumerate() {
         if let Some(f) = m.file {
             scope_mod

@@ -188,6 +188,60 @@ fn green_segment_text(seg: &rowan::GreenNodeData) -> SmolStr {
     SmolStr::from(seg.to_string())
 }
 
+/// For a `CALL_EXPR` node whose callee is a path `..::Type::func`: (`Type`, `func`) as written,
+/// read from the green tree without building syntax nodes (rules test every call with it).
+pub fn call_type_and_fn(call: &SyntaxNode) -> Option<(&str, &str)> {
+    fn child(n: &rowan::GreenNodeData, k: SyntaxKind) -> Option<&rowan::GreenNodeData> {
+        n.children().find_map(|c| match c {
+            NodeOrToken::Node(c) if is_kind(c, k) => Some(c),
+            _ => None,
+        })
+    }
+    fn seg_name(path: &rowan::GreenNodeData) -> Option<&str> {
+        let seg = path.children().rev().find_map(|c| match c {
+            NodeOrToken::Node(c) if is_kind(c, SyntaxKind::PATH_SEGMENT) => Some(c),
+            _ => None,
+        })?;
+        match child(seg, SyntaxKind::NAME_REF)?.children().next()? {
+            NodeOrToken::Token(t) => Some(t.text()),
+            NodeOrToken::Node(_) => None,
+        }
+    }
+    let green = call.green();
+    if !is_kind(green, SyntaxKind::CALL_EXPR) {
+        return None;
+    }
+    // The callee is the first child node (the argument list comes after it).
+    let callee = green.children().find_map(|c| c.into_node())?;
+    if !is_kind(callee, SyntaxKind::PATH_EXPR) {
+        return None;
+    }
+    let path = child(callee, SyntaxKind::PATH)?;
+    let func = seg_name(path)?;
+    let ty = seg_name(child(path, SyntaxKind::PATH)?)?;
+    Some((ty, func))
+}
+
+/// `true` when a `CALL_EXPR` / `METHOD_CALL_EXPR` passes a bare `true` or `false` argument,
+/// read from the green tree without building syntax nodes.
+pub fn call_has_bool_literal_arg(call: &SyntaxNode) -> bool {
+    let args = call.green().children().find_map(|c| match c {
+        NodeOrToken::Node(n) if is_kind(n, SyntaxKind::ARG_LIST) => Some(n),
+        _ => None,
+    });
+    args.is_some_and(|args| {
+        args.children().any(|c| match c {
+            NodeOrToken::Node(n) if is_kind(n, SyntaxKind::LITERAL) => {
+                n.children().next().is_some_and(|t| {
+                    let k = t.kind().0;
+                    k == SyntaxKind::TRUE_KW as u16 || k == SyntaxKind::FALSE_KW as u16
+                })
+            }
+            _ => false,
+        })
+    })
+}
+
 /// The name of the last segment of a `PATH_TYPE` node (`a::b::Option<T>` -> `Option`), read
 /// from the green tree without building syntax nodes: a cheap test for rules that look at
 /// every type of every file.

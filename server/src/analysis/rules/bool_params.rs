@@ -246,10 +246,14 @@ fn check_fn(node: &SyntaxNode, cx: &mut FileCx<'_>) {
 }
 
 fn is_bool_literal(e: &ast::Expr) -> bool {
-    matches!(e, ast::Expr::Literal(l) if matches!(l.syntax().text().to_string().as_str(), "true" | "false"))
+    matches!(e, ast::Expr::Literal(l) if matches!(l.token().kind(), SyntaxKind::TRUE_KW | SyntaxKind::FALSE_KW))
 }
 
 fn record_call(node: &SyntaxNode, cx: &mut FileCx<'_>) {
+    // Cheap test first (no syntax nodes built): most calls pass no `true`/`false` literal.
+    if !crate::analysis::syntax::call_has_bool_literal_arg(node) {
+        return;
+    }
     let (form, name, args) = if let Some(c) = ast::CallExpr::cast(node.clone()) {
         let Some(ast::Expr::PathExpr(p)) = c.expr() else {
             return;

@@ -53,12 +53,7 @@ impl Rule for MutexOfPrimitive {
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
         if let Some(ty) = ast::Type::cast(node.clone()) {
             // Cheap test before `head` allocates: this runs for every path type.
-            let named_mutex = ast::PathType::cast(node.clone())
-                .and_then(|p| p.path())
-                .and_then(|p| p.segment())
-                .and_then(|s| s.name_ref())
-                .is_some_and(|n| n.text() == "Mutex");
-            if !named_mutex {
+            if crate::analysis::syntax::path_type_name(node) != Some("Mutex") {
                 return;
             }
             let Some((name, args)) = head(&ty) else {
@@ -72,6 +67,10 @@ impl Rule for MutexOfPrimitive {
                     super::ownership_common::compact(&args[0].syntax().text().to_string());
                 report(cx, node, &format!("`Mutex<{written}>`"), &atomic);
             }
+            return;
+        }
+        // Cheap test first (no syntax nodes or strings built): this runs for every call.
+        if crate::analysis::syntax::call_type_and_fn(node) != Some(("Mutex", "new")) {
             return;
         }
         let Some(call) = ast::CallExpr::cast(node.clone()) else {

@@ -415,8 +415,9 @@ fn check_construction(node: &SyntaxNode, cx: &mut FileCx<'_>) {
 
 /// For `Arc::new(Mutex::new(..))`-like calls, the lock's name.
 fn shared_constructor(call: &ast::CallExpr) -> Option<String> {
-    let (owner, func, _) = callee(call)?;
-    if !SHARED_OWNERS.contains(&owner.as_str()) || func != "new" {
+    // Cheap test first (no syntax nodes or strings built): this runs for every call.
+    let (owner, func) = crate::analysis::syntax::call_type_and_fn(call.syntax())?;
+    if !SHARED_OWNERS.contains(&owner) || func != "new" {
         return None;
     }
     let ast::Expr::CallExpr(inner) = first_arg(call)? else {

@@ -148,6 +148,7 @@ def clippy_findings(crate_dir, lint_to_rule, level="-W", env=None):
                 "rule": lint_to_rule[code],
                 "file": span["file_name"],
                 "line": span["line_start"],
+                "column": span["column_start"],
                 "end_line": span["line_end"],
                 "message": m["message"],
                 "text": "\n".join(t["text"] for t in span.get("text", [])),
@@ -156,10 +157,11 @@ def clippy_findings(crate_dir, lint_to_rule, level="-W", env=None):
     if p.returncode != 0 and not out:
         sys.stderr.write(p.stderr[-2000:])
         raise SystemExit(f"cargo clippy failed in {crate_dir}")
-    # clippy can report a span twice (lib and bin): dedupe.
+    # clippy can report a span twice (lib and bin): dedupe (by column too: two parameters of one
+    # signature are two findings on one line).
     seen, uniq = set(), []
     for f in out:
-        k = (f["rule"], f["file"], f["line"])
+        k = (f["rule"], f["file"], f["line"], f["column"])
         if k not in seen:
             seen.add(k)
             uniq.append(f)

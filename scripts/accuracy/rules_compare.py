@@ -101,11 +101,32 @@ def categorize(rule, kind, crate_dir, finding):
                 return f"`&Box<T>` (clippy: borrowed_box, not compared); fix {applic}"
             if applic == "unsafe":
                 return "body uses the parameter in a way clippy cannot follow: fix offered as unsafe"
+            param = re.match(r"parameter `(\w+)`", finding["message"])
+            if applic == "safe" and param and for_loop_over(crate_dir, rel, finding.get("line", 0), param.group(1)):
+                return "`for` loop over the parameter (clippy stops at the `IntoIterator` call); a slice iterates the same: fix safe"
         if rule == "mutex-of-primitive":
             if finding["message"].startswith("`Mutex<"):
                 return "written type (field, signature, alias): clippy checks `Mutex::new` in `let`s/statics only"
             return "`Mutex::new(..)` not the whole value of a `let`/static (inside `Arc::new`, a struct literal)"
     return "unexplained"
+
+
+def for_loop_over(crate_dir, rel, line, name):
+    """Whether the body of the function declared at `line` of `rel` has `for .. in <name>`."""
+    try:
+        lines = open(os.path.join(crate_dir, rel), errors="replace").read().splitlines()
+    except OSError:
+        return False
+    if not 0 < line <= len(lines):
+        return False
+    indent = lines[line - 1][: len(lines[line - 1]) - len(lines[line - 1].lstrip())]
+    body = []
+    for text in lines[line - 1 :]:
+        body.append(text)
+        if text.rstrip() == indent + "}":  # the function's closing brace
+            break
+    body = "\n".join(body)
+    return re.search(rf"\bfor\b[^\n]*\bin\s+&?{re.escape(name)}\b", body) is not None
 
 
 def run(bin_path, crates, work):

@@ -136,7 +136,7 @@ def run(bin_path, crates, work):
         f.write("avoid-breaking-exported-api = false\n")
     env = {"CLIPPY_CONF_DIR": conf, "CARGO_TARGET_DIR": os.path.join(work, "target")}
     rows, details = cc.compare(
-        bin_path, crates, work, rules=RULES, fetch_fn=up.fetch, clippy_kw={"level": "--force-warn", "env": env}
+        bin_path, crates, work, rules=RULES, fetch_fn=up.fetch, clippy_kw={"level": "--force-warn", "env": env, "by_column": True}
     )
     # Our findings again, with their fixes, to put every difference in a category.
     ours = {}

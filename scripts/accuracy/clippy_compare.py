@@ -120,7 +120,7 @@ def in_scope(rel):
     return rel.startswith("src/")
 
 
-def clippy_findings(crate_dir, lint_to_rule, level="-W", env=None):
+def clippy_findings(crate_dir, lint_to_rule, level="-W", env=None, by_column=False):
     """`level` "--force-warn" beats a crate's own `#![allow]`s; `env` adds variables (CLIPPY_CONF_DIR)."""
     has_lib = os.path.exists(os.path.join(crate_dir, "src", "lib.rs")) or "[lib]" in open(os.path.join(crate_dir, "Cargo.toml")).read()
     args = ["cargo", "clippy", "--quiet", "--message-format", "json", *(["--lib"] if has_lib else []), "--bins", "--", "-A", "clippy::all"]
@@ -148,6 +148,7 @@ def clippy_findings(crate_dir, lint_to_rule, level="-W", env=None):
                 "rule": lint_to_rule[code],
                 "file": span["file_name"],
                 "line": span["line_start"],
+                "column": span["column_start"],
                 "end_line": span["line_end"],
                 "message": m["message"],
                 "text": "\n".join(t["text"] for t in span.get("text", [])),
@@ -156,10 +157,11 @@ def clippy_findings(crate_dir, lint_to_rule, level="-W", env=None):
     if p.returncode != 0 and not out:
         sys.stderr.write(p.stderr[-2000:])
         raise SystemExit(f"cargo clippy failed in {crate_dir}")
-    # clippy can report a span twice (lib and bin): dedupe.
+    # clippy can report a span twice (lib and bin): dedupe. `by_column`: two findings on one line stay
+    # two (two parameters of one signature).
     seen, uniq = set(), []
     for f in out:
-        k = (f["rule"], f["file"], f["line"])
+        k = (f["rule"], f["file"], f["line"], f["column"] if by_column else 0)
         if k not in seen:
             seen.add(k)
             uniq.append(f)

@@ -15,7 +15,8 @@ cd "$(dirname "$0")/../.."
 repo=$PWD
 work=/tmp/boundary-fix-compiles
 if [ "${1:-}" = "--work" ]; then work=$2; shift 2; fi
-[ $# -eq 0 ] && set -- fd-find=7.0.0 handlebars=0.32.4 hyper=0.10.16 notify=4.0.17 config=0.9.3 sysinfo=0.5.7 clap=2.34.0 xsv=0.13.0
+[ $# -eq 0 ] && set -- fd-find=7.0.0 handlebars=0.32.4 hyper=0.10.16 notify=4.0.17 config=0.9.3 sysinfo=0.5.7 clap=2.34.0 xsv=0.13.0 \
+  dotenv-linter=3.0.0 trajectory=0.0.1
 cargo build --release --locked --quiet
 bin="$repo/target/release/boundary-lsp"
 mkdir -p "$work"
@@ -28,6 +29,9 @@ sys.path.insert(0, "scripts/accuracy")
 import unreachable_pub as up
 up.fetch(sys.argv[2:], sys.argv[1])
 EOF
+# Download their dependencies now: the `cargo check`s below run offline (a missing download must not
+# read as a build failure).
+for c in "$@"; do (cd "$work/${c/=/-}" && cargo fetch --quiet) || true; done
 
 count_fixes() { # count_fixes <dir> <rule> [--unsafe-fixes]: findings with a fix that --fix would apply
   "$bin" check "$1" --select "$2" --format json --fail-on never 2>/dev/null | python3 -c '

@@ -23,19 +23,26 @@ pub static META: RuleMeta = RuleMeta {
         },
         RuleOption {
             key: "min-exclusive-flags",
-            default: OptionDefault::Int(3),
+            default: OptionDefault::Int(2),
             doc: "a struct with at most `max-bools` `bool` fields is still reported when at least this many of them \
-                  look mutually exclusive",
+                  look mutually exclusive (never fewer than 2)",
         },
     ],
     docs: RuleDocs {
         what: "Structs with named fields of which more than `max-bools` have the type `bool` (like clippy's \
                `struct_excessive_bools`). Structs with a `#[repr(..)]` attribute are skipped, as clippy does: \
                their layout is usually dictated by FFI.\n\
-               Flags that look mutually exclusive are named in the message: names that are states of one life \
-               cycle (`is_loading`, `is_done`, `is_failed`: `loading`, `done`, `failed`, `running`, `closed`, ...) \
-               or share a state prefix (`mode_fast`, `mode_safe`). A struct with at least `min-exclusive-flags` \
-               such flags is reported even when it has no more than `max-bools` `bool` fields.\n\
+               Flags that look mutually exclusive are named in the message: states of one life cycle, after an \
+               `is_`/`was_`/`has_` prefix. A group needs a state that holds while something is under way \
+               (`loading`, `pending`, `running`, `paused`, `idle`, `connecting`, ...) next to another one or to a \
+               state that ends it (`done`, `finished`, `failed`, `stopped`, `closed`, `cancelled`, `shipped`, ...), \
+               or a pair that excludes itself (`loading`/`loaded`, `connected`/`disconnected`, `opened`/`closed`, \
+               `succeeded`/`failed`, `active`/`idle`). Ended states alone (`done` and `failed`) and states that \
+               stay true once reached (`initialized` and `running`, `started` and `finished`) can hold at once and \
+               are not a group; neither are option flags (`verbose`, `quiet`, `has_header`, `has_footer`). Flags \
+               sharing a `mode_`/`phase_`/`stage_` prefix (`mode_fast`, `mode_safe`), or `state_`/`status_` \
+               followed by such a state, are a group too. A struct with at least `min-exclusive-flags` such flags \
+               is reported even when it has no more than `max-bools` `bool` fields.\n\
                Fix (unsafe): replace the exclusive flags with one enum field (`state: RequestState`, the enum \
                generated next to the struct, with an `Unset` variant for \"no flag set\"), rewriting the struct \
                literals (all flags given as `true`/`false` literals, at most one `true`), reads of `self.flag` \
@@ -138,58 +145,74 @@ impl Rule for BoolFields {
     }
 }
 
-/// Words that name a state of a life cycle: flags named so are rarely independent.
-const STATE_WORDS: &[&str] = &[
+/// States that hold while something is under way: two of them, or one of them and an ended state,
+/// cannot hold at once (`is_loading` and `is_done`).
+const ONGOING: &[&str] = &[
     "loading",
-    "loaded",
+    "pending",
+    "running",
+    "paused",
+    "idle",
+    "connecting",
+    "closing",
+    "initializing",
+    "starting",
+    "stopping",
+    "processing",
+    "queued",
+    "suspended",
+    "shutting_down",
+    "draft",
+];
+/// States that end something under way (`done`, `failed`, `shipped`). Two of them alone can hold at
+/// once (`done` and `failed`), so they join a group only next to an ongoing state or a pair below.
+const ENDED: &[&str] = &[
     "done",
     "finished",
     "failed",
     "errored",
-    "pending",
-    "running",
-    "started",
-    "stopped",
-    "paused",
-    "idle",
     "complete",
     "completed",
     "closed",
-    "closing",
-    "opened",
-    "connected",
-    "disconnected",
-    "connecting",
     "cancelled",
     "canceled",
     "succeeded",
-    "initialized",
-    "initializing",
-    "starting",
-    "stopping",
     "aborted",
     "terminated",
-    "queued",
-    "processing",
-    "draft",
-    "published",
-    "archived",
+    "stopped",
     "expired",
-    "suspended",
-    "shutting_down",
-    "shut_down",
-    "resolved",
     "rejected",
     "fulfilled",
+    "resolved",
     "timed_out",
+    "disconnected",
+    "shut_down",
+    "archived",
+    "refunded",
+    "published",
+    "submitted",
+    "approved",
+    "paid",
     "shipped",
     "delivered",
-    "paid",
-    "refunded",
-    "approved",
-    "submitted",
 ];
-const STATE_PREFIXES: &[&str] = &["state", "status", "mode", "phase", "stage", "kind"];
+/// Pairs of words that exclude each other however they are read. Words that stay true once reached
+/// (`started`, `loaded`, `connected`, `initialized`, `opened`, `active`) join a group only through
+/// such a pair: `initialized` and `running`, `started` and `finished` both hold at once.
+const PAIRS: &[(&str, &str)] = &[
+    ("loading", "loaded"),
+    ("connecting", "connected"),
+    ("connected", "disconnected"),
+    ("opened", "closed"),
+    ("open", "closed"),
+    ("opening", "opened"),
+    ("starting", "started"),
+    ("initializing", "initialized"),
+    ("succeeded", "failed"),
+    ("active", "idle"),
+    ("active", "inactive"),
+];
+const STATE_PREFIXES: &[&str] = &["state", "status", "mode", "phase", "stage"];
 const FLAG_PREFIXES: &[&str] = &["is_", "was_", "has_", "been_", "in_"];
 
 /// The flag's name without `is_`/`was_`/`has_` prefixes (`is_loading` -> `loading`).
@@ -201,27 +224,46 @@ fn stem(name: &str) -> &str {
     s
 }
 
-/// The largest group of flags that look mutually exclusive (state words, or a shared state prefix).
+/// The largest group of flags that look mutually exclusive, in declaration order: ongoing states
+/// with ended ones (and the members of exclusive pairs), or flags sharing a state prefix
+/// (`mode_fast`, `mode_safe`). Empty when fewer than two flags qualify.
 fn exclusive_group(bools: &[String]) -> Vec<String> {
-    let by_word: Vec<String> = bools
+    let words: Vec<&str> = bools.iter().map(|b| stem(b)).collect();
+    let paired = |w: &str| {
+        PAIRS
+            .iter()
+            .any(|&(a, b)| (a == w && words.contains(&b)) || (b == w && words.contains(&a)))
+    };
+    let seeded = words.iter().any(|w| ONGOING.contains(w) || paired(w));
+    let mut best: Vec<String> = bools
         .iter()
-        .filter(|b| STATE_WORDS.contains(&stem(b)))
-        .cloned()
+        .zip(&words)
+        .filter(|(_, w)| paired(w) || (seeded && (ONGOING.contains(*w) || ENDED.contains(*w))))
+        .map(|(b, _)| b.clone())
         .collect();
-    let mut best = by_word;
     for p in STATE_PREFIXES {
         let g: Vec<String> = bools
             .iter()
             .filter(|b| {
                 stem(b)
                     .strip_prefix(p)
-                    .is_some_and(|r| r.starts_with('_') && r.len() > 1)
+                    .and_then(|r| r.strip_prefix('_'))
+                    .is_some_and(|r| {
+                        // `mode_fast`, `phase_one`; `status_` only with a state (`status_bar` is a widget).
+                        r.starts_with(|c: char| c.is_ascii_alphabetic())
+                            && (matches!(*p, "mode" | "phase" | "stage")
+                                || ONGOING.contains(&r)
+                                || ENDED.contains(&r))
+                    })
             })
             .cloned()
             .collect();
         if g.len() > best.len() {
             best = g;
         }
+    }
+    if best.len() < 2 {
+        best.clear();
     }
     best
 }
@@ -312,6 +354,14 @@ mod enum_fix {
         {
             return None;
         }
+        // `include!` pastes code this file does not show.
+        if root
+            .descendants()
+            .filter_map(ast::MacroCall::cast)
+            .any(|m| m.path().is_some_and(|p| p.syntax().text() == "include"))
+        {
+            return None;
+        }
         for tt in root
             .descendants()
             .filter(|n| n.kind() == SyntaxKind::TOKEN_TREE)
@@ -343,7 +393,11 @@ mod enum_fix {
         uniq.push("Unset".into());
         uniq.sort();
         uniq.dedup();
-        if uniq.len() != variants.len() + 1 || variants.iter().any(|v| v.is_empty()) {
+        if uniq.len() != variants.len() + 1
+            || variants
+                .iter()
+                .any(|v| !v.starts_with(|c: char| c.is_ascii_alphabetic()))
+        {
             return None;
         }
         let variant_of =
@@ -362,6 +416,17 @@ mod enum_fix {
             });
         }
         // The uses.
+        // A binding of a flag in a shorthand pattern (`let Self { is_done, .. } = self`) is not rewritten.
+        if root.descendants().filter_map(ast::Name::cast).any(|n| {
+            group.iter().any(|g| *g == n.text())
+                && n.syntax()
+                    .parent()
+                    .and_then(ast::IdentPat::cast)
+                    .and_then(|p| p.syntax().parent())
+                    .is_some_and(|p| ast::RecordPatField::can_cast(p.kind()))
+        }) {
+            return None;
+        }
         let mut handled_records: Vec<TextRange> = Vec::new();
         for nr in root.descendants().filter_map(ast::NameRef::cast) {
             let text = nr.text().to_string();
@@ -369,6 +434,23 @@ mod enum_fix {
                 continue;
             }
             let parent = nr.syntax().parent()?;
+            // A method of the same name (`self.is_done()`) is not the field.
+            if ast::MethodCallExpr::can_cast(parent.kind()) {
+                continue;
+            }
+            // A path (`is_done`, `Self::is_done`) names a local, a function or a constant, never the
+            // field, except in a shorthand struct literal (`Job { is_done }`), which is not rewritten.
+            if ast::PathSegment::can_cast(parent.kind()) {
+                let shorthand = parent
+                    .ancestors()
+                    .find_map(ast::PathExpr::cast)
+                    .and_then(|p| p.syntax().parent())
+                    .is_some_and(|p| ast::RecordExprField::can_cast(p.kind()));
+                if shorthand {
+                    return None;
+                }
+                continue;
+            }
             if let Some(fe) = ast::FieldExpr::cast(parent.clone()) {
                 let ast::Expr::PathExpr(p) = fe.expr()? else {
                     return None;
@@ -407,8 +489,19 @@ mod enum_fix {
                         continue;
                     }
                 }
-                if ast::RefExpr::cast(up).is_some_and(|r| r.mut_token().is_some()) {
+                // `&self.flag` would borrow a temporary; a method may take `&mut self`.
+                if ast::RefExpr::can_cast(up.kind()) {
                     return None;
+                }
+                if let Some(call) = ast::MethodCallExpr::cast(up) {
+                    let by_value = ["then", "then_some", "clone", "to_string", "eq", "ne", "cmp"];
+                    if call.receiver().is_some_and(|r| r.syntax() == fe.syntax())
+                        && !call
+                            .name_ref()
+                            .is_some_and(|n| by_value.contains(&n.text().to_string().as_str()))
+                    {
+                        return None;
+                    }
                 }
                 edits.push(TextEdit {
                     range: fe.syntax().text_range(),
@@ -475,7 +568,7 @@ mod enum_fix {
                     .join(", ")
             ),
             applicability: Applicability::Unsafe,
-            edits,
+            edits: merge_deletions(edits),
         })
     }
 
@@ -527,7 +620,7 @@ mod enum_fix {
         let mut end = node.text_range().end();
         let mut next = node.next_sibling_or_token();
         let mut saw_comma = false;
-        while let Some(t) = next {
+        while let Some(t) = next.clone() {
             match t.kind() {
                 SyntaxKind::COMMA if !saw_comma => saw_comma = true,
                 SyntaxKind::WHITESPACE => {}
@@ -536,12 +629,49 @@ mod enum_fix {
             end = t.text_range().end();
             next = t.next_sibling_or_token();
         }
-        if saw_comma {
+        let last = next.is_none_or(|t| t.kind() == SyntaxKind::R_CURLY);
+        if saw_comma && !last {
             return TextRange::new(node.text_range().start(), end);
         }
-        // The last item without a trailing comma: the previous item keeps its comma (valid Rust),
-        // so deletions of neighbouring items never overlap.
-        node.text_range()
+        // The last item: the whitespace (and comma) before it go too, its own comma but not the
+        // whitespace before `}` (a deleted neighbour's range may then overlap: `merge_deletions`
+        // joins them).
+        let own_comma = node
+            .next_sibling_or_token()
+            .filter(|t| t.kind() == SyntaxKind::COMMA);
+        let end = own_comma
+            .as_ref()
+            .map_or(node.text_range().end(), |t| t.text_range().end());
+        let mut start = node.text_range().start();
+        let mut prev = node.prev_sibling_or_token();
+        while let Some(t) = prev {
+            match t.kind() {
+                SyntaxKind::WHITESPACE => start = t.text_range().start(),
+                SyntaxKind::COMMA if own_comma.is_none() => start = t.text_range().start(),
+                _ => break,
+            }
+            prev = t.prev_sibling_or_token();
+        }
+        TextRange::new(start, end)
+    }
+
+    /// Joins overlapping deletions (the last item's range reaches into its deleted neighbour's).
+    fn merge_deletions(mut edits: Vec<TextEdit>) -> Vec<TextEdit> {
+        edits.sort_by_key(|e| (e.range.start(), e.range.end()));
+        let mut out: Vec<TextEdit> = Vec::new();
+        for e in edits {
+            if let Some(last) = out.last_mut() {
+                if last.new_text.is_empty()
+                    && e.new_text.is_empty()
+                    && e.range.start() <= last.range.end()
+                {
+                    last.range = last.range.cover(e.range);
+                    continue;
+                }
+            }
+            out.push(e);
+        }
+        out
     }
 
     fn line_indent(root: &SyntaxNode, at: TextSize) -> String {
@@ -626,9 +756,78 @@ struct Two { a: bool, b: bool }
 struct Job { is_running: bool, is_done: bool, was_cancelled: bool, name: String }
      //^^^ warning: `Job` has `bool` fields that look mutually exclusive: `is_running`, `is_done`, `was_cancelled`
 struct Two { is_loading: bool, is_done: bool }
+     //^^^ warning: `Two` has `bool` fields that look mutually exclusive: `is_loading`, `is_done`
 struct Opts { verbose: bool, quiet: bool, color: bool }
 struct Modes { mode_fast: bool, mode_safe: bool, mode_debug: bool }
      //^^^^^ warning: `Modes` has `bool` fields that look mutually exclusive: `mode_fast`, `mode_safe`, `mode_debug`
+"#,
+        );
+    }
+
+    #[test]
+    fn exclusive_pairs_and_triples() {
+        check(
+            "bool-fields",
+            r#"
+struct Player { running: bool, stopped: bool, paused: bool, volume: u8 }
+     //^^^^^^ warning: `Player` has `bool` fields that look mutually exclusive: `running`, `stopped`, `paused`
+struct Timer { is_running: bool, is_paused: bool }
+     //^^^^^ warning: `Timer` has `bool` fields that look mutually exclusive: `is_running`, `is_paused`
+struct Fetch { loading: bool, loaded: bool, url: String }
+     //^^^^^ warning: `Fetch` has `bool` fields that look mutually exclusive: `loading`, `loaded`
+struct Link { connected: bool, disconnected: bool, retries: u32 }
+     //^^^^ warning: `Link` has `bool` fields that look mutually exclusive: `connected`, `disconnected`
+struct Outcome { has_succeeded: bool, has_failed: bool }
+     //^^^^^^^ warning: `Outcome` has `bool` fields that look mutually exclusive: `has_succeeded`, `has_failed`
+struct Task { pending: bool, finished: bool, verbose: bool }
+     //^^^^ warning: `Task` has `bool` fields that look mutually exclusive: `pending`, `finished`
+struct Conn { is_idle: bool, is_closed: bool, tls: bool }
+     //^^^^ warning: `Conn` has `bool` fields that look mutually exclusive: `is_idle`, `is_closed`
+struct Phases { phase_one: bool, phase_two: bool }
+     //^^^^^^ warning: `Phases` has `bool` fields that look mutually exclusive: `phase_one`, `phase_two`
+struct Status { status_running: bool, status_failed: bool }
+     //^^^^^^ warning: `Status` has `bool` fields that look mutually exclusive: `status_running`, `status_failed`
+"#,
+        );
+    }
+
+    #[test]
+    fn flags_that_can_hold_at_once_are_not_exclusive() {
+        check(
+            "bool-fields",
+            r#"
+struct Cli { verbose: bool, quiet: bool }
+struct Walk { recursive: bool, follow_links: bool, hidden: bool }
+struct Table { has_header: bool, has_footer: bool }
+struct Outcome { done: bool, failed: bool }
+struct Stream { closed: bool, errored: bool, eof: bool }
+struct Boot { initialized: bool, running: bool }
+struct Life { has_started: bool, has_finished: bool }
+struct Sock { connected: bool, closed: bool }
+struct Order { is_paid: bool, is_refunded: bool, is_shipped: bool }
+struct One { is_loading: bool, name: String }
+struct Ui { status_bar: bool, status_line: bool }
+struct Stages { stage_1_done: bool, stage_2_done: bool }
+struct Window { active: bool, visible: bool, focused: bool }
+struct Upload { upload_done: bool, download_done: bool }
+struct Words { loading_screen: bool, running_total: bool }
+struct Typed { is_loading: Option<bool>, is_done: Vec<bool> }
+enum E { V { is_loading: bool, is_done: bool } }
+#[repr(C)]
+struct Ffi { is_loading: bool, is_done: bool }
+"#,
+        );
+    }
+
+    #[test]
+    fn min_exclusive_flags_is_configurable() {
+        check_with_config(
+            "bool-fields",
+            "[rules.bool-fields]\nmin-exclusive-flags = 3\n",
+            r#"
+struct Two { is_loading: bool, is_done: bool }
+struct Three { is_loading: bool, is_done: bool, is_failed: bool }
+     //^^^^^ warning: `Three` has `bool` fields that look mutually exclusive: `is_loading`, `is_done`, `is_failed`
 "#,
         );
     }
@@ -697,6 +896,61 @@ impl Job {
     }
 
     #[test]
+    fn enum_fix_keeps_methods_and_locals_named_like_the_flags() {
+        check_fix(
+            "bool-fields",
+            r#"
+struct Loader$0 {
+    loading: bool,
+    loaded: bool,
+}
+
+impl Loader {
+    fn new() -> Loader {
+        Loader { loading: false, loaded: false }
+    }
+    fn loading(&self) -> bool {
+        self.loading
+    }
+    fn start(&mut self) {
+        let loaded = self.loaded.then_some(1);
+        if !self.loading() && loaded.is_none() {
+            self.loading = true;
+        }
+    }
+}
+"#,
+            r#"
+struct Loader {
+    state: LoaderState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LoaderState {
+    Unset,
+    Loading,
+    Loaded,
+}
+
+impl Loader {
+    fn new() -> Loader {
+        Loader { state: LoaderState::Unset }
+    }
+    fn loading(&self) -> bool {
+        matches!(self.state, LoaderState::Loading)
+    }
+    fn start(&mut self) {
+        let loaded = matches!(self.state, LoaderState::Loaded).then_some(1);
+        if !self.loading() && loaded.is_none() {
+            self.state = LoaderState::Loading;
+        }
+    }
+}
+"#,
+        );
+    }
+
+    #[test]
     fn no_enum_fix_when_a_use_cannot_be_rewritten() {
         for fixture in [
             // public field
@@ -713,6 +967,19 @@ impl Job {
             "#[derive(serde::Serialize)]\nstruct Job$0 { is_running: bool, is_done: bool, is_failed: bool }",
             // macro use
             "struct Job$0 { is_running: bool, is_done: bool, is_failed: bool }\nimpl Job { fn f(&self) { println!(\"{}\", self.is_done); } }",
+            // a borrow of the flag (a temporary after the rewrite)
+            "struct Job$0 { is_running: bool, is_done: bool }\nimpl Job { fn f(&self) -> &bool { &self.is_done } }",
+            // a method that may take `&mut self`
+            "struct Job$0 { is_running: bool, is_done: bool }\nimpl Job { fn f(&mut self) { self.is_done.clone_from(&true); } }",
+            // shorthand pattern and shorthand literal
+            "struct Job$0 { is_running: bool, is_done: bool }\nimpl Job { fn f(&self) -> bool { let Self { is_done, .. } = self; *is_done } }",
+            "struct Job$0 { is_running: bool, is_done: bool }\nfn f(is_running: bool, is_done: bool) -> Job { Job { is_running, is_done } }",
+            // a field of another value of the type
+            "struct Job$0 { is_running: bool, is_done: bool }\nimpl Job { fn f(&self, o: &Job) -> bool { o.is_done } }",
+            // included code
+            "struct Job$0 { is_running: bool, is_done: bool }\ninclude!(\"uses.rs\");",
+            // compound assignment
+            "struct Job$0 { is_running: bool, is_done: bool }\nimpl Job { fn f(&mut self) { self.is_done |= true; } }",
         ] {
             check_no_fix("bool-fields", fixture);
         }

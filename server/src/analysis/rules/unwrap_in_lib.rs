@@ -6,7 +6,7 @@ use crate::analysis::cfg;
 use crate::analysis::engine::{type_head, FileCx, WorkspaceCx, WorkspaceSink};
 use crate::analysis::model::ItemKind;
 use crate::analysis::rule::{Category, Finding, Rule, RuleDocs, RuleMeta, Severity};
-use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode, TextRange};
+use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode, TextRange, TextSize};
 use crate::analysis::workspace::TargetKind;
 use ast::HasArgList;
 
@@ -80,6 +80,7 @@ impl Rule for UnwrapInLib {
     fn node_kinds(&self) -> &'static [SyntaxKind] {
         &[
             SyntaxKind::METHOD_CALL_EXPR,
+            SyntaxKind::MACRO_CALL,
             SyntaxKind::FN,
             SyntaxKind::STRUCT,
         ]
@@ -95,7 +96,9 @@ impl Rule for UnwrapInLib {
             return;
         }
         if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
-            record_call(&call, cx);
+            record_call(&call, node, None, cx);
+        } else if let Some(mac) = ast::MacroCall::cast(node.clone()) {
+            record_macro(&mac, node, None, cx);
         } else if let Some(f) = ast::Fn::cast(node.clone()) {
             record_def(&f, cx);
         } else if let Some(s) = ast::Struct::cast(node.clone()) {
@@ -295,7 +298,15 @@ fn field_type<'a>(
     found
 }
 
-fn record_call(call: &ast::MethodCallExpr, cx: &mut FileCx<'_>) {
+/// Records an `unwrap`/`expect` call. `ctx` is the node whose surroundings (impl, `#[cfg]`s)
+/// are the call's: the call itself, or the macro call whose arguments were re-parsed;
+/// `shift` maps the call's range to the file (non-zero for re-parsed macro arguments).
+fn record_call(
+    call: &ast::MethodCallExpr,
+    ctx: &SyntaxNode,
+    shift: Option<(TextSize, TextSize)>,
+    cx: &mut FileCx<'_>,
+) {
     let Some(name) = call.name_ref() else { return };
     let args: Vec<ast::Expr> = call.arg_list().map_or(Vec::new(), |a| a.args().collect());
     let method = name.text().to_string();
@@ -307,13 +318,16 @@ fn record_call(call: &ast::MethodCallExpr, cx: &mut FileCx<'_>) {
     if !ok {
         return;
     }
-    let recv = call.receiver().map_or(String::new(), |r| receiver(&r));
+    let recv = call.receiver().map_or(String::new(), |r| receiver(&r, ctx));
     let str_arg = args.first().is_some_and(is_str_message);
-    let cfgs = cfg::enclosing_cfgs(call.syntax());
-    let range = TextRange::new(
+    let cfgs = cfg::enclosing_cfgs(ctx);
+    let mut range = TextRange::new(
         name.syntax().text_range().start(),
         call.syntax().text_range().end(),
     );
+    if let Some((from, to)) = shift {
+        range = TextRange::new(range.start() - from + to, range.end() - from + to);
+    }
     cx.fact(
         CALL,
         method,
@@ -322,17 +336,90 @@ fn record_call(call: &ast::MethodCallExpr, cx: &mut FileCx<'_>) {
     );
 }
 
-/// What can be said of a receiver without types (see [`Recv`]).
-fn receiver(e: &ast::Expr) -> String {
+/// `std` macros whose arguments are expressions (`format!("{}", x.unwrap())`): clippy sees
+/// the calls in them after expansion; so do we, by parsing the arguments as expressions.
+const EXPR_MACROS: &[&str] = &[
+    "format",
+    "format_args",
+    "print",
+    "println",
+    "eprint",
+    "eprintln",
+    "write",
+    "writeln",
+    "panic",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "vec",
+    "unreachable",
+    "todo",
+    "unimplemented",
+    "dbg",
+    "try",
+];
+
+/// The calls in the arguments of an [`EXPR_MACROS`] invocation. `ctx` is the outermost macro
+/// call of the file's tree (nested invocations are re-parsed from the outer one's text).
+fn record_macro(
+    mac: &ast::MacroCall,
+    ctx: &SyntaxNode,
+    shift: Option<(TextSize, TextSize)>,
+    cx: &mut FileCx<'_>,
+) {
+    let is_expr_macro = mac
+        .path()
+        .and_then(|p| p.segment())
+        .and_then(|s| s.name_ref())
+        .is_some_and(|n| EXPR_MACROS.contains(&&*n.text()));
+    let Some(tt) = mac.token_tree() else { return };
+    if !is_expr_macro {
+        return;
+    }
+    let text = tt.syntax().text().to_string();
+    if !text.contains("unwrap") && !text.contains("expect") {
+        return;
+    }
+    let (Some(open), Some(close)) = (text.chars().next(), text.chars().last()) else {
+        return;
+    };
+    if !matches!((open, close), ('(', ')') | ('[', ']') | ('{', '}')) || text.len() < 2 {
+        return;
+    }
+    // `[args]` is an array expression for every form: `"{}", a`, `cond, "msg"`, `x; n`.
+    const PREFIX: &str = "fn _f() { [";
+    let src = format!("{PREFIX}{}];}}", &text[1..text.len() - 1]);
+    let parsed = crate::analysis::syntax::parse(&src, cx.meta.edition);
+    // Offset in `src` -> offset in the file.
+    let start = tt.syntax().text_range().start() + TextSize::from(1);
+    let start = match shift {
+        Some((from, to)) => start - from + to,
+        None => start,
+    };
+    let shift = Some((TextSize::of(PREFIX), start));
+    for node in parsed.tree().syntax().descendants() {
+        if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
+            record_call(&call, ctx, shift, cx);
+        } else if let Some(inner) = ast::MacroCall::cast(node) {
+            record_macro(&inner, ctx, shift, cx);
+        }
+    }
+}
+
+/// What can be said of a receiver without types (see [`Recv`]); `ctx` is where the call is.
+fn receiver(e: &ast::Expr, ctx: &SyntaxNode) -> String {
     match e {
-        ast::Expr::ParenExpr(p) => p.expr().map_or(String::new(), |e| receiver(&e)),
+        ast::Expr::ParenExpr(p) => p.expr().map_or(String::new(), |e| receiver(&e, ctx)),
         ast::Expr::PathExpr(p) if p.syntax().text() == "self" => {
-            enclosing_self_ty(p.syntax()).map_or(String::new(), |t| format!("type:{t}"))
+            enclosing_self_ty(ctx).map_or(String::new(), |t| format!("type:{t}"))
         }
         ast::Expr::FieldExpr(f) => {
             let is_self =
                 matches!(f.expr(), Some(ast::Expr::PathExpr(p)) if p.syntax().text() == "self");
-            match (is_self, f.name_ref(), enclosing_self_ty(f.syntax())) {
+            match (is_self, f.name_ref(), enclosing_self_ty(ctx)) {
                 (true, Some(n), Some(t)) => format!("field:{t}.{}", n.text()),
                 _ => String::new(),
             }
@@ -633,6 +720,28 @@ mod cli;
 fn main() {}
 //- /src/cli.rs
 pub fn f() -> u8 { Some(1).unwrap() }
+"#,
+        );
+    }
+
+    #[test]
+    fn calls_in_the_arguments_of_std_macros() {
+        check(
+            "unwrap-in-lib",
+            r#"
+macro_rules! mine { ($e:expr) => { $e }; }
+pub fn f(o: Option<u8>, w: &mut String) -> std::fmt::Result {
+    use std::fmt::Write;
+    assert!(o.is_some(), "{}", o.unwrap());
+                               //^^^^^^^^ info: `.unwrap()` in library code panics for the caller
+    write!(w, "{}", format!("{:?}", o.expect("x")))?;
+                                    //^^^^^^^^^^^ info: `.expect()` in library code panics for the caller
+    let _v = vec![o.unwrap(); 2];
+                  //^^^^^^^^ info: `.unwrap()` in library code panics for the caller
+    println!("unwrap() or expect(): {}", o.is_some());
+    let _m = mine!(o.unwrap());
+    Ok(())
+}
 "#,
         );
     }

@@ -6,8 +6,10 @@ use crate::analysis::cfg;
 use crate::analysis::engine::{type_head, FileCx, WorkspaceCx, WorkspaceSink};
 use crate::analysis::model::ItemKind;
 use crate::analysis::rule::{Category, Finding, Rule, RuleDocs, RuleMeta, Severity};
-use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode, TextRange, TextSize};
-use crate::analysis::workspace::TargetKind;
+use crate::analysis::syntax::{
+    ast, AstNode, HasName, SmolStr, SyntaxKind, SyntaxNode, TextRange, TextSize,
+};
+use crate::analysis::workspace::{TargetKind, Workspace};
 use ast::HasArgList;
 
 pub(crate) struct UnwrapInLib;
@@ -21,8 +23,18 @@ pub static META: RuleMeta = RuleMeta {
     options: &[],
     docs: RuleDocs {
         what: "Calls of `.unwrap()` (no arguments) and `.expect(msg)` (one argument) in non-test code of a library \
-               crate, like clippy's `unwrap_used` and `expect_used`. Binaries, tests, examples and benches are not \
-               checked. Off by default.",
+               crate, like clippy's `unwrap_used` and `expect_used`; also in the arguments of `std` macros that \
+               take expressions (`format!`, `write!`, `assert!`, `vec!`, ...). Only files of the library's module \
+               tree are checked: not binaries, tests, examples, benches, nor files no `mod` reaches (an \
+               `include!`d file). Code that the package's default features do not compile is skipped: under \
+               `#[cfg(feature = \"x\")]` (on an item, a statement, a `mod` declaration or a whole file) where the \
+               `[features] default` of `Cargo.toml` does not enable `x`, transitively; other `cfg` options \
+               (`unix`, `target_os`) count as enabled. When the crate defines a method named `unwrap`/`expect` \
+               itself (a tokenizer's `expect(token)`), a call of it on `self` or `self.field` of a type that has \
+               it is not reported, and a call on another receiver only when it is shown to be `Option`/`Result`'s \
+               (a field declared `Option`/`Result`, a receiver such as `.parse()`/`.next()`/`.get(..)` the crate \
+               does not define, or a string message the crate's method cannot take). Calls in other macros' \
+               arguments are not seen. Off by default.",
         why: "A library cannot know whether its caller can recover: a panic inside it takes that choice away, and \
               the failure appears as a crash far from the cause. Errors that are part of the interface belong in \
               the return type.",
@@ -37,6 +49,7 @@ pub static META: RuleMeta = RuleMeta {
 const CALL: &str = "call";
 const DEF: &str = "def";
 const STRUCT: &str = "struct";
+const MOD: &str = "mod";
 
 /// Methods of `std` whose every meaning returns an `Option` or a `Result`: `.parse().expect(..)`
 /// is `Result::expect` unless the crate defines a method of that name itself.
@@ -83,6 +96,7 @@ impl Rule for UnwrapInLib {
             SyntaxKind::MACRO_CALL,
             SyntaxKind::FN,
             SyntaxKind::STRUCT,
+            SyntaxKind::MODULE,
         ]
     }
 
@@ -103,6 +117,8 @@ impl Rule for UnwrapInLib {
             record_def(&f, cx);
         } else if let Some(s) = ast::Struct::cast(node.clone()) {
             record_struct(&s, cx);
+        } else if let Some(m) = ast::Module::cast(node.clone()) {
+            record_mod(&m, cx);
         }
     }
 
@@ -112,6 +128,8 @@ impl Rule for UnwrapInLib {
         // structs' field types (for `self.field.expect(..)`).
         let mut defs: HashMap<(Option<usize>, &str), Vec<Def<'_>>> = HashMap::new();
         let mut fields: HashMap<(Option<usize>, &str), Vec<&str>> = HashMap::new();
+        // Module paths whose every declaration is disabled by the default features.
+        let mut mods: HashMap<(Option<usize>, Vec<SmolStr>), bool> = HashMap::new();
         for file in &w.files {
             for f in file.summary.facts.iter().filter(|f| f.rule == META.id) {
                 if file.summary.is_test_range(f.range) {
@@ -135,6 +153,24 @@ impl Rule for UnwrapInLib {
                         .entry((file.package, f.name.as_str()))
                         .or_default()
                         .push(f.detail.as_str()),
+                    MOD => {
+                        // `#[cfg(..)] mod child;`: the module path of the child, and whether
+                        // this declaration of it is compiled.
+                        let (scope, cfgs) = f.detail.split_once('\t').unwrap_or((&f.detail, ""));
+                        let mut path = file.module_path.clone();
+                        path.extend(
+                            scope
+                                .split("::")
+                                .filter(|s| !s.is_empty())
+                                .map(SmolStr::new),
+                        );
+                        path.push(f.name.clone());
+                        let cfgs: Vec<String> = cfgs.split('\t').map(str::to_string).collect();
+                        let features = features_of(w, file.package);
+                        let off = cfg::disabled(&cfgs, &|x| features.iter().any(|f| f == x));
+                        let e = mods.entry((file.package, path)).or_insert(true);
+                        *e &= off;
+                    }
                     _ => {}
                 }
             }
@@ -159,9 +195,12 @@ impl Rule for UnwrapInLib {
             if calls.peek().is_none() {
                 continue;
             }
-            let features: &[String] = file
-                .package
-                .map_or(&[], |p| w.packages[p].default_features.as_slice());
+            let in_disabled_mod = (2..=file.module_path.len())
+                .any(|n| mods.get(&(file.package, file.module_path[..n].to_vec())) == Some(&true));
+            if in_disabled_mod {
+                continue; // `#[cfg(feature = "x")] mod this;` with `x` off
+            }
+            let features = features_of(w, file.package);
             let enabled = |f: &str| features.iter().any(|x| x == f);
             for call in calls {
                 let c = Call::parse(&call.detail);
@@ -213,6 +252,10 @@ impl Rule for UnwrapInLib {
             }
         }
     }
+}
+
+fn features_of(w: &Workspace, package: Option<usize>) -> &[String] {
+    package.map_or(&[], |p| w.packages[p].default_features.as_slice())
 }
 
 /// A method `unwrap`/`expect` the crate defines.
@@ -528,6 +571,32 @@ fn generic_names(f: &ast::Fn) -> Vec<String> {
     out
 }
 
+/// `mod child;` under a `#[cfg]`: the inline modules around it and the predicates.
+fn record_mod(m: &ast::Module, cx: &mut FileCx<'_>) {
+    if m.item_list().is_some() {
+        return; // inline: its items see its `#[cfg]` as an enclosing one
+    }
+    let Some(name) = m.name() else { return };
+    let cfgs = cfg::enclosing_cfgs(m.syntax());
+    if cfgs.is_empty() {
+        return;
+    }
+    let mut scope: Vec<String> = m
+        .syntax()
+        .ancestors()
+        .skip(1)
+        .filter_map(ast::Module::cast)
+        .filter_map(|m| m.name().map(|n| n.text().to_string()))
+        .collect();
+    scope.reverse();
+    cx.fact(
+        MOD,
+        name.text().to_string(),
+        format!("{}\t{}", scope.join("::"), cfgs.join("\t")),
+        m.syntax().text_range(),
+    );
+}
+
 fn record_struct(s: &ast::Struct, cx: &mut FileCx<'_>) {
     let Some(name) = s.name() else { return };
     let Some(ast::FieldList::RecordFieldList(list)) = s.field_list() else {
@@ -638,6 +707,55 @@ pub fn statement(o: Option<u8>) {
 //- /src/yaml.rs
 #![cfg(feature = "yaml")]
 pub fn whole_file(o: Option<u8>) -> u8 { o.unwrap() }
+"#,
+        );
+    }
+
+    #[test]
+    fn modules_declared_under_a_disabled_feature() {
+        check(
+            "unwrap-in-lib",
+            r#"
+//- /Cargo.toml
+[package]
+name = "fixture"
+version = "0.1.0"
+edition = "2021"
+[features]
+default = ["std"]
+std = []
+serde = []
+//- /src/lib.rs
+#[cfg(feature = "serde")]
+mod serde_impl;
+#[cfg(feature = "std")]
+mod with_std;
+#[cfg(feature = "serde")]
+#[path = "imp_a.rs"]
+mod imp;
+#[cfg(not(feature = "serde"))]
+#[path = "imp_b.rs"]
+mod imp;
+mod outer {
+    #[cfg(feature = "serde")]
+    mod inner;
+}
+//- /src/serde_impl.rs
+mod nested;
+pub fn f(o: Option<u8>) -> u8 { o.unwrap() }
+//- /src/serde_impl/nested.rs
+pub fn f(o: Option<u8>) -> u8 { o.unwrap() }
+//- /src/with_std.rs
+pub fn f(o: Option<u8>) -> u8 { o.unwrap() }
+                                //^^^^^^^^ info: `.unwrap()` in library code panics for the caller
+//- /src/imp_a.rs
+pub fn f(o: Option<u8>) -> u8 { o.unwrap() }
+                                //^^^^^^^^ info: `.unwrap()` in library code panics for the caller
+//- /src/imp_b.rs
+pub fn f(o: Option<u8>) -> u8 { o.unwrap() }
+                                //^^^^^^^^ info: `.unwrap()` in library code panics for the caller
+//- /src/outer/inner.rs
+pub fn f(o: Option<u8>) -> u8 { o.unwrap() }
 "#,
         );
     }

@@ -664,6 +664,14 @@ impl Resolver<'_> {
         if path.last().is_some_and(|s| s == "self") {
             path.pop();
         }
+        // Edition 2015: `use a::b` is relative to the crate root, wherever the `use` is.
+        let relative = path
+            .first()
+            .is_some_and(|s| matches!(s.as_str(), "crate" | "self" | "super"));
+        if self.ws.files[u.0].meta.edition == super::syntax::Edition::E2015 && !relative {
+            let root = self.r.crates[self.r.modules[m].krate].root;
+            return self.resolve_path(root, u.0, &path, depth);
+        }
         self.resolve_path(m, u.0, &path, depth)
     }
 
@@ -687,7 +695,17 @@ impl Resolver<'_> {
             ),
             "Self" => return Res::Unknown,
             _ => {
-                let local = self.lookup(m, first, m, depth + 1);
+                let local = match self.lookup(m, first, m, depth + 1) {
+                    // `extern crate foo;`: the path goes into that crate.
+                    Res::Items(items)
+                        if items
+                            .iter()
+                            .all(|&i| self.item(i).kind == ItemKind::ExternCrate) =>
+                    {
+                        Res::External
+                    }
+                    other => other,
+                };
                 match local {
                     Res::External => match self.lib_roots.get(first) {
                         Some(&root) if root != self.r.crates[krate].root => {

@@ -466,6 +466,43 @@ mod matcher { pub struct Matcher; }
         );
     }
 
+    /// Found on xml-rs 0.8.4 (edition 2015): `use util;` in `reader/error.rs` names the crate
+    /// root's `util`, so `util::CharReadError` in the signature of a trait-impl method of a
+    /// public type is reachable. `extern crate` names resolve into that crate.
+    #[test]
+    fn edition_2015_imports_are_relative_to_the_crate_root() {
+        check(
+            "unreachable-pub",
+            r#"
+//- /Cargo.toml
+[package]
+name = "fixture"
+version = "0.1.0"
+//- /src/lib.rs
+extern crate core as other;
+mod util;
+pub mod reader;
+//- /src/util.rs
+pub enum CharReadError { Io }
+  pub struct Unused;
+//^^^ warning: `pub` struct `Unused` is not reachable from the crate's public API
+//- /src/reader/mod.rs
+mod error;
+pub use self::error::Error;
+//- /src/reader/error.rs
+use util;
+use other::fmt;
+pub struct Error;
+impl From<util::CharReadError> for Error {
+    fn from(_: util::CharReadError) -> Self { Error }
+}
+impl fmt::Debug for Error {
+    fn fmt(&self, _: &mut fmt::Formatter) -> fmt::Result { Ok(()) }
+}
+"#,
+        );
+    }
+
     /// Found on tar 0.4.38: several `use std::io::prelude::*` globs in one module made each
     /// lookup of `std` go through every glob again, exponentially (minutes on a 4 kLOC crate).
     /// A glob whose path needs the name being looked up in the same module cannot supply it.

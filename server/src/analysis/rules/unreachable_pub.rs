@@ -503,6 +503,49 @@ impl fmt::Debug for Error {
         );
     }
 
+    /// rustc's effective visibility of a trait impl is the smaller of its trait's and its
+    /// type's: `impl From<TarError> for io::Error` (tar 0.4.38) and `impl From<Span> for
+    /// (usize, usize)` (toml 0.5.11) are public, so the types in their methods' signatures are
+    /// reachable. An impl of a private trait, or for a private type, makes nothing reachable.
+    #[test]
+    fn trait_impls_for_foreign_types_make_their_signatures_reachable() {
+        check(
+            "unreachable-pub",
+            r#"
+//- /src/lib.rs
+mod error;
+mod tokens;
+//- /src/error.rs
+use std::io::{self, Error};
+pub struct TarError { io: io::Error }
+impl TarError {
+    pub fn new(err: Error) -> TarError { TarError { io: err } }
+}
+impl From<TarError> for Error {
+    fn from(t: TarError) -> Error { t.io }
+}
+trait Private { fn make(x: Hidden) -> Self; }
+  pub struct Hidden;
+//^^^ warning: `pub` struct `Hidden` is not reachable from the crate's public API
+impl Private for String {
+    fn make(_: Hidden) -> Self { String::new() }
+}
+//- /src/tokens.rs
+use std::io::prelude::*;
+pub struct Span { pub start: usize }
+impl From<Span> for (usize, usize) {
+    fn from(s: Span) -> (usize, usize) { (s.start, s.start) }
+}
+  pub struct Local;
+//^^^ warning: `pub` struct `Local` is not reachable from the crate's public API
+struct Wrapper;
+impl From<Local> for Wrapper {
+    fn from(_: Local) -> Wrapper { Wrapper }
+}
+"#,
+        );
+    }
+
     /// Found on tar 0.4.38: several `use std::io::prelude::*` globs in one module made each
     /// lookup of `std` go through every glob again, exponentially (minutes on a 4 kLOC crate).
     /// A glob whose path needs the name being looked up in the same module cannot supply it.

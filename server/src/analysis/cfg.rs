@@ -30,34 +30,56 @@ impl Cfg {
         rest.is_empty().then_some(cfg)
     }
 
-    /// `Some(true/false)` when the value is known with `enabled` features, `None` when it
-    /// depends on a predicate that is not a feature.
-    pub fn eval(&self, enabled: &dyn Fn(&str) -> bool) -> Option<bool> {
+    /// The predicate's value with the `enabled` features.
+    pub fn eval(&self, enabled: &dyn Fn(&str) -> bool) -> Value {
         match self {
-            Cfg::Feature(f) => Some(enabled(f)),
-            Cfg::Other => None,
-            Cfg::Bool(b) => Some(*b),
-            Cfg::Not(c) => c.eval(enabled).map(|b| !b),
+            Cfg::Feature(f) => Value::known(enabled(f)),
+            Cfg::Other => Value::Unknown,
+            Cfg::Bool(b) => Value::known(*b),
+            Cfg::Not(c) => match c.eval(enabled) {
+                Value::True => Value::False,
+                Value::False => Value::True,
+                Value::Unknown => Value::Unknown,
+            },
             Cfg::All(cs) => {
-                let vals: Vec<Option<bool>> = cs.iter().map(|c| c.eval(enabled)).collect();
-                if vals.contains(&Some(false)) {
-                    Some(false)
-                } else if vals.iter().all(|v| *v == Some(true)) {
-                    Some(true)
+                let vals: Vec<Value> = cs.iter().map(|c| c.eval(enabled)).collect();
+                if vals.contains(&Value::False) {
+                    Value::False
+                } else if vals.iter().all(|v| *v == Value::True) {
+                    Value::True
                 } else {
-                    None
+                    Value::Unknown
                 }
             }
             Cfg::Any(cs) => {
-                let vals: Vec<Option<bool>> = cs.iter().map(|c| c.eval(enabled)).collect();
-                if vals.contains(&Some(true)) {
-                    Some(true)
-                } else if vals.iter().all(|v| *v == Some(false)) {
-                    Some(false)
+                let vals: Vec<Value> = cs.iter().map(|c| c.eval(enabled)).collect();
+                if vals.contains(&Value::True) {
+                    Value::True
+                } else if vals.iter().all(|v| *v == Value::False) {
+                    Value::False
                 } else {
-                    None
+                    Value::Unknown
                 }
             }
+        }
+    }
+}
+
+/// The value of a predicate: decided by the features, or depending on an option that is not
+/// a feature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Value {
+    True,
+    False,
+    Unknown,
+}
+
+impl Value {
+    fn known(b: bool) -> Value {
+        if b {
+            Value::True
+        } else {
+            Value::False
         }
     }
 }
@@ -144,7 +166,7 @@ fn cfg_predicate(attr: &ast::Attr) -> Option<String> {
 /// `enabled` features: the code is not compiled. Unparsable predicates count as unknown.
 pub fn disabled(cfgs: &[String], enabled: &dyn Fn(&str) -> bool) -> bool {
     cfgs.iter()
-        .any(|c| Cfg::parse(c).and_then(|c| c.eval(enabled)) == Some(false))
+        .any(|c| Cfg::parse(c).map(|c| c.eval(enabled)) == Some(Value::False))
 }
 
 #[cfg(test)]
@@ -152,7 +174,11 @@ mod tests {
     use super::*;
 
     fn eval(text: &str, on: &[&str]) -> Option<bool> {
-        Cfg::parse(text).and_then(|c| c.eval(&|f| on.contains(&f)))
+        match Cfg::parse(text)?.eval(&|f| on.contains(&f)) {
+            Value::True => Some(true),
+            Value::False => Some(false),
+            Value::Unknown => None,
+        }
     }
 
     #[test]

@@ -417,7 +417,7 @@ fn record_macro(
         .path()
         .and_then(|p| p.segment())
         .and_then(|s| s.name_ref())
-        .is_some_and(|n| EXPR_MACROS.contains(&&*n.text()));
+        .is_some_and(|n| EXPR_MACROS.contains(&n.text()));
     let Some(tt) = mac.token_tree() else { return };
     if !is_expr_macro {
         return;
@@ -497,7 +497,7 @@ fn is_str_message(e: &ast::Expr) -> bool {
             .and_then(|c| c.path())
             .and_then(|p| p.segment())
             .and_then(|s| s.name_ref())
-            .is_some_and(|n| matches!(&*n.text(), "format" | "concat")),
+            .is_some_and(|n| matches!(n.text(), "format" | "concat")),
         _ => false,
     }
 }

@@ -138,18 +138,15 @@ fn parse_pred(s: &str) -> Option<(Cfg, &str)> {
 /// The predicates (text inside `cfg(..)`, whitespace removed) of the `#[cfg]` attributes on
 /// `node` and every node around it, inner `#![cfg]`s of the file and of inline modules included.
 pub fn enclosing_cfgs(node: &SyntaxNode) -> Vec<String> {
-    let mut out = Vec::new();
-    for n in node.ancestors() {
-        let Some(attrs) = ast::AnyHasAttrs::cast(n) else {
-            continue;
-        };
-        for a in attrs.attrs() {
-            if let Some(p) = cfg_predicate(&a) {
-                out.push(p);
-            }
-        }
-    }
-    out
+    node.ancestors()
+        .filter_map(ast::AnyHasAttrs::cast)
+        .flat_map(|a| cfg_predicates(&a))
+        .collect()
+}
+
+/// The predicates of the `#[cfg(..)]` attributes written on one node.
+pub fn cfg_predicates(attrs: &ast::AnyHasAttrs) -> Vec<String> {
+    attrs.attrs().filter_map(|a| cfg_predicate(&a)).collect()
 }
 
 /// The predicate text of a `#[cfg(..)]` attribute.

@@ -109,6 +109,7 @@ fn package() -> Package {
             },
         ],
         dependencies: vec![],
+        default_features: vec![],
     }
 }
 

@@ -138,6 +138,7 @@ pub fn discover_packages(
             edition,
             targets,
             dependencies: p.dependencies,
+            default_features: p.default_features,
         });
     }
     packages.sort_by(|a, b| a.dir.cmp(&b.dir));

@@ -4,6 +4,7 @@
 //! module. Only `loader` touches the file system.
 
 pub mod baseline;
+pub mod cfg;
 pub mod config;
 pub mod engine;
 pub mod fix;

@@ -698,6 +698,14 @@ impl Resolver<'_> {
         if path.last().is_some_and(|s| s == "self") {
             path.pop();
         }
+        // Edition 2015: `use a::b` is relative to the crate root, wherever the `use` is.
+        let relative = path
+            .first()
+            .is_some_and(|s| matches!(s.as_str(), "crate" | "self" | "super"));
+        if self.ws.files[u.0].meta.edition == super::syntax::Edition::E2015 && !relative {
+            let root = self.r.crates[self.r.modules[m].krate].root;
+            return self.resolve_path(root, u.0, &path, depth);
+        }
         self.resolve_path(m, u.0, &path, depth)
     }
 
@@ -721,7 +729,17 @@ impl Resolver<'_> {
             ),
             "Self" => return Res::Unknown,
             _ => {
-                let local = self.lookup(m, first, m, depth + 1);
+                let local = match self.lookup(m, first, m, depth + 1) {
+                    // `extern crate foo;`: the path goes into that crate.
+                    Res::Items(items)
+                        if items
+                            .iter()
+                            .all(|&i| self.item(i).kind == ItemKind::ExternCrate) =>
+                    {
+                        Res::External
+                    }
+                    other => other,
+                };
                 match local {
                     Res::External => match self.lib_roots.get(first) {
                         Some(&root) if root != self.r.crates[krate].root => {
@@ -760,6 +778,11 @@ type ReachMaps = (
     HashMap<UseRef, Reach>,
     Vec<bool>,
 );
+
+const PRIMITIVES: &[&str] = &[
+    "bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64",
+    "i128", "isize", "f32", "f64",
+];
 
 fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
     let r = cx.r;
@@ -871,11 +894,36 @@ fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
                 } else {
                     owner.self_ty.clone()
                 };
-                if let Res::Items(items) = cx.lookup(mid, &owner_name, mid, 0) {
-                    if items.iter().any(|i| item_pub.contains(i)) {
-                        assoc_pub.insert(a);
-                        changed = true;
-                    }
+                // A tuple, slice, array or primitive type (`impl From<Span> for (usize, usize)`)
+                // is nobody's item.
+                let builtin = !owner_name.chars().all(|c| c.is_alphanumeric() || c == '_')
+                    || PRIMITIVES.contains(&owner_name.as_str());
+                let owner_res = if builtin {
+                    Res::External
+                } else {
+                    cx.lookup(mid, &owner_name, mid, 0)
+                };
+                let reachable =
+                    match owner_res {
+                        Res::Items(items) => items.iter().any(|i| item_pub.contains(i)),
+                        // A trait impl for a type of another crate (`impl From<MyError> for
+                        // io::Error`) is as reachable as its trait: rustc's effective visibility
+                        // of an impl is the smaller of its type's and its trait's.
+                        Res::External if !owner.in_trait_def => owner
+                            .trait_name
+                            .as_ref()
+                            .is_some_and(|t| match cx.lookup(mid, t, mid, 0) {
+                                // (Unknown: a glob of another crate may bring it. In doubt,
+                                // reachable: nothing is reported.)
+                                Res::External | Res::Unknown => true,
+                                Res::Items(items) => items.iter().any(|i| item_pub.contains(i)),
+                                _ => false,
+                            }),
+                        _ => false,
+                    };
+                if reachable {
+                    assoc_pub.insert(a);
+                    changed = true;
                 }
             }
         }

@@ -70,6 +70,9 @@ pub struct Package {
     pub edition: Edition,
     pub targets: Vec<Target>,
     pub dependencies: Vec<Dependency>,
+    /// The features `cargo build` enables with no flags: `default` and what it enables,
+    /// transitively (see [`default_features`]). Sorted.
+    pub default_features: Vec<String>,
 }
 
 impl Package {
@@ -110,6 +113,8 @@ pub struct ManifestPackage {
     pub autobins: bool,
     pub build: Option<String>,
     pub dependencies: Vec<Dependency>,
+    /// See [`Package::default_features`].
+    pub default_features: Vec<String>,
 }
 
 /// Parses a `Cargo.toml`. Errors are messages with a 1-based line.
@@ -192,6 +197,25 @@ pub fn parse_manifest(text: &str) -> Result<Manifest, (u32, String)> {
                 }
             }
         }
+        let mut optional: Vec<&str> = Vec::new();
+        for t in &dep_tables {
+            for (name, item) in t.iter() {
+                let is_optional = item
+                    .as_table_like()
+                    .and_then(|d| d.get("optional"))
+                    .and_then(Item::as_bool)
+                    .unwrap_or(false);
+                if is_optional {
+                    optional.push(name);
+                }
+            }
+        }
+        let features: Vec<(&str, Vec<String>)> = doc
+            .get("features")
+            .and_then(Item::as_table_like)
+            .map(|t| t.iter().map(|(k, v)| (k, str_list(Some(v)))).collect())
+            .unwrap_or_default();
+        p.default_features = default_features(&features, &optional);
         for t in dep_tables {
             for (name, item) in t.iter() {
                 let package = item
@@ -220,6 +244,46 @@ pub fn parse_manifest(text: &str) -> Result<Manifest, (u32, String)> {
         m.package = Some(p);
     }
     Ok(m)
+}
+
+/// The features enabled by default: `default`, then every feature an enabled one lists,
+/// transitively. `dep:x` enables a dependency, no feature; `x/f` and `x?/f` enable feature `f` of
+/// dependency `x`, and `x/f` also the optional dependency `x` itself, whose implicit feature is
+/// named `x` (cargo's rules). Only names that are features (listed in `[features]` or implicit
+/// for an optional dependency) are returned. Sorted.
+pub fn default_features(features: &[(&str, Vec<String>)], optional_deps: &[&str]) -> Vec<String> {
+    let uses_dep_syntax = |n: &str| {
+        features
+            .iter()
+            .any(|(_, v)| v.iter().any(|e| e.strip_prefix("dep:") == Some(n)))
+    };
+    let is_feature = |n: &str| {
+        features.iter().any(|(k, _)| *k == n) || (optional_deps.contains(&n) && !uses_dep_syntax(n))
+    };
+    let mut on: Vec<String> = Vec::new();
+    let mut todo: Vec<String> = vec!["default".to_string()];
+    while let Some(f) = todo.pop() {
+        if !is_feature(&f) || on.contains(&f) {
+            continue;
+        }
+        for entry in features
+            .iter()
+            .filter(|(k, _)| *k == f)
+            .flat_map(|(_, v)| v)
+        {
+            if entry.starts_with("dep:") {
+                continue;
+            }
+            match entry.split_once('/') {
+                Some((dep, _)) if !dep.ends_with('?') => todo.push(dep.to_string()),
+                Some(_) => {}
+                None => todo.push(entry.clone()),
+            }
+        }
+        on.push(f);
+    }
+    on.sort();
+    on
 }
 
 fn str_list(item: Option<&Item>) -> Vec<String> {
@@ -511,5 +575,61 @@ pub fn guess_target(packages: &[Package], pkg: Option<usize>, rel: &str) -> Targ
         TargetKind::Bin
     } else {
         TargetKind::Loose
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defaults(manifest: &str) -> Vec<String> {
+        parse_manifest(manifest)
+            .unwrap()
+            .package
+            .unwrap()
+            .default_features
+    }
+
+    #[test]
+    fn default_features_are_followed_transitively() {
+        let m = r#"
+[package]
+name = "p"
+[dependencies]
+yaml-rust = { version = "0.3", optional = true }
+serde = { version = "1", optional = true }
+atty = "0.2"
+ansi_term = { version = "0.12", optional = true }
+[features]
+default = ["suggestions", "color"]
+suggestions = ["strsim"]
+color = ["ansi_term", "atty/std"]
+yaml = ["yaml-rust"]
+strsim = []
+unused = ["serde"]
+"#;
+        assert_eq!(
+            defaults(m),
+            ["ansi_term", "color", "default", "strsim", "suggestions"]
+        );
+    }
+
+    #[test]
+    fn dep_prefixes_and_weak_features() {
+        let m = r#"
+[package]
+name = "p"
+[dependencies]
+a = { version = "1", optional = true }
+b = { version = "1", optional = true }
+c = { version = "1", optional = true }
+[features]
+default = ["dep:a", "b?/x", "c/y", "std"]
+std = []
+"#;
+        // `dep:a` hides the implicit feature `a`; `b?/x` does not enable `b`; `c/y` enables `c`.
+        assert_eq!(defaults(m), ["c", "default", "std"]);
+        assert!(defaults("[package]\nname = \"p\"\n").is_empty());
+        assert!(defaults("[package]\nname = \"p\"\n[features]\nx = []\n").is_empty());
     }
 }

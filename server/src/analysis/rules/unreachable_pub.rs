@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::analysis::cfg;
 use crate::analysis::engine::{FileCx, WorkspaceCx, WorkspaceSink};
 use crate::analysis::model::ItemKind;
 use crate::analysis::resolve::Reach;
@@ -19,6 +20,8 @@ pub(crate) struct UnreachablePub;
 /// (for the fix that narrows a struct's fields with it).
 const FACT_USE_VIS: &str = "use-vis";
 const FACT_PUB_FIELD: &str = "pub-field";
+/// An item, impl or `use` with `#[cfg(..)]` attributes (detail: the predicates, tab-separated).
+const FACT_CFG: &str = "cfg";
 
 pub static META: RuleMeta = RuleMeta {
     id: "unreachable-pub",
@@ -32,8 +35,9 @@ pub static META: RuleMeta = RuleMeta {
                impls, and `pub use` re-exports) that are not reachable from the crate's public API: they live in \
                a private module and no `pub use` chain exports them, and no public signature names them. Same \
                semantics as rustc's `unreachable_pub` lint; in binary crates, `pub` items in modules are \
-               reported as rustc does. Names mentioned inside macros, and crates whose public glob re-exports \
-               the model cannot expand, are not reported.",
+               reported as rustc does. Names mentioned inside macros, crates whose public glob re-exports \
+               the model cannot expand, and items under a `#[cfg(feature = ..)]` that the package's default \
+               features do not enable (rustc does not compile them) are not reported.",
         why: "`pub` on an item nobody outside the crate can name is a false promise: readers assume it is part \
               of the API and must stay stable, reviewers cannot tell the real interface from the accidental one, \
               and the compiler cannot warn about it being unused (`dead_code` is silenced by `pub`).",
@@ -50,19 +54,34 @@ impl Rule for UnreachablePub {
     }
 
     fn node_kinds(&self) -> &'static [SyntaxKind] {
-        &[SyntaxKind::STRUCT, SyntaxKind::UNION, SyntaxKind::USE]
+        &[
+            SyntaxKind::STRUCT,
+            SyntaxKind::UNION,
+            SyntaxKind::USE,
+            SyntaxKind::ENUM,
+            SyntaxKind::FN,
+            SyntaxKind::TRAIT,
+            SyntaxKind::TYPE_ALIAS,
+            SyntaxKind::CONST,
+            SyntaxKind::STATIC,
+            SyntaxKind::MODULE,
+            SyntaxKind::IMPL,
+        ]
     }
 
     /// Records the `pub` fields of each struct, so the fix can narrow them with the struct, and
     /// the `pub` of each `pub use` item.
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
+        record_cfg(node, cx);
         if let Some(u) = ast::Use::cast(node.clone()) {
             if let Some(v) = u.visibility().filter(is_plain_pub) {
                 cx.fact(FACT_USE_VIS, "", "", v.syntax().text_range());
             }
             return;
         }
-        record_pub_fields(node, cx);
+        if matches!(node.kind(), SyntaxKind::STRUCT | SyntaxKind::UNION) {
+            record_pub_fields(node, cx);
+        }
     }
 
     fn check_workspace(&self, ws: &WorkspaceCx<'_>, out: &mut WorkspaceSink) {
@@ -87,6 +106,30 @@ impl Rule for UnreachablePub {
         for ranges in use_vis.values_mut() {
             ranges.sort_by_key(|r| r.start());
         }
+        // Items, impls and `use`s not compiled with the package's default features (rustc does
+        // not see them), by file.
+        let mut disabled: HashMap<usize, Vec<TextRange>> = HashMap::new();
+        for (fi, file) in w.files.iter().enumerate() {
+            let features: &[String] = file
+                .package
+                .map_or(&[], |p| w.packages[p].default_features.as_slice());
+            for f in file
+                .summary
+                .facts
+                .iter()
+                .filter(|f| f.rule == META.id && f.kind == FACT_CFG)
+            {
+                let cfgs: Vec<String> = f.detail.split('\t').map(str::to_string).collect();
+                if cfg::disabled(&cfgs, &|x| features.iter().any(|f| f == x)) {
+                    disabled.entry(fi).or_default().push(f.range);
+                }
+            }
+        }
+        let is_disabled = |fi: usize, r: TextRange| {
+            disabled
+                .get(&fi)
+                .is_some_and(|d| d.iter().any(|d| d.contains_range(r)))
+        };
         let mut mod_index: HashMap<usize, ModIndex<'_>> = HashMap::new();
         for (&item, &m) in &res.item_module {
             let module = &res.modules[m];
@@ -110,6 +153,9 @@ impl Rule for UnreachablePub {
             let Some(vis_range) = it.vis_range else {
                 continue;
             };
+            if is_disabled(item.0, it.range) {
+                continue;
+            }
             let mut edits = vec![TextEdit {
                 range: vis_range,
                 new_text: "pub(crate)".into(),
@@ -176,6 +222,9 @@ impl Rule for UnreachablePub {
             let Some(vis_range) = index.vis.get(&decl.range).copied().flatten() else {
                 continue;
             };
+            if is_disabled(fi, decl.range) {
+                continue;
+            }
             out.report(
                 &file.meta.rel_path,
                 Finding::new(
@@ -215,6 +264,9 @@ impl Rule for UnreachablePub {
         let mut items: Vec<_> = by_item.into_iter().filter(|(_, v)| *v).collect();
         items.sort_by_key(|((f, r), _)| (*f, r.start()));
         for ((fi, item_range), _) in items {
+            if is_disabled(fi, item_range) {
+                continue;
+            }
             let file = &w.files[fi];
             let Some(vis_range) = use_vis.get(&fi).and_then(|ranges| {
                 // The first `pub` (in source order) inside the item.
@@ -271,6 +323,18 @@ impl<'a> ModIndex<'a> {
 
 /// Records, for a struct or union, the visibility range of each `pub` field (fact `pub-field`,
 /// `detail` = the struct's name range start).
+/// The `#[cfg(..)]` predicates written on the node itself (enclosing ones are recorded for
+/// the enclosing node, whose range contains this one).
+fn record_cfg(node: &SyntaxNode, cx: &mut FileCx<'_>) {
+    let Some(attrs) = ast::AnyHasAttrs::cast(node.clone()) else {
+        return;
+    };
+    let cfgs = cfg::cfg_predicates(&attrs);
+    if !cfgs.is_empty() {
+        cx.fact(FACT_CFG, "", cfgs.join("\t"), node.text_range());
+    }
+}
+
 fn record_pub_fields(node: &SyntaxNode, cx: &mut FileCx<'_>) {
     let (name, fields): (Option<ast::Name>, Vec<ast::Visibility>) =
         if let Some(s) = ast::Struct::cast(node.clone()) {
@@ -462,6 +526,128 @@ mod arg { pub struct Arg; }
 mod group { pub struct Group; }
 mod matcher { pub struct Matcher; }
 //            ^^^ warning: `pub` struct `Matcher` is not reachable from the crate's public API
+"#,
+        );
+    }
+
+    /// Found on xml-rs 0.8.4 (edition 2015): `use util;` in `reader/error.rs` names the crate
+    /// root's `util`, so `util::CharReadError` in the signature of a trait-impl method of a
+    /// public type is reachable. `extern crate` names resolve into that crate.
+    #[test]
+    fn edition_2015_imports_are_relative_to_the_crate_root() {
+        check(
+            "unreachable-pub",
+            r#"
+//- /Cargo.toml
+[package]
+name = "fixture"
+version = "0.1.0"
+//- /src/lib.rs
+extern crate core as other;
+mod util;
+pub mod reader;
+//- /src/util.rs
+pub enum CharReadError { Io }
+  pub struct Unused;
+//^^^ warning: `pub` struct `Unused` is not reachable from the crate's public API
+//- /src/reader/mod.rs
+mod error;
+pub use self::error::Error;
+//- /src/reader/error.rs
+use util;
+use other::fmt;
+pub struct Error;
+impl From<util::CharReadError> for Error {
+    fn from(_: util::CharReadError) -> Self { Error }
+}
+impl fmt::Debug for Error {
+    fn fmt(&self, _: &mut fmt::Formatter) -> fmt::Result { Ok(()) }
+}
+"#,
+        );
+    }
+
+    /// rustc's effective visibility of a trait impl is the smaller of its trait's and its
+    /// type's: `impl From<TarError> for io::Error` (tar 0.4.38) and `impl From<Span> for
+    /// (usize, usize)` (toml 0.5.11) are public, so the types in their methods' signatures are
+    /// reachable. An impl of a private trait, or for a private type, makes nothing reachable.
+    #[test]
+    fn trait_impls_for_foreign_types_make_their_signatures_reachable() {
+        check(
+            "unreachable-pub",
+            r#"
+//- /src/lib.rs
+mod error;
+mod tokens;
+//- /src/error.rs
+use std::io::{self, Error};
+pub struct TarError { io: io::Error }
+impl TarError {
+    pub fn new(err: Error) -> TarError { TarError { io: err } }
+}
+impl From<TarError> for Error {
+    fn from(t: TarError) -> Error { t.io }
+}
+trait Private { fn make(x: Hidden) -> Self; }
+  pub struct Hidden;
+//^^^ warning: `pub` struct `Hidden` is not reachable from the crate's public API
+impl Private for String {
+    fn make(_: Hidden) -> Self { String::new() }
+}
+//- /src/tokens.rs
+use std::io::prelude::*;
+pub struct Span { pub start: usize }
+impl From<Span> for (usize, usize) {
+    fn from(s: Span) -> (usize, usize) { (s.start, s.start) }
+}
+  pub struct Local;
+//^^^ warning: `pub` struct `Local` is not reachable from the crate's public API
+struct Wrapper;
+impl From<Local> for Wrapper {
+    fn from(_: Local) -> Wrapper { Wrapper }
+}
+"#,
+        );
+    }
+
+    /// rustc compiles what the default features enable: clap 2.34's `#[cfg(not(feature =
+    /// "color"))] pub fn is_a_tty` (color is a default feature) is not compiled, so not
+    /// reported. Other `cfg` options are not decided: `cfg(windows)` code is still reported.
+    #[test]
+    fn items_disabled_by_the_default_features_are_not_reported() {
+        check(
+            "unreachable-pub",
+            r#"
+//- /Cargo.toml
+[package]
+name = "fixture"
+version = "0.1.0"
+edition = "2021"
+[features]
+default = ["color"]
+color = []
+yaml = []
+//- /src/lib.rs
+mod fmt;
+//- /src/fmt.rs
+#[cfg(not(feature = "color"))]
+pub fn is_a_tty() -> bool { false }
+#[cfg(feature = "color")]
+  pub fn colored() -> bool { true }
+//^^^ warning: `pub` fn `colored` is not reachable from the crate's public API
+#[cfg(windows)]
+  pub fn on_windows() {}
+//^^^ warning: `pub` fn `on_windows` is not reachable from the crate's public API
+  pub struct Yaml;
+//^^^ warning: `pub` struct `Yaml` is not reachable from the crate's public API
+#[cfg(feature = "yaml")]
+impl Yaml {
+    pub fn load() {}
+}
+#[cfg(feature = "yaml")]
+pub use self::Yaml as Loaded;
+#[cfg(feature = "yaml")]
+pub mod inner {}
 "#,
         );
     }

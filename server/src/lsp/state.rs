@@ -169,15 +169,15 @@ impl Doc {
                         let (s, e) = (t.offset(r.start), t.offset(r.end));
                         TextRange::new(s.min(e), s.max(e))
                     };
-                    let big = self.text.len() >= REPARSE_MIN_BYTES;
-                    self.parsed = match self.parsed.take() {
-                        Some(p) if big => Some(p.reparse(range, &c.text)),
-                        _ => None,
-                    };
                     self.text.replace_range(
                         u32::from(range.start()) as usize..u32::from(range.end()) as usize,
                         &c.text,
                     );
+                    let big = self.text.len() >= REPARSE_MIN_BYTES;
+                    self.parsed = match self.parsed.take() {
+                        Some(p) if big => Some(p.reparse_to(range, &c.text, &self.text)),
+                        _ => None,
+                    };
                 }
             }
             self.index = LineIndex::new(&self.text);

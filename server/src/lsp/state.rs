@@ -175,7 +175,16 @@ impl Doc {
                     );
                     let big = self.text.len() >= REPARSE_MIN_BYTES;
                     self.parsed = match self.parsed.take() {
-                        Some(p) if big => Some(p.reparse_to(range, &c.text, &self.text)),
+                        Some(p) if big => {
+                            let started = std::time::Instant::now();
+                            let p = p.reparse_to(range, &c.text, &self.text);
+                            tracing::debug!(
+                                bytes = self.text.len(),
+                                reparse_us = started.elapsed().as_micros() as u64,
+                                "reparsed"
+                            );
+                            Some(p)
+                        }
                         _ => None,
                     };
                 }

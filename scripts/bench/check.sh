@@ -4,54 +4,15 @@
 #
 # Usage: scripts/bench/check.sh [runs]      (env: CORPUS=dir to reuse/build the corpus there)
 #
-# The corpus is the full dependency closure of a scratch project depending on big, real crates
-# (fetched with `cargo fetch`, sources only; nothing is built or run), copied into one folder
-# of crates (each with its own Cargo.toml, as in a monorepo without a root workspace).
+# The corpus (scripts/bench/corpus.sh): the dependency closure of big, real crates from
+# crates.io, one folder of crates.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
 runs=${1:-5}
 corpus=${CORPUS:-/tmp/boundary-bench-corpus}
 
-if [ ! -f "$corpus/.complete" ]; then
-  echo "== building the corpus in $corpus"
-  scratch=$(mktemp -d)
-  mkdir -p "$scratch/src"
-  cat >"$scratch/Cargo.toml" <<'TOML'
-[package]
-name = "bench-corpus"
-version = "0.0.0"
-edition = "2021"
-publish = false
-
-[dependencies]
-syn = { version = "2", features = ["full", "visit", "visit-mut", "fold", "extra-traits"] }
-tokio = { version = "1", features = ["full"] }
-regex = "1"
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-clap = { version = "4", features = ["derive"] }
-hyper = { version = "1", features = ["full"] }
-rustls = "0.23"
-rayon = "1"
-futures = "0.3"
-tracing-subscriber = "0.3"
-toml_edit = "0.22"
-TOML
-  echo 'fn main() {}' >"$scratch/src/main.rs"
-  (cd "$scratch" && cargo fetch --quiet)
-  rm -rf "$corpus" && mkdir -p "$corpus"
-  (cd "$scratch" && cargo metadata --format-version 1 --quiet) | python3 -c '
-import json, sys, os
-for p in json.load(sys.stdin)["packages"]:
-    if p["source"]:
-        print(os.path.dirname(p["manifest_path"]))
-' | sort -u | while read -r dir; do
-    cp -r "$dir" "$corpus/"
-  done
-  rm -rf "$scratch"
-  touch "$corpus/.complete"
-fi
+corpus=$(scripts/bench/corpus.sh "$corpus")
 crates=$(find "$corpus" -mindepth 1 -maxdepth 1 -type d | wc -l)
 lines=$(find "$corpus" -name '*.rs' -not -path '*/target/*' -print0 | xargs -0 cat | wc -l)
 echo "== corpus: $crates crates, $lines lines of .rs"

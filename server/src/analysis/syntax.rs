@@ -46,6 +46,8 @@ impl Edition {
 pub struct Parsed {
     parse: ra_ap_syntax::Parse<ast::SourceFile>,
     edition: Edition,
+    /// Whether the tree has no ERROR node (computed on the first reparse, then carried over).
+    error_free: std::sync::OnceLock<bool>,
 }
 
 impl Parsed {
@@ -61,35 +63,126 @@ impl Parsed {
         self.edition
     }
 
+    fn error_free(&self) -> bool {
+        *self
+            .error_free
+            .get_or_init(|| !has_error_nodes(&self.parse.syntax_node()))
+    }
+
     /// Applies one edit, reparsing incrementally where `ra_ap_syntax` can (a single token or
     /// a block), else fully. A range past the end or inside a character is clamped to the text.
     ///
-    /// The incremental result is checked against the edited text and replaced by a full parse
-    /// when they differ: `ra_ap_syntax`'s block reparse loses text when the edit is inside a
-    /// `use` tree's braces (`use a::{b, c};` + `pub use ` after `{` gives `use a::{pub ;`),
-    /// found by `tests/e2e/fuzz.rs`.
+    /// Builds the edited text from the tree (a walk over the whole file): a caller that has
+    /// the text uses [`Parsed::reparse_to`].
     pub fn reparse(&self, delete: TextRange, insert: &str) -> Parsed {
         let mut expected = self.parse.tree().syntax().text().to_string();
         let end = floor_char_boundary(&expected, usize::from(delete.end()));
         let start = floor_char_boundary(&expected, usize::from(delete.start()).min(end));
         expected.replace_range(start..end, insert);
         let delete = TextRange::new((start as u32).into(), (end as u32).into());
+        self.reparse_to(delete, insert, &expected)
+    }
+
+    /// [`Parsed::reparse`] for a caller that knows the edited text: `delete` must be a range of
+    /// this tree's text on character boundaries and `expected` that text with `delete` replaced
+    /// by `insert`.
+    ///
+    /// The incremental result is checked against `expected` and replaced by a full parse when
+    /// they differ: `ra_ap_syntax`'s block reparse loses text when the edit is inside a `use`
+    /// tree's braces (`use a::{b, c};` + `pub use ` after `{` gives `use a::{pub ;`), found by
+    /// `tests/e2e/fuzz.rs`. The check costs what changed, not the file: subtrees the new tree
+    /// shares with the old one (same green node) are only checked for their place.
+    pub fn reparse_to(&self, delete: TextRange, insert: &str, expected: &str) -> Parsed {
         // Error recovery makes an incremental reparse of broken code disagree with a full
         // parse of the same text (found by tests/e2e/fuzz.rs), and `check` must see what the
         // server sees: reparse incrementally only error-free code, and check the text.
-        if has_error_nodes(&self.parse.syntax_node()) {
-            return parse(&expected, self.edition);
+        let consistent = u32::from(delete.end()) as usize
+            <= self.parse.syntax_node().text_range().end().into()
+            && expected.len() + usize::from(delete.len())
+                == usize::from(self.parse.syntax_node().text_range().end()) + insert.len();
+        if !consistent || !self.error_free() {
+            return parse(expected, self.edition);
         }
         let incremental = self.parse.reparse(delete, insert, self.edition.to_ra());
-        if !has_error_nodes(&incremental.syntax_node())
-            && incremental.tree().syntax().text() == expected.as_str()
+        let edit = Edit {
+            delete,
+            inserted: insert.len() as u32,
+            expected,
+        };
+        let (old, new) = (self.parse.syntax_node(), incremental.syntax_node());
+        if usize::from(new.text_range().end()) == expected.len()
+            && edit.check(&NodeOrToken::Node(old), &NodeOrToken::Node(new))
         {
             Parsed {
                 parse: incremental,
                 edition: self.edition,
+                error_free: std::sync::OnceLock::from(true),
             }
         } else {
-            parse(&expected, self.edition)
+            parse(expected, self.edition)
+        }
+    }
+}
+
+/// One edit of a text, to check a reparsed tree against the edited text.
+struct Edit<'a> {
+    /// In the old text.
+    delete: TextRange,
+    inserted: u32,
+    /// The edited text.
+    expected: &'a str,
+}
+
+impl Edit<'_> {
+    /// Where text at old offset `o` (outside `delete`) is after the edit.
+    fn moved(&self, o: TextSize) -> Option<TextSize> {
+        if o <= self.delete.start() {
+            Some(o)
+        } else if o >= self.delete.end() {
+            Some(o - self.delete.len() + TextSize::from(self.inserted))
+        } else {
+            None
+        }
+    }
+
+    /// `true` when the new element's text is the expected text at its place and it holds no
+    /// ERROR node. `old` is the element at the same place in the old tree (same parent path).
+    fn check(&self, old: &SyntaxElement, new: &SyntaxElement) -> bool {
+        let (o, n) = (old.text_range(), new.text_range());
+        let shared = match (old, new) {
+            (NodeOrToken::Node(a), NodeOrToken::Node(b)) => std::ptr::eq(a.green(), b.green()),
+            (NodeOrToken::Token(a), NodeOrToken::Token(b)) => std::ptr::eq(a.green(), b.green()),
+            _ => false,
+        };
+        if shared {
+            // Old text (the old tree is error-free and its text was checked) outside the edit,
+            // at its moved place.
+            let before = o.end() <= self.delete.start() && n.start() == o.start();
+            let after = o.start() >= self.delete.end() && self.moved(o.start()) == Some(n.start());
+            return before || after;
+        }
+        if let (NodeOrToken::Node(a), NodeOrToken::Node(b)) = (old, new) {
+            // A rebuilt ancestor: same kind and as many children, each checked in turn.
+            if a.kind() == b.kind()
+                && a.kind() != SyntaxKind::ERROR
+                && a.children_with_tokens().count() == b.children_with_tokens().count()
+            {
+                return a
+                    .children_with_tokens()
+                    .zip(b.children_with_tokens())
+                    .all(|(x, y)| self.check(&x, &y));
+            }
+        }
+        // New text: compare it, and look for ERROR nodes in it.
+        let Some(want) = self
+            .expected
+            .get(usize::from(n.start())..usize::from(n.end()))
+        else {
+            return false;
+        };
+        match new {
+            NodeOrToken::Token(t) => t.text() == want,
+            NodeOrToken::Node(node) => node.text() == want && !has_error_nodes(node),
         }
     }
 }
@@ -111,6 +204,7 @@ pub fn parse(text: &str, edition: Edition) -> Parsed {
     Parsed {
         parse: ast::SourceFile::parse(text, edition.to_ra()),
         edition,
+        error_free: std::sync::OnceLock::new(),
     }
 }
 
@@ -288,6 +382,67 @@ mod tests {
         assert_eq!(p.tree().to_string(), "use a::{pub use b, c};\n");
         let (inc, full) = reparse_text("use a::{b, c};\n", 8, 8, "pub use ");
         assert_eq!(inc, full);
+    }
+
+    /// Edits all over a real file (this crate's engine): the checked incremental reparse
+    /// gives exactly the tree of a full parse, including edits that break the code (ERROR
+    /// nodes: full parse) and the ones after them.
+    #[test]
+    fn reparse_to_matches_a_full_parse_on_edits_across_a_real_file() {
+        let mut text = include_str!("engine.rs").to_string();
+        let mut parsed = parse(&text, Edition::E2021);
+        let inserts = [" ", "", "x", "\n", "{", "}", "pub ", "// c\n", "'", "\""];
+        let mut seed = 0x9e37_79b9_u32;
+        let mut incremental = 0;
+        let mut undo: Option<(TextRange, String)> = None;
+        for i in 0..200 {
+            // Every other edit undoes the one before, so the code is whole again.
+            let (delete, insert) = match undo.take() {
+                Some(u) => u,
+                None => {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 17;
+                    seed ^= seed << 5;
+                    let mut at = seed as usize % (text.len() + 1);
+                    while !text.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    let insert = inserts[(i / 2) % inserts.len()];
+                    let mut end =
+                        (at + usize::from(insert.is_empty()) + (i / 2) % 2).min(text.len());
+                    while !text.is_char_boundary(end) {
+                        end += 1;
+                    }
+                    let inserted = TextRange::at((at as u32).into(), TextSize::of(insert));
+                    undo = Some((inserted, text[at..end].to_string()));
+                    (
+                        TextRange::new((at as u32).into(), (end as u32).into()),
+                        insert.to_string(),
+                    )
+                }
+            };
+            let (at, end) = (usize::from(delete.start()), usize::from(delete.end()));
+            text.replace_range(at..end, &insert);
+            let next = parsed.reparse_to(delete, &insert, &text);
+            incremental += usize::from(
+                parsed
+                    .parse
+                    .syntax_node()
+                    .children()
+                    .zip(next.parse.syntax_node().children())
+                    .any(|(a, b)| std::ptr::eq(a.green(), b.green())),
+            );
+            let full = parse(&text, Edition::E2021);
+            assert_eq!(
+                format!("{:#?}", next.tree().syntax()),
+                format!("{:#?}", full.tree().syntax()),
+                "edit {i}: {delete:?} -> {insert:?}"
+            );
+            parsed = next;
+        }
+        // Half the edits leave whole code before and after: those are incremental (104 of
+        // 200 share subtrees with the tree before).
+        assert!(incremental > 80, "{incremental}");
     }
 
     #[test]

@@ -169,15 +169,24 @@ impl Doc {
                         let (s, e) = (t.offset(r.start), t.offset(r.end));
                         TextRange::new(s.min(e), s.max(e))
                     };
-                    let big = self.text.len() >= REPARSE_MIN_BYTES;
-                    self.parsed = match self.parsed.take() {
-                        Some(p) if big => Some(p.reparse(range, &c.text)),
-                        _ => None,
-                    };
                     self.text.replace_range(
                         u32::from(range.start()) as usize..u32::from(range.end()) as usize,
                         &c.text,
                     );
+                    let big = self.text.len() >= REPARSE_MIN_BYTES;
+                    self.parsed = match self.parsed.take() {
+                        Some(p) if big => {
+                            let started = std::time::Instant::now();
+                            let p = p.reparse_to(range, &c.text, &self.text);
+                            tracing::debug!(
+                                bytes = self.text.len(),
+                                reparse_us = started.elapsed().as_micros() as u64,
+                                "reparsed"
+                            );
+                            Some(p)
+                        }
+                        _ => None,
+                    };
                 }
             }
             self.index = LineIndex::new(&self.text);

@@ -540,6 +540,7 @@ fn load_root(
     } else {
         Default::default()
     };
+    let (ws, local) = compact(ws, local);
     let global = engine.analyse_workspace(&ws);
     let baseline = load_baseline(&root.dir, &engine.config);
     let mut m = lock(&root.model);
@@ -554,7 +555,41 @@ fn load_root(
         open_text,
         lenses: None,
     };
+    drop(m);
+    release_free_memory();
     error
+}
+
+/// Copies what the model keeps of the load into fresh, exactly sized allocations (a clone of
+/// a `Vec` has no spare capacity), one file at a time: the summaries were built in vectors
+/// grown by doubling, between the syntax trees the load freed since. With
+/// [`release_free_memory`] afterwards, the settled memory is about what the model holds.
+fn compact(
+    mut ws: crate::analysis::workspace::Workspace,
+    local: std::collections::HashMap<String, Vec<Finding>>,
+) -> (
+    crate::analysis::workspace::Workspace,
+    std::collections::HashMap<String, Vec<Finding>>,
+) {
+    // On the pool that loaded the files: glibc gives each thread its own arena, and the holes
+    // the trees left are in those of the pool's threads.
+    use rayon::prelude::*;
+    ws.files.par_iter_mut().for_each(|f| {
+        f.summary = Arc::new(crate::analysis::model::FileSummary::clone(&f.summary));
+    });
+    let local = local.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+    (ws, local)
+}
+
+/// Hands memory freed by the load (the files' texts and syntax trees) back to the system, so
+/// the settled resident size is what the model keeps, not the load's peak: glibc keeps freed
+/// blocks of its arenas otherwise (measured in `docs/benchmarks.md`).
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` only returns free memory of the allocator's arenas to the system.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// The config's `baseline` file (relative to the root), read as `check --baseline` reads it.

@@ -448,6 +448,12 @@ fn rapid_edits_publish_only_newer_versions_and_end_with_the_last() {
     let u = uri(&path);
     let mut lsp = Lsp::spawn();
     init(&mut lsp, &root, &["utf-8"], json!({}));
+    // Edits made while the workspace is still indexing are answered without the workspace rules
+    // and analysed again once it is loaded (same version): wait for the index, so the first
+    // publish of the last version is the complete one.
+    lsp.wait_for("progress end", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
     open(&mut lsp, &path, "");
     let mut text = String::new();
     for i in 0..200u64 {

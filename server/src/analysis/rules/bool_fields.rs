@@ -51,7 +51,7 @@ pub static META: RuleMeta = RuleMeta {
                literals (all flags given as `true`/`false` literals, at most one `true`), reads of `self.flag` \
                (`matches!(self.state, RequestState::Loading)`) and writes `self.flag = true/false`. Offered only \
                when the flags are private fields, the file declares no out-of-line child module, no macro mentions \
-               them, every use in the file is one of those forms, and the struct derives only `Debug`, `Clone`, \
+               them (a method of the same name called in one, `assert!(m.is_dir())`, is not the field), every use in the file is one of those forms, and the struct derives only `Debug`, `Clone`, \
                `Copy`, `PartialEq`, `Eq`, `Hash`, `PartialOrd`, `Ord` or `Default`. It is unsafe because it makes \
                the flags exclusive: setting one now clears the others.",
         why: "Each `bool` doubles the number of states the struct can be in; with four flags there are sixteen, \

@@ -47,7 +47,8 @@ pub static META: RuleMeta = RuleMeta {
                followed by such a state, are a group too. A struct with at least `min-exclusive-flags` such flags \
                is reported even when it has no more than `max-bools` `bool` fields.\n\
                Fix (unsafe): replace the exclusive flags with one enum field (`state: RequestState`, the enum \
-               generated next to the struct, with an `Unset` variant for \"no flag set\"), rewriting the struct \
+               generated next to the struct, with an `Unset` variant for \"no flag set\", and \
+               `#[allow(dead_code)]` when the rewritten code never sets one of its states), rewriting the struct \
                literals (all flags given as `true`/`false` literals, at most one `true`), reads of `self.flag` \
                (`matches!(self.state, RequestState::Loading)`) and writes `self.flag = true/false`. Offered only \
                when the flags are private fields, the file declares no out-of-line child module, no macro mentions \
@@ -461,6 +462,8 @@ mod enum_fix {
             return None;
         }
         let mut handled_records: Vec<TextRange> = Vec::new();
+        // The variants some rewritten code constructs (a variant only matched is dead code).
+        let mut constructed: Vec<String> = Vec::new();
         for nr in root.descendants().filter_map(ast::NameRef::cast) {
             let text = nr.text().to_string();
             if !group.contains(&text) {
@@ -509,10 +512,16 @@ mod enum_fix {
                         && bin.op_token().is_some_and(|t| t.text() == "=")
                     {
                         let new_text = match bin.rhs()?.syntax().text().to_string().as_str() {
-                            "true" => format!("self.{field_name} = {enum_name}::{v}"),
-                            "false" => format!(
-                                "if matches!(self.{field_name}, {enum_name}::{v}) {{ self.{field_name} = {enum_name}::Unset }}"
-                            ),
+                            "true" => {
+                                constructed.push(v.clone());
+                                format!("self.{field_name} = {enum_name}::{v}")
+                            }
+                            "false" => {
+                                constructed.push("Unset".into());
+                                format!(
+                                    "if matches!(self.{field_name}, {enum_name}::{v}) {{ self.{field_name} = {enum_name}::Unset }}"
+                                )
+                            }
                             _ => return None,
                         };
                         edits.push(TextEdit {
@@ -554,13 +563,10 @@ mod enum_fix {
                     continue;
                 }
                 handled_records.push(rec.syntax().text_range());
-                edits.extend(rewrite_literal(
-                    &rec,
-                    group,
-                    &variant_of,
-                    field_name,
-                    &enum_name,
-                )?);
+                let (literal, v) =
+                    rewrite_literal(&rec, group, &variant_of, field_name, &enum_name)?;
+                edits.extend(literal);
+                constructed.push(v);
             } else {
                 return None;
             }
@@ -574,9 +580,22 @@ mod enum_fix {
                 derive_list.push(d);
             }
         }
+        if default {
+            constructed.push("Unset".into());
+        }
+        // A state no code sets yet (ggez's `ZipMetadata` is never a directory) would be a
+        // `dead_code` warning, an error under `#![deny(warnings)]`.
+        let dead = std::iter::once("Unset".to_string())
+            .chain(variants.iter().cloned())
+            .any(|v| !constructed.contains(&v));
         let mut e = format!(
-            "\n\n{indent}#[derive({})]\n{indent}enum {enum_name} {{\n",
-            derive_list.join(", ")
+            "\n\n{indent}#[derive({})]\n{}{indent}enum {enum_name} {{\n",
+            derive_list.join(", "),
+            if dead {
+                format!("{indent}#[allow(dead_code)] // not every state is set yet\n")
+            } else {
+                String::new()
+            }
         );
         if default {
             e.push_str(&format!("{indent}    #[default]\n"));
@@ -636,7 +655,7 @@ mod enum_fix {
         variant_of: &dyn Fn(&str) -> String,
         field_name: &str,
         enum_name: &str,
-    ) -> Option<Vec<TextEdit>> {
+    ) -> Option<(Vec<TextEdit>, String)> {
         let list = rec.record_expr_field_list()?;
         if list.spread().is_some() {
             return None;
@@ -660,6 +679,7 @@ mod enum_fix {
             return None;
         }
         let v = set.unwrap_or_else(|| "Unset".into());
+        let constructed = v.clone();
         let mut edits = vec![TextEdit {
             range: flag_fields[0].syntax().text_range(),
             new_text: format!("{field_name}: {enum_name}::{v}"),
@@ -670,7 +690,7 @@ mod enum_fix {
                 new_text: String::new(),
             });
         }
-        Some(edits)
+        Some((edits, constructed))
     }
 
     /// The item with its following comma and whitespace (or, for the last item, the preceding ones).
@@ -942,6 +962,7 @@ pub struct Job {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[allow(dead_code)] // not every state is set yet
 enum JobState {
     #[default]
     Unset,
@@ -1002,6 +1023,7 @@ struct Loader {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code)] // not every state is set yet
 enum LoaderState {
     Unset,
     Loading,
@@ -1061,6 +1083,7 @@ struct ZipMetadata {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code)] // not every state is set yet
 enum ZipMetadataState {
     Unset,
     Dir,
@@ -1079,6 +1102,81 @@ impl ZipMetadata {
 fn t(m: ZipMetadata) {
     assert!(m.is_dir());
     assert!(!m . is_dir ( ));
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn enum_fix_allows_dead_code_only_for_states_no_code_sets() {
+        // mysql 28.0.4 `src/conn/transaction.rs`: every state is set (`Unset` by the literal), so
+        // the enum needs no `allow`; `#![deny(warnings)]` crates keep compiling either way.
+        check_fix(
+            "bool-fields",
+            r#"
+#[derive(Debug)]
+pub struct Transaction$0<'a> {
+    conn: &'a mut Vec<String>,
+    committed: bool,
+    rolled_back: bool,
+}
+
+impl Transaction<'_> {
+    fn new(conn: &mut Vec<String>) -> Transaction<'_> {
+        Transaction { conn, committed: false, rolled_back: false }
+    }
+    pub fn commit(mut self) {
+        self.conn.push("COMMIT".into());
+        self.committed = true;
+    }
+    pub fn rollback(mut self) {
+        self.conn.push("ROLLBACK".into());
+        self.rolled_back = true;
+    }
+}
+
+impl<'a> Drop for Transaction<'a> {
+    fn drop(&mut self) {
+        if !self.committed && !self.rolled_back {
+            self.conn.push("ROLLBACK".into());
+        }
+    }
+}
+"#,
+            r#"
+#[derive(Debug)]
+pub struct Transaction<'a> {
+    conn: &'a mut Vec<String>,
+    state: TransactionState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TransactionState {
+    Unset,
+    Committed,
+    RolledBack,
+}
+
+impl Transaction<'_> {
+    fn new(conn: &mut Vec<String>) -> Transaction<'_> {
+        Transaction { conn, state: TransactionState::Unset }
+    }
+    pub fn commit(mut self) {
+        self.conn.push("COMMIT".into());
+        self.state = TransactionState::Committed;
+    }
+    pub fn rollback(mut self) {
+        self.conn.push("ROLLBACK".into());
+        self.state = TransactionState::RolledBack;
+    }
+}
+
+impl<'a> Drop for Transaction<'a> {
+    fn drop(&mut self) {
+        if !matches!(self.state, TransactionState::Committed) && !matches!(self.state, TransactionState::RolledBack) {
+            self.conn.push("ROLLBACK".into());
+        }
+    }
 }
 "#,
         );

@@ -8,7 +8,8 @@
 # Exit 1 when a fix breaks a build that passed before.
 #
 # Usage: scripts/accuracy/fix_compiles.sh [--work DIR] [name=version ...]
-#   (default crates: those of rules_compare.py with a borrowed-owned-param finding; a workspace with
+#   (default crates: those of rules_compare.py with a borrowed-owned-param finding, and the three
+#    crates of bool_fields_scan.py's list where the `bool-fields` enum fix is offered; a workspace with
 #    no fix to apply gets a row but no `cargo check`)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -16,7 +17,7 @@ repo=$PWD
 work=/tmp/boundary-fix-compiles
 if [ "${1:-}" = "--work" ]; then work=$2; shift 2; fi
 [ $# -eq 0 ] && set -- fd-find=7.0.0 handlebars=0.32.4 hyper=0.10.16 notify=4.0.17 config=0.9.3 sysinfo=0.5.7 clap=2.34.0 xsv=0.13.0 \
-  dotenv-linter=3.0.0 trajectory=0.0.1
+  dotenv-linter=3.0.0 trajectory=0.0.1 mysql=28.0.4 ggez=0.10.0 isideload-vfs=0.0.1
 cargo build --release --locked --quiet
 bin="$repo/target/release/boundary-lsp"
 mkdir -p "$work"

@@ -34,21 +34,25 @@ pub static META: RuleMeta = RuleMeta {
                their layout is usually dictated by FFI.\n\
                Flags that look mutually exclusive are named in the message: states of one life cycle, after an \
                `is_`/`was_`/`has_` prefix. A group needs a state that holds while something is under way \
-               (`loading`, `pending`, `running`, `paused`, `idle`, `connecting`, ...) next to another one or to a \
-               state that ends it (`done`, `finished`, `failed`, `stopped`, `closed`, `cancelled`, `shipped`, ...), \
-               or a pair that excludes itself (`loading`/`loaded`, `connected`/`disconnected`, `opened`/`closed`, \
-               `succeeded`/`failed`, `active`/`idle`). Ended states alone (`done` and `failed`) and states that \
-               stay true once reached (`initialized` and `running`, `started` and `finished`) can hold at once and \
-               are not a group; neither are option flags (`verbose`, `quiet`, `has_header`, `has_footer`). Flags \
+               (`loading`, `pending`, `running`, `playing`, `paused`, `idle`, `connecting`, ...) next to another \
+               one or to a state that ends it (`done`, `finished`, `failed`, `stopped`, `closed`, `cancelled`, \
+               `shipped`, ...), or a pair that excludes itself (`loading`/`loaded`, `connected`/`disconnected`, \
+               `opened`/`closed`, `succeeded`/`failed`, `active`/`idle`, `committed`/`rolled_back`; \
+               `is_dir`/`is_file` and `is_loading`/`is_error` only with the `is_` prefix). Ended states alone \
+               (`done` and `failed`) and states that stay true once reached (`initialized` and `running`, \
+               `started` and `finished`) can hold at once and are not a group; neither is `paused` (or \
+               `suspended`) next to `running` or `playing`, a state nested in the other (pausing leaves \
+               `running` set), nor are option flags (`verbose`, `quiet`, `has_header`, `has_footer`). Flags \
                sharing a `mode_`/`phase_`/`stage_` prefix (`mode_fast`, `mode_safe`), or `state_`/`status_` \
                followed by such a state, are a group too. A struct with at least `min-exclusive-flags` such flags \
                is reported even when it has no more than `max-bools` `bool` fields.\n\
                Fix (unsafe): replace the exclusive flags with one enum field (`state: RequestState`, the enum \
-               generated next to the struct, with an `Unset` variant for \"no flag set\"), rewriting the struct \
+               generated next to the struct, with an `Unset` variant for \"no flag set\", and \
+               `#[allow(dead_code)]` when the rewritten code never sets one of its states), rewriting the struct \
                literals (all flags given as `true`/`false` literals, at most one `true`), reads of `self.flag` \
                (`matches!(self.state, RequestState::Loading)`) and writes `self.flag = true/false`. Offered only \
                when the flags are private fields, the file declares no out-of-line child module, no macro mentions \
-               them, every use in the file is one of those forms, and the struct derives only `Debug`, `Clone`, \
+               them (a method of the same name called in one, `assert!(m.is_dir())`, is not the field), every use in the file is one of those forms, and the struct derives only `Debug`, `Clone`, \
                `Copy`, `PartialEq`, `Eq`, `Hash`, `PartialOrd`, `Ord` or `Default`. It is unsafe because it makes \
                the flags exclusive: setting one now clears the others.",
         why: "Each `bool` doubles the number of states the struct can be in; with four flags there are sixteen, \
@@ -151,6 +155,7 @@ const ONGOING: &[&str] = &[
     "loading",
     "pending",
     "running",
+    "playing",
     "paused",
     "idle",
     "connecting",
@@ -211,6 +216,19 @@ const PAIRS: &[(&str, &str)] = &[
     ("succeeded", "failed"),
     ("active", "idle"),
     ("active", "inactive"),
+    ("committed", "rolled_back"),
+    ("committed", "aborted"),
+];
+/// Pairs that exclude each other only as what a thing *is* (`is_dir`/`is_file`,
+/// `is_loading`/`is_error`): both flags must start with `is_`. `has_dir`/`has_file` (a tree holds
+/// both) and `loading`/`error` options are not a group.
+const IS_PAIRS: &[(&str, &str)] = &[("dir", "file"), ("loading", "error")];
+/// A state nested in another: `paused` holds while `running` (or `playing`) still does, in the
+/// code seen (`self.paused = true` leaves `running` set), so the two are not a group.
+const NESTED: &[(&str, &str)] = &[
+    ("running", "paused"),
+    ("running", "suspended"),
+    ("playing", "paused"),
 ];
 const STATE_PREFIXES: &[&str] = &["state", "status", "mode", "phase", "stage"];
 const FLAG_PREFIXES: &[&str] = &["is_", "was_", "has_", "been_", "in_"];
@@ -229,16 +247,32 @@ fn stem(name: &str) -> &str {
 /// (`mode_fast`, `mode_safe`). Empty when fewer than two flags qualify.
 fn exclusive_group(bools: &[String]) -> Vec<String> {
     let words: Vec<&str> = bools.iter().map(|b| stem(b)).collect();
+    let is_flag = |w: &str| {
+        bools
+            .iter()
+            .zip(&words)
+            .any(|(b, x)| *x == w && b.trim_start_matches('_').starts_with("is_"))
+    };
     let paired = |w: &str| {
         PAIRS
             .iter()
             .any(|&(a, b)| (a == w && words.contains(&b)) || (b == w && words.contains(&a)))
+            || IS_PAIRS
+                .iter()
+                .any(|&(a, b)| is_flag(w) && ((a == w && is_flag(b)) || (b == w && is_flag(a))))
     };
-    let seeded = words.iter().any(|w| ONGOING.contains(w) || paired(w));
+    // `paused` next to `running` is a sub-state, not another state.
+    let nested = |w: &str| {
+        NESTED
+            .iter()
+            .any(|&(outer, inner)| inner == w && words.contains(&outer))
+    };
+    let ongoing = |w: &str| ONGOING.contains(&w) && !nested(w);
+    let seeded = words.iter().any(|w| ongoing(w) || paired(w));
     let mut best: Vec<String> = bools
         .iter()
         .zip(&words)
-        .filter(|(_, w)| paired(w) || (seeded && (ONGOING.contains(*w) || ENDED.contains(*w))))
+        .filter(|(_, w)| paired(w) || (seeded && (ongoing(w) || ENDED.contains(*w))))
         .map(|(b, _)| b.clone())
         .collect();
     for p in STATE_PREFIXES {
@@ -369,7 +403,7 @@ mod enum_fix {
             if tt
                 .descendants_with_tokens()
                 .filter_map(|e| e.into_token())
-                .any(|t| group.iter().any(|g| g == t.text()))
+                .any(|t| group.iter().any(|g| g == t.text()) && !method_call_in_macro(&t))
             {
                 return None;
             }
@@ -428,6 +462,8 @@ mod enum_fix {
             return None;
         }
         let mut handled_records: Vec<TextRange> = Vec::new();
+        // The variants some rewritten code constructs (a variant only matched is dead code).
+        let mut constructed: Vec<String> = Vec::new();
         for nr in root.descendants().filter_map(ast::NameRef::cast) {
             let text = nr.text().to_string();
             if !group.contains(&text) {
@@ -476,10 +512,16 @@ mod enum_fix {
                         && bin.op_token().is_some_and(|t| t.text() == "=")
                     {
                         let new_text = match bin.rhs()?.syntax().text().to_string().as_str() {
-                            "true" => format!("self.{field_name} = {enum_name}::{v}"),
-                            "false" => format!(
-                                "if matches!(self.{field_name}, {enum_name}::{v}) {{ self.{field_name} = {enum_name}::Unset }}"
-                            ),
+                            "true" => {
+                                constructed.push(v.clone());
+                                format!("self.{field_name} = {enum_name}::{v}")
+                            }
+                            "false" => {
+                                constructed.push("Unset".into());
+                                format!(
+                                    "if matches!(self.{field_name}, {enum_name}::{v}) {{ self.{field_name} = {enum_name}::Unset }}"
+                                )
+                            }
                             _ => return None,
                         };
                         edits.push(TextEdit {
@@ -521,13 +563,10 @@ mod enum_fix {
                     continue;
                 }
                 handled_records.push(rec.syntax().text_range());
-                edits.extend(rewrite_literal(
-                    &rec,
-                    group,
-                    &variant_of,
-                    field_name,
-                    &enum_name,
-                )?);
+                let (literal, v) =
+                    rewrite_literal(&rec, group, &variant_of, field_name, &enum_name)?;
+                edits.extend(literal);
+                constructed.push(v);
             } else {
                 return None;
             }
@@ -541,9 +580,22 @@ mod enum_fix {
                 derive_list.push(d);
             }
         }
+        if default {
+            constructed.push("Unset".into());
+        }
+        // A state no code sets yet (ggez's `ZipMetadata` is never a directory) would be a
+        // `dead_code` warning, an error under `#![deny(warnings)]`.
+        let dead = std::iter::once("Unset".to_string())
+            .chain(variants.iter().cloned())
+            .any(|v| !constructed.contains(&v));
         let mut e = format!(
-            "\n\n{indent}#[derive({})]\n{indent}enum {enum_name} {{\n",
-            derive_list.join(", ")
+            "\n\n{indent}#[derive({})]\n{}{indent}enum {enum_name} {{\n",
+            derive_list.join(", "),
+            if dead {
+                format!("{indent}#[allow(dead_code)] // not every state is set yet\n")
+            } else {
+                String::new()
+            }
         );
         if default {
             e.push_str(&format!("{indent}    #[default]\n"));
@@ -572,13 +624,38 @@ mod enum_fix {
         })
     }
 
+    /// `x.is_dir()` inside a macro's tokens (`assert!(m.is_dir())`): a call of a method named like
+    /// the flag, never the field (a `bool` field cannot be called).
+    fn method_call_in_macro(t: &crate::analysis::syntax::SyntaxToken) -> bool {
+        use crate::analysis::syntax::SyntaxElement;
+        let trivia = |e: &SyntaxElement| {
+            e.kind() == SyntaxKind::WHITESPACE || e.kind() == SyntaxKind::COMMENT
+        };
+        let mut prev = t.prev_sibling_or_token();
+        while prev.as_ref().is_some_and(trivia) {
+            prev = prev.and_then(|e| e.prev_sibling_or_token());
+        }
+        let mut next = t.next_sibling_or_token();
+        while next.as_ref().is_some_and(trivia) {
+            next = next.and_then(|e| e.next_sibling_or_token());
+        }
+        prev.is_some_and(|e| e.kind() == SyntaxKind::DOT)
+            && next.is_some_and(|e| {
+                e.as_node().is_some_and(|n| {
+                    n.kind() == SyntaxKind::TOKEN_TREE
+                        && n.first_token()
+                            .is_some_and(|f| f.kind() == SyntaxKind::L_PAREN)
+                })
+            })
+    }
+
     fn rewrite_literal(
         rec: &ast::RecordExpr,
         group: &[String],
         variant_of: &dyn Fn(&str) -> String,
         field_name: &str,
         enum_name: &str,
-    ) -> Option<Vec<TextEdit>> {
+    ) -> Option<(Vec<TextEdit>, String)> {
         let list = rec.record_expr_field_list()?;
         if list.spread().is_some() {
             return None;
@@ -602,6 +679,7 @@ mod enum_fix {
             return None;
         }
         let v = set.unwrap_or_else(|| "Unset".into());
+        let constructed = v.clone();
         let mut edits = vec![TextEdit {
             range: flag_fields[0].syntax().text_range(),
             new_text: format!("{field_name}: {enum_name}::{v}"),
@@ -612,7 +690,7 @@ mod enum_fix {
                 new_text: String::new(),
             });
         }
-        Some(edits)
+        Some((edits, constructed))
     }
 
     /// The item with its following comma and whitespace (or, for the last item, the preceding ones).
@@ -770,9 +848,11 @@ struct Modes { mode_fast: bool, mode_safe: bool, mode_debug: bool }
             "bool-fields",
             r#"
 struct Player { running: bool, stopped: bool, paused: bool, volume: u8 }
-     //^^^^^^ warning: `Player` has `bool` fields that look mutually exclusive: `running`, `stopped`, `paused`
-struct Timer { is_running: bool, is_paused: bool }
-     //^^^^^ warning: `Timer` has `bool` fields that look mutually exclusive: `is_running`, `is_paused`
+     //^^^^^^ warning: `Player` has `bool` fields that look mutually exclusive: `running`, `stopped`
+struct Timer { is_stopping: bool, is_paused: bool }
+     //^^^^^ warning: `Timer` has `bool` fields that look mutually exclusive: `is_stopping`, `is_paused`
+struct Deck { playing: bool, stopped: bool, paused: bool }
+     //^^^^ warning: `Deck` has `bool` fields that look mutually exclusive: `playing`, `stopped`
 struct Fetch { loading: bool, loaded: bool, url: String }
      //^^^^^ warning: `Fetch` has `bool` fields that look mutually exclusive: `loading`, `loaded`
 struct Link { connected: bool, disconnected: bool, retries: u32 }
@@ -787,6 +867,12 @@ struct Phases { phase_one: bool, phase_two: bool }
      //^^^^^^ warning: `Phases` has `bool` fields that look mutually exclusive: `phase_one`, `phase_two`
 struct Status { status_running: bool, status_failed: bool }
      //^^^^^^ warning: `Status` has `bool` fields that look mutually exclusive: `status_running`, `status_failed`
+struct Transaction<'a> { conn: &'a mut u8, committed: bool, rolled_back: bool }
+     //^^^^^^^^^^^ warning: `Transaction` has `bool` fields that look mutually exclusive: `committed`, `rolled_back`
+struct ZipMetadata { len: u64, is_dir: bool, is_file: bool }
+     //^^^^^^^^^^^ warning: `ZipMetadata` has `bool` fields that look mutually exclusive: `is_dir`, `is_file`
+struct Node { is_dir: bool, is_loading: bool, is_error: bool }
+     //^^^^ warning: `Node` has `bool` fields that look mutually exclusive: `is_loading`, `is_error`
 "#,
         );
     }
@@ -812,6 +898,16 @@ struct Window { active: bool, visible: bool, focused: bool }
 struct Upload { upload_done: bool, download_done: bool }
 struct Words { loading_screen: bool, running_total: bool }
 struct Typed { is_loading: Option<bool>, is_done: Vec<bool> }
+struct Emu { running: bool, paused: bool }
+struct Timer { is_running: bool, is_paused: bool }
+struct Audio { is_playing: bool, is_paused: bool, muted: bool }
+struct Vm { running: bool, suspended: bool }
+struct Tree { has_dir: bool, has_file: bool }
+struct Search { dir: bool, file: bool, hidden: bool }
+struct Fetch { loading: bool, error: bool }
+struct Req { is_loading: bool, has_error: bool }
+struct WsStream { closing: bool, ended: bool, ready: bool }
+struct Tx { committed: bool, dirty: bool }
 enum E { V { is_loading: bool, is_done: bool } }
 #[repr(C)]
 struct Ffi { is_loading: bool, is_done: bool }
@@ -866,6 +962,7 @@ pub struct Job {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[allow(dead_code)] // not every state is set yet
 enum JobState {
     #[default]
     Unset,
@@ -926,6 +1023,7 @@ struct Loader {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code)] // not every state is set yet
 enum LoaderState {
     Unset,
     Loading,
@@ -951,6 +1049,140 @@ impl Loader {
     }
 
     #[test]
+    fn enum_fix_ignores_method_calls_named_like_the_flags_in_macros() {
+        // ggez 0.10.0 `src/vfs.rs`: `ZipMetadata`, whose tests call `m.is_dir()` inside `assert!`.
+        check_fix(
+            "bool-fields",
+            r#"
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+struct ZipMetadata$0 {
+    len: u64,
+    is_dir: bool,
+    is_file: bool,
+}
+
+impl ZipMetadata {
+    fn new(len: u64) -> Self {
+        ZipMetadata { len, is_file: true, is_dir: false }
+    }
+    fn is_dir(&self) -> bool {
+        self.is_dir
+    }
+}
+
+fn t(m: ZipMetadata) {
+    assert!(m.is_dir());
+    assert!(!m . is_dir ( ));
+}
+"#,
+            r#"
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+struct ZipMetadata {
+    len: u64,
+    state: ZipMetadataState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code)] // not every state is set yet
+enum ZipMetadataState {
+    Unset,
+    Dir,
+    File,
+}
+
+impl ZipMetadata {
+    fn new(len: u64) -> Self {
+        ZipMetadata { len, state: ZipMetadataState::File }
+    }
+    fn is_dir(&self) -> bool {
+        matches!(self.state, ZipMetadataState::Dir)
+    }
+}
+
+fn t(m: ZipMetadata) {
+    assert!(m.is_dir());
+    assert!(!m . is_dir ( ));
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn enum_fix_allows_dead_code_only_for_states_no_code_sets() {
+        // mysql 28.0.4 `src/conn/transaction.rs`: every state is set (`Unset` by the literal), so
+        // the enum needs no `allow`; `#![deny(warnings)]` crates keep compiling either way.
+        check_fix(
+            "bool-fields",
+            r#"
+#[derive(Debug)]
+pub struct Transaction$0<'a> {
+    conn: &'a mut Vec<String>,
+    committed: bool,
+    rolled_back: bool,
+}
+
+impl Transaction<'_> {
+    fn new(conn: &mut Vec<String>) -> Transaction<'_> {
+        Transaction { conn, committed: false, rolled_back: false }
+    }
+    pub fn commit(mut self) {
+        self.conn.push("COMMIT".into());
+        self.committed = true;
+    }
+    pub fn rollback(mut self) {
+        self.conn.push("ROLLBACK".into());
+        self.rolled_back = true;
+    }
+}
+
+impl<'a> Drop for Transaction<'a> {
+    fn drop(&mut self) {
+        if !self.committed && !self.rolled_back {
+            self.conn.push("ROLLBACK".into());
+        }
+    }
+}
+"#,
+            r#"
+#[derive(Debug)]
+pub struct Transaction<'a> {
+    conn: &'a mut Vec<String>,
+    state: TransactionState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TransactionState {
+    Unset,
+    Committed,
+    RolledBack,
+}
+
+impl Transaction<'_> {
+    fn new(conn: &mut Vec<String>) -> Transaction<'_> {
+        Transaction { conn, state: TransactionState::Unset }
+    }
+    pub fn commit(mut self) {
+        self.conn.push("COMMIT".into());
+        self.state = TransactionState::Committed;
+    }
+    pub fn rollback(mut self) {
+        self.conn.push("ROLLBACK".into());
+        self.state = TransactionState::RolledBack;
+    }
+}
+
+impl<'a> Drop for Transaction<'a> {
+    fn drop(&mut self) {
+        if !matches!(self.state, TransactionState::Committed) && !matches!(self.state, TransactionState::RolledBack) {
+            self.conn.push("ROLLBACK".into());
+        }
+    }
+}
+"#,
+        );
+    }
+
+    #[test]
     fn no_enum_fix_when_a_use_cannot_be_rewritten() {
         for fixture in [
             // public field
@@ -967,6 +1199,10 @@ impl Loader {
             "#[derive(serde::Serialize)]\nstruct Job$0 { is_running: bool, is_done: bool, is_failed: bool }",
             // macro use
             "struct Job$0 { is_running: bool, is_done: bool, is_failed: bool }\nimpl Job { fn f(&self) { println!(\"{}\", self.is_done); } }",
+            // a field read in a macro, next to a method call of the same name
+            "struct Job$0 { is_running: bool, is_done: bool }\nimpl Job { fn is_done(&self) -> bool { self.is_done } }\nfn f(j: &Job) { assert!(j.is_done() && j.is_done); }",
+            // a flag named in a macro without a dot (`is_done` bound by the macro)
+            "struct Job$0 { is_running: bool, is_done: bool }\nmacro_rules! m { ($j:ident) => { $j.is_running }; }\nfn f() { m!(is_done); }",
             // a borrow of the flag (a temporary after the rewrite)
             "struct Job$0 { is_running: bool, is_done: bool }\nimpl Job { fn f(&self) -> &bool { &self.is_done } }",
             // a method that may take `&mut self`

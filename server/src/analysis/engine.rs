@@ -267,7 +267,8 @@ impl Engine {
                 ));
             }
         };
-        for event in root.preorder() {
+        let mut walk = root.preorder();
+        while let Some(event) = walk.next() {
             match event {
                 WalkEvent::Enter(node) => {
                     // `Parse::errors()` would re-walk the whole tree to validate it (17% of the
@@ -280,6 +281,12 @@ impl Engine {
                                 rule.check_node(&node, cx)
                             });
                         }
+                    }
+                    // A token tree holds only tokens and token trees (macro arguments are not
+                    // parsed): the collector has read what it needs from it, no rule looks
+                    // inside, so its nodes are not built.
+                    if node.kind() == SyntaxKind::TOKEN_TREE {
+                        walk.skip_subtree();
                     }
                 }
                 WalkEvent::Leave(node) => collector.leave(&node),
@@ -520,14 +527,7 @@ impl Collector {
                     )
                 }) =>
             {
-                for t in node
-                    .descendants_with_tokens()
-                    .filter_map(|e| e.into_token())
-                {
-                    if t.kind() == SyntaxKind::IDENT {
-                        s.macro_idents.push(SmolStr::new(t.text()));
-                    }
-                }
+                super::syntax::green_idents(node, &mut s.macro_idents);
             }
             _ => {}
         }

@@ -204,14 +204,14 @@ pub fn is_test_attr(attrs: &impl HasAttrs) -> bool {
         // The attribute's path first (read from the green tree): this runs for every item.
         // `cfg(..)` has its own meta kind, without a path.
         let Some(path) = meta.path() else {
-            return super::syntax::text_without_whitespace(meta.syntax()) == "cfg(test)";
+            return super::syntax::text_without_whitespace_is(meta.syntax(), "cfg(test)");
         };
         let segs = super::syntax::path_segments_smol(&path);
         match segs.last().map(SmolStr::as_str) {
             // `#[test]`, `#[tokio::test]`, `#[tokio::test(flavor = ..)]`
             Some("test") => true,
             Some("cfg") if segs.len() == 1 => {
-                super::syntax::text_without_whitespace(meta.syntax()) == "cfg(test)"
+                super::syntax::text_without_whitespace_is(meta.syntax(), "cfg(test)")
             }
             _ => false,
         }

@@ -210,11 +210,71 @@ pub fn parse(text: &str, edition: Edition) -> Parsed {
 
 /// A node's text with all whitespace removed (`pub ( crate )` -> `pub(crate)`), for comparing
 /// short syntax such as visibilities, attributes and type names.
+/// Read from the green tree: no syntax node is built.
 pub fn text_without_whitespace(node: &SyntaxNode) -> String {
     let mut out = String::new();
-    node.text()
-        .for_each_chunk(|chunk| out.extend(chunk.chars().filter(|c| !c.is_whitespace())));
+    green_tokens(node.green(), &mut |t| {
+        out.extend(t.chars().filter(|c| !c.is_whitespace()));
+        true
+    });
     out
+}
+
+/// `text_without_whitespace(node) == expected`, stopping at the first difference (attribute
+/// tests run this on every `#[cfg(..)]` of every item).
+pub fn text_without_whitespace_is(node: &SyntaxNode, expected: &str) -> bool {
+    let mut rest = expected.chars();
+    let same = green_tokens(node.green(), &mut |t| {
+        t.chars()
+            .filter(|c| !c.is_whitespace())
+            .all(|c| rest.next() == Some(c))
+    });
+    same && rest.next().is_none()
+}
+
+/// `true` when `node` is an `impl Trait for Type` (`ast::Impl::trait_()` is some: a type
+/// written before the `for` keyword), read from the green tree without building syntax nodes.
+pub fn impl_has_trait(node: &SyntaxNode) -> bool {
+    let green = node.green();
+    if !is_kind(green, SyntaxKind::IMPL) {
+        return false;
+    }
+    let mut saw_type = false;
+    for c in green.children() {
+        match c {
+            NodeOrToken::Node(n) => {
+                saw_type |= ast::Type::can_cast(SyntaxKind::from(n.kind().0));
+            }
+            NodeOrToken::Token(t) if t.kind().0 == SyntaxKind::FOR_KW as u16 => return saw_type,
+            NodeOrToken::Token(_) => {}
+        }
+    }
+    false
+}
+
+/// The text of every `IDENT` token under `node` (macro arguments), read from the green tree.
+pub fn green_idents(node: &SyntaxNode, out: &mut Vec<SmolStr>) {
+    fn walk(n: &rowan::GreenNodeData, out: &mut Vec<SmolStr>) {
+        for c in n.children() {
+            match c {
+                NodeOrToken::Node(n) => walk(n, out),
+                NodeOrToken::Token(t) if t.kind().0 == SyntaxKind::IDENT as u16 => {
+                    out.push(SmolStr::new(t.text()))
+                }
+                NodeOrToken::Token(_) => {}
+            }
+        }
+    }
+    walk(node.green(), out)
+}
+
+/// Calls `f` with the text of every token under `node`, in order, while it returns `true`.
+/// Returns `false` when `f` stopped the walk.
+fn green_tokens(node: &rowan::GreenNodeData, f: &mut impl FnMut(&str) -> bool) -> bool {
+    node.children().all(|c| match c {
+        NodeOrToken::Node(n) => green_tokens(n, f),
+        NodeOrToken::Token(t) => f(t.text()),
+    })
 }
 
 /// `true` when the token is a `//` or `/* */` comment.

@@ -153,8 +153,7 @@ pub(super) fn in_trait_impl(f: &ast::Fn) -> bool {
     f.syntax()
         .parent()
         .and_then(|p| p.parent())
-        .and_then(ast::Impl::cast)
-        .is_some_and(|i| i.trait_().is_some())
+        .is_some_and(|i| crate::analysis::syntax::impl_has_trait(&i))
 }
 
 /// `true` when the type is written inside the signature of a trait-impl fn.

@@ -308,25 +308,59 @@ impl Engine {
 
     /// Runs the workspace-level rules over every file's summary.
     pub fn analyse_workspace(&self, ws: &Workspace) -> HashMap<String, Vec<Finding>> {
+        use rayon::prelude::*;
         let mut out: HashMap<String, Vec<Finding>> = HashMap::new();
         let resolution = std::sync::OnceLock::new();
         let graph = std::sync::OnceLock::new();
-        for rule in &self.rules {
-            let cx = WorkspaceCx {
-                workspace: ws,
-                config: &self.config,
-                rule: rule.meta(),
-                resolution: &resolution,
-                graph: &graph,
-            };
-            let mut sink = WorkspaceSink::default();
-            let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                rule.check_workspace(&cx, &mut sink)
-            }));
-            if res.is_err() {
-                tracing::error!(rule = rule.meta().id, "workspace rule panicked");
-                continue;
-            }
+        // What the rules share is built first, both at once; then the rules run in parallel.
+        // (Built lazily inside a rule instead, one rule would wait for another's.) A panic
+        // while building leaves it unset: the rules that need it build it again, and their own
+        // `catch_unwind` below reports it.
+        let uses = |f: fn(&dyn Rule) -> bool| self.rules.iter().any(|r| f(*r));
+        let (needs_resolution, needs_graph) =
+            (uses(|r| r.uses_resolution()), uses(|r| r.uses_graph()));
+        let quiet = |f: &(dyn Fn() + Sync)| {
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+        };
+        rayon::join(
+            || {
+                if needs_resolution {
+                    quiet(&|| {
+                        resolution.get_or_init(|| super::resolve::resolve(ws));
+                    })
+                }
+            },
+            || {
+                if needs_graph {
+                    quiet(&|| {
+                        graph.get_or_init(|| super::graph::ModuleGraph::build(ws));
+                    })
+                }
+            },
+        );
+        let sinks: Vec<Option<WorkspaceSink>> = self
+            .rules
+            .par_iter()
+            .map(|rule| {
+                let cx = WorkspaceCx {
+                    workspace: ws,
+                    config: &self.config,
+                    rule: rule.meta(),
+                    resolution: &resolution,
+                    graph: &graph,
+                };
+                let mut sink = WorkspaceSink::default();
+                let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    rule.check_workspace(&cx, &mut sink)
+                }));
+                if res.is_err() {
+                    tracing::error!(rule = rule.meta().id, "workspace rule panicked");
+                    return None;
+                }
+                Some(sink)
+            })
+            .collect();
+        for sink in sinks.into_iter().flatten() {
             for (file, f) in sink.findings {
                 out.entry(file).or_default().push(f);
             }
@@ -668,7 +702,7 @@ pub fn type_head(t: &ast::Type) -> String {
             .map(|n| n.text().to_string())
             .unwrap_or_default(),
         ast::Type::RefType(r) => r.ty().map(|t| type_head(&t)).unwrap_or_default(),
-        _ => t.syntax().text().to_string(),
+        _ => super::syntax::node_text(t.syntax()),
     }
 }
 

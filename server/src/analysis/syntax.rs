@@ -220,6 +220,16 @@ pub fn text_without_whitespace(node: &SyntaxNode) -> String {
     out
 }
 
+/// The node's text (`node.text().to_string()`), read from the green tree.
+pub fn node_text(node: &SyntaxNode) -> String {
+    let mut out = String::with_capacity(u32::from(node.text_range().len()) as usize);
+    green_tokens(node.green(), &mut |t| {
+        out.push_str(t);
+        true
+    });
+    out
+}
+
 /// `text_without_whitespace(node) == expected`, stopping at the first difference (attribute
 /// tests run this on every `#[cfg(..)]` of every item).
 pub fn text_without_whitespace_is(node: &SyntaxNode, expected: &str) -> bool {
@@ -400,13 +410,16 @@ pub fn call_has_bool_literal_arg(call: &SyntaxNode) -> bool {
 /// from the green tree without building syntax nodes: a cheap test for rules that look at
 /// every type of every file.
 pub fn path_type_name(node: &SyntaxNode) -> Option<&str> {
+    green_path_type_name(node.green())
+}
+
+fn green_path_type_name(green: &rowan::GreenNodeData) -> Option<&str> {
     fn child(n: &rowan::GreenNodeData, k: SyntaxKind) -> Option<&rowan::GreenNodeData> {
         n.children().rev().find_map(|c| match c {
             NodeOrToken::Node(c) if is_kind(c, k) => Some(c),
             _ => None,
         })
     }
-    let green = node.green();
     if !is_kind(green, SyntaxKind::PATH_TYPE) {
         return None;
     }
@@ -417,6 +430,33 @@ pub fn path_type_name(node: &SyntaxNode) -> Option<&str> {
         NodeOrToken::Token(t) => Some(t.text()),
         NodeOrToken::Node(_) => None,
     }
+}
+
+/// `true` when `pred` holds for the last-segment name of some `PATH_TYPE` in `node` (itself
+/// included), not looking inside the subtrees whose kind is in `skip`; read from the green tree
+/// without building syntax nodes (a cheap pre-test before a rule walks the type's nodes).
+pub fn any_path_type_name(
+    node: &SyntaxNode,
+    skip: &[SyntaxKind],
+    pred: &mut impl FnMut(&str) -> bool,
+) -> bool {
+    fn walk(
+        n: &rowan::GreenNodeData,
+        skip: &[SyntaxKind],
+        pred: &mut impl FnMut(&str) -> bool,
+    ) -> bool {
+        if skip.iter().any(|&k| is_kind(n, k)) {
+            return false;
+        }
+        if green_path_type_name(n).is_some_and(&mut *pred) {
+            return true;
+        }
+        n.children().any(|c| match c {
+            NodeOrToken::Node(c) => walk(c, skip, pred),
+            NodeOrToken::Token(_) => false,
+        })
+    }
+    walk(node.green(), skip, pred)
 }
 
 #[cfg(test)]

@@ -455,6 +455,9 @@ struct Collector {
     test_depth: Vec<SyntaxNode>,
     /// How many `USE_TREE`s the walk is inside (paths there are `use` leaves, not path refs).
     use_depth: usize,
+    /// The owner of the last associated item pushed, by its `impl` / `trait` node: the items
+    /// of one impl share it (reading an impl's types builds all its children's nodes).
+    last_owner: Option<(SyntaxNode, Owner)>,
 }
 
 impl Collector {
@@ -587,23 +590,29 @@ impl Collector {
             SyntaxKind::SOURCE_FILE | SyntaxKind::ITEM_LIST => None,
             SyntaxKind::ASSOC_ITEM_LIST => {
                 let Some(gp) = parent.parent() else { return };
-                if let Some(imp) = ast::Impl::cast(gp.clone()) {
-                    let self_ty = imp.self_ty().map(|t| type_head(&t)).unwrap_or_default();
-                    let trait_name = imp.trait_().map(|t| type_head(&t));
-                    Some(Owner {
-                        self_ty: self_ty.into(),
-                        trait_name: trait_name.map(Into::into),
-                        in_trait_def: false,
-                    })
-                } else if let Some(tr) = ast::Trait::cast(gp) {
-                    let name = tr.name().map(|n| n.text().to_string()).unwrap_or_default();
-                    Some(Owner {
-                        self_ty: name.clone().into(),
-                        trait_name: Some(name.into()),
-                        in_trait_def: true,
-                    })
+                if let Some((_, owner)) = self.last_owner.as_ref().filter(|(n, _)| *n == gp) {
+                    Some(owner.clone())
                 } else {
-                    return;
+                    let owner = if let Some(imp) = ast::Impl::cast(gp.clone()) {
+                        let self_ty = imp.self_ty().map(|t| type_head(&t)).unwrap_or_default();
+                        let trait_name = imp.trait_().map(|t| type_head(&t));
+                        Owner {
+                            self_ty: self_ty.into(),
+                            trait_name: trait_name.map(Into::into),
+                            in_trait_def: false,
+                        }
+                    } else if let Some(tr) = ast::Trait::cast(gp.clone()) {
+                        let name = tr.name().map(|n| n.text().to_string()).unwrap_or_default();
+                        Owner {
+                            self_ty: name.clone().into(),
+                            trait_name: Some(name.into()),
+                            in_trait_def: true,
+                        }
+                    } else {
+                        return;
+                    };
+                    self.last_owner = Some((gp, owner.clone()));
+                    Some(owner)
                 }
             }
             _ => return,

@@ -4,7 +4,9 @@
 
 use super::line_index::LineIndex;
 use super::suppress::Suppression;
-use super::syntax::{ast, AstNode, HasAttrs, HasName, HasVisibility, SmolStr, TextRange};
+use super::syntax::{
+    ast, AstNode, HasAttrs, HasName, HasVisibility, SmolStr, SyntaxKind, TextRange,
+};
 
 /// A visibility as written.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -199,6 +201,10 @@ impl FileSummary {
 
 /// `true` for `#[test]`, `#[cfg(test)]`, `#[tokio::test]`-style attributes.
 pub fn is_test_attr(attrs: &impl HasAttrs) -> bool {
+    // Most items have no attribute: found out without building their children.
+    if !super::syntax::has_child_kind(attrs.syntax(), SyntaxKind::ATTR) {
+        return false;
+    }
     attrs.attrs().any(|a| {
         let Some(meta) = a.meta() else { return false };
         // The attribute's path first (read from the green tree): this runs for every item.
@@ -234,6 +240,9 @@ pub fn path_attr(m: &ast::Module) -> Option<String> {
 }
 
 pub fn has_attr(attrs: &impl HasAttrs, name: &str) -> bool {
+    if !super::syntax::has_child_kind(attrs.syntax(), SyntaxKind::ATTR) {
+        return false;
+    }
     attrs.attrs().any(|a| {
         a.meta().and_then(|m| m.path()).is_some_and(|p| {
             let segs = super::syntax::path_segments_smol(&p);

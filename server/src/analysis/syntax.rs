@@ -230,6 +230,14 @@ pub fn node_text(node: &SyntaxNode) -> String {
     out
 }
 
+/// `true` when `node` has a direct child node of kind `kind` (read from the green tree: no
+/// syntax node is built; `ast` accessors build one per child while they search).
+pub fn has_child_kind(node: &SyntaxNode, kind: SyntaxKind) -> bool {
+    node.green()
+        .children()
+        .any(|c| matches!(c, NodeOrToken::Node(n) if is_kind(n, kind)))
+}
+
 /// `text_without_whitespace(node) == expected`, stopping at the first difference (attribute
 /// tests run this on every `#[cfg(..)]` of every item).
 pub fn text_without_whitespace_is(node: &SyntaxNode, expected: &str) -> bool {

@@ -22,6 +22,10 @@ pub enum Visibility {
 
 impl Visibility {
     pub fn of(node: &impl HasVisibility) -> (Visibility, Option<TextRange>) {
+        // Most items are private: found out without building their children.
+        if !super::syntax::has_child_kind(node.syntax(), SyntaxKind::VISIBILITY) {
+            return (Visibility::Private, None);
+        }
         let Some(vis) = node.visibility() else {
             return (Visibility::Private, None);
         };

@@ -300,6 +300,14 @@ impl Engine {
         summary.macro_idents.sort();
         summary.macro_idents.dedup();
         summary.line_index = Some(index);
+        // The summary outlives the tree (the workspace keeps one per file): no growth slack.
+        summary.items.shrink_to_fit();
+        summary.mods.shrink_to_fit();
+        summary.uses.shrink_to_fit();
+        summary.paths.shrink_to_fit();
+        summary.macro_idents.shrink_to_fit();
+        summary.test_ranges.shrink_to_fit();
+        summary.facts.shrink_to_fit();
         FileAnalysis {
             findings,
             summary: Arc::new(summary),

@@ -221,7 +221,7 @@ pub fn text_without_whitespace(node: &SyntaxNode) -> String {
 }
 
 /// The node's text (`node.text().to_string()`), read from the green tree.
-pub fn node_text(node: &SyntaxNode) -> String {
+pub(super) fn node_text(node: &SyntaxNode) -> String {
     let mut out = String::with_capacity(u32::from(node.text_range().len()) as usize);
     green_tokens(node.green(), &mut |t| {
         out.push_str(t);
@@ -232,7 +232,7 @@ pub fn node_text(node: &SyntaxNode) -> String {
 
 /// `true` when `node` has a direct child node of kind `kind` (read from the green tree: no
 /// syntax node is built; `ast` accessors build one per child while they search).
-pub fn has_child_kind(node: &SyntaxNode, kind: SyntaxKind) -> bool {
+pub(super) fn has_child_kind(node: &SyntaxNode, kind: SyntaxKind) -> bool {
     node.green()
         .children()
         .any(|c| matches!(c, NodeOrToken::Node(n) if is_kind(n, kind)))
@@ -240,7 +240,7 @@ pub fn has_child_kind(node: &SyntaxNode, kind: SyntaxKind) -> bool {
 
 /// `text_without_whitespace(node) == expected`, stopping at the first difference (attribute
 /// tests run this on every `#[cfg(..)]` of every item).
-pub fn text_without_whitespace_is(node: &SyntaxNode, expected: &str) -> bool {
+pub(super) fn text_without_whitespace_is(node: &SyntaxNode, expected: &str) -> bool {
     let mut rest = expected.chars();
     let same = green_tokens(node.green(), &mut |t| {
         t.chars()
@@ -252,7 +252,7 @@ pub fn text_without_whitespace_is(node: &SyntaxNode, expected: &str) -> bool {
 
 /// `true` when `node` is an `impl Trait for Type` (`ast::Impl::trait_()` is some: a type
 /// written before the `for` keyword), read from the green tree without building syntax nodes.
-pub fn impl_has_trait(node: &SyntaxNode) -> bool {
+pub(super) fn impl_has_trait(node: &SyntaxNode) -> bool {
     let green = node.green();
     if !is_kind(green, SyntaxKind::IMPL) {
         return false;
@@ -271,7 +271,7 @@ pub fn impl_has_trait(node: &SyntaxNode) -> bool {
 }
 
 /// The text of every `IDENT` token under `node` (macro arguments), read from the green tree.
-pub fn green_idents(node: &SyntaxNode, out: &mut Vec<SmolStr>) {
+pub(super) fn green_idents(node: &SyntaxNode, out: &mut Vec<SmolStr>) {
     fn walk(n: &rowan::GreenNodeData, out: &mut Vec<SmolStr>) {
         for c in n.children() {
             match c {
@@ -443,7 +443,7 @@ fn green_path_type_name(green: &rowan::GreenNodeData) -> Option<&str> {
 /// `true` when `pred` holds for the last-segment name of some `PATH_TYPE` in `node` (itself
 /// included), not looking inside the subtrees whose kind is in `skip`; read from the green tree
 /// without building syntax nodes (a cheap pre-test before a rule walks the type's nodes).
-pub fn any_path_type_name(
+pub(super) fn any_path_type_name(
     node: &SyntaxNode,
     skip: &[SyntaxKind],
     pred: &mut impl FnMut(&str) -> bool,

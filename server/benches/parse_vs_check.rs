@@ -49,6 +49,40 @@ fn parse_all(files: &[(PathBuf, Edition)]) -> (usize, usize) {
         .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
 }
 
+/// `check`'s stages one by one (as `loader::analyse_path` runs them), with their wall times.
+fn phases(root: &Path, engine: &boundary_lsp::analysis::engine::Engine) {
+    let t = Instant::now();
+    let lap = |what: &str, t: &mut Instant| {
+        eprintln!("{what:>12}: {:8.3} s", t.elapsed().as_secs_f64());
+        *t = Instant::now();
+    };
+    let mut t0 = t;
+    let (sources, manifests) = loader::walk(root, &engine.config);
+    lap("walk", &mut t0);
+    let loaded = loader::load(root, &sources, &manifests, engine, &|_, _| {});
+    lap("file pass", &mut t0);
+    let global = engine.analyse_workspace(&loaded.workspace);
+    lap("workspace", &mut t0);
+    let n: usize = loaded
+        .workspace
+        .files
+        .par_iter()
+        .map(|f| {
+            let fs = loaded
+                .local
+                .get(&f.meta.rel_path)
+                .cloned()
+                .unwrap_or_default();
+            boundary_lsp::analysis::incremental::finalize_file(engine, &global, f, fs).len()
+        })
+        .sum();
+    lap("finalize", &mut t0);
+    drop(loaded);
+    drop(global);
+    lap("drop", &mut t0);
+    eprintln!("{n} findings, total {:.3} s", t.elapsed().as_secs_f64());
+}
+
 fn time_runs(runs: usize, mut f: impl FnMut() -> usize) -> (Duration, usize) {
     let lines = f(); // warm-up: page cache, allocator
     let times = (0..runs)
@@ -93,6 +127,10 @@ fn main() {
     match args.get(2).map(String::as_str) {
         Some("parse") => {
             println!("{} lines parsed", parse_all(&files).1);
+            return;
+        }
+        Some("phases") => {
+            phases(&root, &engine);
             return;
         }
         Some("check") => {

@@ -267,7 +267,8 @@ impl Engine {
                 ));
             }
         };
-        for event in root.preorder() {
+        let mut walk = root.preorder();
+        while let Some(event) = walk.next() {
             match event {
                 WalkEvent::Enter(node) => {
                     // `Parse::errors()` would re-walk the whole tree to validate it (17% of the
@@ -281,6 +282,12 @@ impl Engine {
                             });
                         }
                     }
+                    // A token tree holds only tokens and token trees (macro arguments are not
+                    // parsed): the collector has read what it needs from it, no rule looks
+                    // inside, so its nodes are not built.
+                    if node.kind() == SyntaxKind::TOKEN_TREE {
+                        walk.skip_subtree();
+                    }
                 }
                 WalkEvent::Leave(node) => collector.leave(&node),
             }
@@ -293,6 +300,14 @@ impl Engine {
         summary.macro_idents.sort();
         summary.macro_idents.dedup();
         summary.line_index = Some(index);
+        // The summary outlives the tree (the workspace keeps one per file): no growth slack.
+        summary.items.shrink_to_fit();
+        summary.mods.shrink_to_fit();
+        summary.uses.shrink_to_fit();
+        summary.paths.shrink_to_fit();
+        summary.macro_idents.shrink_to_fit();
+        summary.test_ranges.shrink_to_fit();
+        summary.facts.shrink_to_fit();
         FileAnalysis {
             findings,
             summary: Arc::new(summary),
@@ -301,25 +316,59 @@ impl Engine {
 
     /// Runs the workspace-level rules over every file's summary.
     pub fn analyse_workspace(&self, ws: &Workspace) -> HashMap<String, Vec<Finding>> {
+        use rayon::prelude::*;
         let mut out: HashMap<String, Vec<Finding>> = HashMap::new();
         let resolution = std::sync::OnceLock::new();
         let graph = std::sync::OnceLock::new();
-        for rule in &self.rules {
-            let cx = WorkspaceCx {
-                workspace: ws,
-                config: &self.config,
-                rule: rule.meta(),
-                resolution: &resolution,
-                graph: &graph,
-            };
-            let mut sink = WorkspaceSink::default();
-            let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                rule.check_workspace(&cx, &mut sink)
-            }));
-            if res.is_err() {
-                tracing::error!(rule = rule.meta().id, "workspace rule panicked");
-                continue;
-            }
+        // What the rules share is built first, both at once; then the rules run in parallel.
+        // (Built lazily inside a rule instead, one rule would wait for another's.) A panic
+        // while building leaves it unset: the rules that need it build it again, and their own
+        // `catch_unwind` below reports it.
+        let uses = |f: fn(&dyn Rule) -> bool| self.rules.iter().any(|r| f(*r));
+        let (needs_resolution, needs_graph) =
+            (uses(|r| r.uses_resolution()), uses(|r| r.uses_graph()));
+        let quiet = |f: &(dyn Fn() + Sync)| {
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+        };
+        rayon::join(
+            || {
+                if needs_resolution {
+                    quiet(&|| {
+                        resolution.get_or_init(|| super::resolve::resolve(ws));
+                    })
+                }
+            },
+            || {
+                if needs_graph {
+                    quiet(&|| {
+                        graph.get_or_init(|| super::graph::ModuleGraph::build(ws));
+                    })
+                }
+            },
+        );
+        let sinks: Vec<Option<WorkspaceSink>> = self
+            .rules
+            .par_iter()
+            .map(|rule| {
+                let cx = WorkspaceCx {
+                    workspace: ws,
+                    config: &self.config,
+                    rule: rule.meta(),
+                    resolution: &resolution,
+                    graph: &graph,
+                };
+                let mut sink = WorkspaceSink::default();
+                let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    rule.check_workspace(&cx, &mut sink)
+                }));
+                if res.is_err() {
+                    tracing::error!(rule = rule.meta().id, "workspace rule panicked");
+                    return None;
+                }
+                Some(sink)
+            })
+            .collect();
+        for sink in sinks.into_iter().flatten() {
             for (file, f) in sink.findings {
                 out.entry(file).or_default().push(f);
             }
@@ -414,6 +463,9 @@ struct Collector {
     test_depth: Vec<SyntaxNode>,
     /// How many `USE_TREE`s the walk is inside (paths there are `use` leaves, not path refs).
     use_depth: usize,
+    /// The owner of the last associated item pushed, by its `impl` / `trait` node: the items
+    /// of one impl share it (reading an impl's types builds all its children's nodes).
+    last_owner: Option<(SyntaxNode, Owner)>,
 }
 
 impl Collector {
@@ -520,14 +572,7 @@ impl Collector {
                     )
                 }) =>
             {
-                for t in node
-                    .descendants_with_tokens()
-                    .filter_map(|e| e.into_token())
-                {
-                    if t.kind() == SyntaxKind::IDENT {
-                        s.macro_idents.push(SmolStr::new(t.text()));
-                    }
-                }
+                super::syntax::green_idents(node, &mut s.macro_idents);
             }
             _ => {}
         }
@@ -553,23 +598,29 @@ impl Collector {
             SyntaxKind::SOURCE_FILE | SyntaxKind::ITEM_LIST => None,
             SyntaxKind::ASSOC_ITEM_LIST => {
                 let Some(gp) = parent.parent() else { return };
-                if let Some(imp) = ast::Impl::cast(gp.clone()) {
-                    let self_ty = imp.self_ty().map(|t| type_head(&t)).unwrap_or_default();
-                    let trait_name = imp.trait_().map(|t| type_head(&t));
-                    Some(Owner {
-                        self_ty: self_ty.into(),
-                        trait_name: trait_name.map(Into::into),
-                        in_trait_def: false,
-                    })
-                } else if let Some(tr) = ast::Trait::cast(gp) {
-                    let name = tr.name().map(|n| n.text().to_string()).unwrap_or_default();
-                    Some(Owner {
-                        self_ty: name.clone().into(),
-                        trait_name: Some(name.into()),
-                        in_trait_def: true,
-                    })
+                if let Some((_, owner)) = self.last_owner.as_ref().filter(|(n, _)| *n == gp) {
+                    Some(owner.clone())
                 } else {
-                    return;
+                    let owner = if let Some(imp) = ast::Impl::cast(gp.clone()) {
+                        let self_ty = imp.self_ty().map(|t| type_head(&t)).unwrap_or_default();
+                        let trait_name = imp.trait_().map(|t| type_head(&t));
+                        Owner {
+                            self_ty: self_ty.into(),
+                            trait_name: trait_name.map(Into::into),
+                            in_trait_def: false,
+                        }
+                    } else if let Some(tr) = ast::Trait::cast(gp.clone()) {
+                        let name = tr.name().map(|n| n.text().to_string()).unwrap_or_default();
+                        Owner {
+                            self_ty: name.clone().into(),
+                            trait_name: Some(name.into()),
+                            in_trait_def: true,
+                        }
+                    } else {
+                        return;
+                    };
+                    self.last_owner = Some((gp, owner.clone()));
+                    Some(owner)
                 }
             }
             _ => return,
@@ -668,7 +719,7 @@ pub fn type_head(t: &ast::Type) -> String {
             .map(|n| n.text().to_string())
             .unwrap_or_default(),
         ast::Type::RefType(r) => r.ty().map(|t| type_head(&t)).unwrap_or_default(),
-        _ => t.syntax().text().to_string(),
+        _ => super::syntax::node_text(t.syntax()),
     }
 }
 

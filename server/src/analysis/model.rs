@@ -4,7 +4,9 @@
 
 use super::line_index::LineIndex;
 use super::suppress::Suppression;
-use super::syntax::{ast, AstNode, HasAttrs, HasName, HasVisibility, SmolStr, TextRange};
+use super::syntax::{
+    ast, AstNode, HasAttrs, HasName, HasVisibility, SmolStr, SyntaxKind, TextRange,
+};
 
 /// A visibility as written.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -20,6 +22,10 @@ pub enum Visibility {
 
 impl Visibility {
     pub fn of(node: &impl HasVisibility) -> (Visibility, Option<TextRange>) {
+        // Most items are private: found out without building their children.
+        if !super::syntax::has_child_kind(node.syntax(), SyntaxKind::VISIBILITY) {
+            return (Visibility::Private, None);
+        }
         let Some(vis) = node.visibility() else {
             return (Visibility::Private, None);
         };
@@ -199,19 +205,23 @@ impl FileSummary {
 
 /// `true` for `#[test]`, `#[cfg(test)]`, `#[tokio::test]`-style attributes.
 pub fn is_test_attr(attrs: &impl HasAttrs) -> bool {
+    // Most items have no attribute: found out without building their children.
+    if !super::syntax::has_child_kind(attrs.syntax(), SyntaxKind::ATTR) {
+        return false;
+    }
     attrs.attrs().any(|a| {
         let Some(meta) = a.meta() else { return false };
         // The attribute's path first (read from the green tree): this runs for every item.
         // `cfg(..)` has its own meta kind, without a path.
         let Some(path) = meta.path() else {
-            return super::syntax::text_without_whitespace(meta.syntax()) == "cfg(test)";
+            return super::syntax::text_without_whitespace_is(meta.syntax(), "cfg(test)");
         };
         let segs = super::syntax::path_segments_smol(&path);
         match segs.last().map(SmolStr::as_str) {
             // `#[test]`, `#[tokio::test]`, `#[tokio::test(flavor = ..)]`
             Some("test") => true,
             Some("cfg") if segs.len() == 1 => {
-                super::syntax::text_without_whitespace(meta.syntax()) == "cfg(test)"
+                super::syntax::text_without_whitespace_is(meta.syntax(), "cfg(test)")
             }
             _ => false,
         }
@@ -234,6 +244,9 @@ pub fn path_attr(m: &ast::Module) -> Option<String> {
 }
 
 pub fn has_attr(attrs: &impl HasAttrs, name: &str) -> bool {
+    if !super::syntax::has_child_kind(attrs.syntax(), SyntaxKind::ATTR) {
+        return false;
+    }
     attrs.attrs().any(|a| {
         a.meta().and_then(|m| m.path()).is_some_and(|p| {
             let segs = super::syntax::path_segments_smol(&p);

@@ -266,6 +266,18 @@ pub trait Rule: Send + Sync + 'static {
     /// [`super::engine::FileCx::take_state`]). Rather this than a second walk of the tree.
     fn finish_file(&self, _cx: &mut super::engine::FileCx<'_>) {}
 
+    /// `true` when [`Rule::check_workspace`] reads the workspace's name resolution: the engine
+    /// then computes it before the workspace rules run (in parallel with the module graph).
+    fn uses_resolution(&self) -> bool {
+        false
+    }
+
+    /// `true` when [`Rule::check_workspace`] reads the module graph (see
+    /// [`Rule::uses_resolution`]).
+    fn uses_graph(&self) -> bool {
+        false
+    }
+
     /// Called once per workspace analysis, over every file's summary.
     fn check_workspace(
         &self,

@@ -210,11 +210,89 @@ pub fn parse(text: &str, edition: Edition) -> Parsed {
 
 /// A node's text with all whitespace removed (`pub ( crate )` -> `pub(crate)`), for comparing
 /// short syntax such as visibilities, attributes and type names.
+/// Read from the green tree: no syntax node is built.
 pub fn text_without_whitespace(node: &SyntaxNode) -> String {
     let mut out = String::new();
-    node.text()
-        .for_each_chunk(|chunk| out.extend(chunk.chars().filter(|c| !c.is_whitespace())));
+    green_tokens(node.green(), &mut |t| {
+        out.extend(t.chars().filter(|c| !c.is_whitespace()));
+        true
+    });
     out
+}
+
+/// The node's text (`node.text().to_string()`), read from the green tree.
+pub(super) fn node_text(node: &SyntaxNode) -> String {
+    let mut out = String::with_capacity(u32::from(node.text_range().len()) as usize);
+    green_tokens(node.green(), &mut |t| {
+        out.push_str(t);
+        true
+    });
+    out
+}
+
+/// `true` when `node` has a direct child node of kind `kind` (read from the green tree: no
+/// syntax node is built; `ast` accessors build one per child while they search).
+pub(super) fn has_child_kind(node: &SyntaxNode, kind: SyntaxKind) -> bool {
+    node.green()
+        .children()
+        .any(|c| matches!(c, NodeOrToken::Node(n) if is_kind(n, kind)))
+}
+
+/// `text_without_whitespace(node) == expected`, stopping at the first difference (attribute
+/// tests run this on every `#[cfg(..)]` of every item).
+pub(super) fn text_without_whitespace_is(node: &SyntaxNode, expected: &str) -> bool {
+    let mut rest = expected.chars();
+    let same = green_tokens(node.green(), &mut |t| {
+        t.chars()
+            .filter(|c| !c.is_whitespace())
+            .all(|c| rest.next() == Some(c))
+    });
+    same && rest.next().is_none()
+}
+
+/// `true` when `node` is an `impl Trait for Type` (`ast::Impl::trait_()` is some: a type
+/// written before the `for` keyword), read from the green tree without building syntax nodes.
+pub(super) fn impl_has_trait(node: &SyntaxNode) -> bool {
+    let green = node.green();
+    if !is_kind(green, SyntaxKind::IMPL) {
+        return false;
+    }
+    let mut saw_type = false;
+    for c in green.children() {
+        match c {
+            NodeOrToken::Node(n) => {
+                saw_type |= ast::Type::can_cast(SyntaxKind::from(n.kind().0));
+            }
+            NodeOrToken::Token(t) if t.kind().0 == SyntaxKind::FOR_KW as u16 => return saw_type,
+            NodeOrToken::Token(_) => {}
+        }
+    }
+    false
+}
+
+/// The text of every `IDENT` token under `node` (macro arguments), read from the green tree.
+pub(super) fn green_idents(node: &SyntaxNode, out: &mut Vec<SmolStr>) {
+    fn walk(n: &rowan::GreenNodeData, out: &mut Vec<SmolStr>) {
+        for c in n.children() {
+            match c {
+                NodeOrToken::Node(n) => walk(n, out),
+                NodeOrToken::Token(t) if t.kind().0 == SyntaxKind::IDENT as u16 => {
+                    out.push(SmolStr::new(t.text()))
+                }
+                NodeOrToken::Token(_) => {}
+            }
+        }
+    }
+    walk(node.green(), out)
+}
+
+/// Calls `f` with the text of every token under `node`, in order, while it returns `true`.
+/// Returns `false` when `f` stopped the walk.
+fn green_tokens(node: &rowan::GreenNodeData, f: &mut impl FnMut(&str) -> bool) -> bool {
+    node.children().all(|c| match c {
+        NodeOrToken::Node(n) => green_tokens(n, f),
+        NodeOrToken::Token(t) => f(t.text()),
+    })
 }
 
 /// `true` when the token is a `//` or `/* */` comment.
@@ -340,13 +418,16 @@ pub fn call_has_bool_literal_arg(call: &SyntaxNode) -> bool {
 /// from the green tree without building syntax nodes: a cheap test for rules that look at
 /// every type of every file.
 pub fn path_type_name(node: &SyntaxNode) -> Option<&str> {
+    green_path_type_name(node.green())
+}
+
+fn green_path_type_name(green: &rowan::GreenNodeData) -> Option<&str> {
     fn child(n: &rowan::GreenNodeData, k: SyntaxKind) -> Option<&rowan::GreenNodeData> {
         n.children().rev().find_map(|c| match c {
             NodeOrToken::Node(c) if is_kind(c, k) => Some(c),
             _ => None,
         })
     }
-    let green = node.green();
     if !is_kind(green, SyntaxKind::PATH_TYPE) {
         return None;
     }
@@ -357,6 +438,33 @@ pub fn path_type_name(node: &SyntaxNode) -> Option<&str> {
         NodeOrToken::Token(t) => Some(t.text()),
         NodeOrToken::Node(_) => None,
     }
+}
+
+/// `true` when `pred` holds for the last-segment name of some `PATH_TYPE` in `node` (itself
+/// included), not looking inside the subtrees whose kind is in `skip`; read from the green tree
+/// without building syntax nodes (a cheap pre-test before a rule walks the type's nodes).
+pub(super) fn any_path_type_name(
+    node: &SyntaxNode,
+    skip: &[SyntaxKind],
+    pred: &mut impl FnMut(&str) -> bool,
+) -> bool {
+    fn walk(
+        n: &rowan::GreenNodeData,
+        skip: &[SyntaxKind],
+        pred: &mut impl FnMut(&str) -> bool,
+    ) -> bool {
+        if skip.iter().any(|&k| is_kind(n, k)) {
+            return false;
+        }
+        if green_path_type_name(n).is_some_and(&mut *pred) {
+            return true;
+        }
+        n.children().any(|c| match c {
+            NodeOrToken::Node(c) => walk(c, skip, pred),
+            NodeOrToken::Token(_) => false,
+        })
+    }
+    walk(node.green(), skip, pred)
 }
 
 #[cfg(test)]

@@ -190,7 +190,7 @@ fn check_fn(node: &SyntaxNode, cx: &mut FileCx<'_>) {
             (
                 i,
                 p.pat()
-                    .map(|p| p.syntax().text().to_string())
+                    .map(|p| crate::analysis::syntax::node_text(p.syntax()))
                     .unwrap_or_else(|| "_".into()),
             )
         })

@@ -43,6 +43,10 @@ impl Rule for LayerViolation {
         &META
     }
 
+    fn uses_graph(&self) -> bool {
+        true
+    }
+
     fn check_workspace(&self, cx: &WorkspaceCx<'_>, out: &mut WorkspaceSink) {
         let Ok(arch) = Architecture::from_config(cx.config) else {
             return; // reported as a config error when the config is loaded

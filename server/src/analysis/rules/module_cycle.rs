@@ -50,6 +50,10 @@ impl Rule for ModuleCycle {
         &META
     }
 
+    fn uses_graph(&self) -> bool {
+        true
+    }
+
     fn check_workspace(&self, cx: &WorkspaceCx<'_>, out: &mut WorkspaceSink) {
         let g = cx.graph();
         let opts = CycleOptions {

@@ -6,7 +6,7 @@
 //! (`std::sync::Mutex`, `parking_lot::Mutex` and `tokio::sync::Mutex` are all `Mutex`).
 
 use crate::analysis::syntax::ast::{HasArgList, HasGenericArgs};
-use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode};
+use crate::analysis::syntax::{ast, node_text, AstNode, HasName, SyntaxKind, SyntaxNode};
 
 /// Owners that share their content: every clone points at the same value.
 pub(super) const SHARED_OWNERS: &[&str] = &["Arc", "Rc"];
@@ -57,7 +57,7 @@ pub(super) fn is_lock_or_cell(ty: &ast::Type) -> bool {
 /// The type written without whitespace runs (`Arc< Mutex <T>>` -> `Arc<Mutex<T>>`), shortened
 /// to `Arc<Mutex<…>>` when long.
 pub fn display(ty: &ast::Type) -> String {
-    let text = compact(&ty.syntax().text().to_string());
+    let text = compact(&node_text(ty.syntax()));
     if text.chars().count() <= 48 {
         return text;
     }
@@ -110,10 +110,7 @@ pub(super) fn path_types(ty: &ast::Type) -> Vec<ast::Type> {
             continue;
         };
         match n.kind() {
-            SyntaxKind::FN_PTR_TYPE
-            | SyntaxKind::PARENTHESIZED_ARG_LIST
-            | SyntaxKind::RET_TYPE
-            | SyntaxKind::PARAM_LIST => {
+            k if NOT_HELD.contains(&k) => {
                 walk.skip_subtree();
             }
             SyntaxKind::PATH_TYPE => out.push(ast::Type::cast(n).unwrap()),
@@ -121,6 +118,21 @@ pub(super) fn path_types(ty: &ast::Type) -> Vec<ast::Type> {
         }
     }
     out
+}
+
+/// What [`path_types`] does not look into: the parameter and return types of function
+/// pointers and `Fn(..)` bounds.
+const NOT_HELD: &[SyntaxKind] = &[
+    SyntaxKind::FN_PTR_TYPE,
+    SyntaxKind::PARENTHESIZED_ARG_LIST,
+    SyntaxKind::RET_TYPE,
+    SyntaxKind::PARAM_LIST,
+];
+
+/// `true` when some type [`path_types`] would return is named so that `pred` holds (read from
+/// the green tree, without building the nodes).
+pub(super) fn any_path_type_named(ty: &ast::Type, mut pred: impl FnMut(&str) -> bool) -> bool {
+    crate::analysis::syntax::any_path_type_name(ty.syntax(), NOT_HELD, &mut pred)
 }
 
 /// The first (outermost) `Arc<Lock<..>>` / `Rc<Cell<..>>` inside `ty`.
@@ -153,8 +165,7 @@ pub(super) fn in_trait_impl(f: &ast::Fn) -> bool {
     f.syntax()
         .parent()
         .and_then(|p| p.parent())
-        .and_then(ast::Impl::cast)
-        .is_some_and(|i| i.trait_().is_some())
+        .is_some_and(|i| crate::analysis::syntax::impl_has_trait(&i))
 }
 
 /// `true` when the type is written inside the signature of a trait-impl fn.
@@ -198,7 +209,7 @@ pub(super) fn site_description(site: &SyntaxNode) -> Option<String> {
             let p = ast::Param::cast(site.clone())?;
             let pat = p
                 .pat()
-                .map(|p| compact(&p.syntax().text().to_string()))
+                .map(|p| compact(&node_text(p.syntax())))
                 .unwrap_or_else(|| "_".into());
             Some(format!(
                 "parameter `{pat}` of `{}`",
@@ -228,7 +239,7 @@ pub(super) fn site_description(site: &SyntaxNode) -> Option<String> {
             let l = ast::LetStmt::cast(site.clone())?;
             let pat = l
                 .pat()
-                .map(|p| compact(&p.syntax().text().to_string()))
+                .map(|p| compact(&node_text(p.syntax())))
                 .unwrap_or_else(|| "_".into());
             Some(format!("local `{pat}`"))
         }

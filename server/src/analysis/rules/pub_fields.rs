@@ -68,6 +68,10 @@ impl Rule for PubFields {
         }
     }
 
+    fn uses_resolution(&self) -> bool {
+        true
+    }
+
     fn check_workspace(&self, ws: &WorkspaceCx<'_>, out: &mut WorkspaceSink) {
         let res = ws.resolution();
         let w = ws.workspace;

@@ -9,9 +9,9 @@
 use std::collections::HashMap;
 
 use super::ownership_common::{
-    callee, display, find_shared_mutable, first_arg, generic_params_around, head, head_name,
-    in_trait_impl_signature, is_lock_or_cell, path_types, signature_fn, site_description,
-    site_type, LOCKS_AND_CELLS, SHARED_OWNERS,
+    any_path_type_named, callee, display, find_shared_mutable, first_arg, generic_params_around,
+    head, head_name, in_trait_impl_signature, is_lock_or_cell, path_types, signature_fn,
+    site_description, site_type, LOCKS_AND_CELLS, SHARED_OWNERS,
 };
 use crate::analysis::engine::{FileCx, WorkspaceCx, WorkspaceSink};
 use crate::analysis::model::ItemKind;
@@ -148,6 +148,11 @@ impl Rule for SharedMutableState {
         let site = || site_description(node).unwrap_or_default();
         if node.kind() == SyntaxKind::TYPE_ALIAS {
             record_alias(node, &ty, cx);
+        }
+        // Only a shared owner or a name that may be an alias can give a finding or a fact:
+        // most types (`u32`, `&str`, `Vec<String>`) are ruled out without building nodes.
+        if !any_path_type_named(&ty, |n| SHARED_OWNERS.contains(&n) || candidate_name(n)) {
+            return;
         }
         let types = path_types(&ty);
         if let Some(shared) = types.iter().find(|t| is_shared_mutable(t)) {

@@ -71,8 +71,7 @@ pub(super) fn signature_is_fixed(node: &SyntaxNode) -> bool {
         SyntaxKind::EXTERN_ITEM_LIST => true,
         SyntaxKind::ASSOC_ITEM_LIST => parent
             .parent()
-            .and_then(ast::Impl::cast)
-            .is_some_and(|i| i.trait_().is_some()),
+            .is_some_and(|i| crate::analysis::syntax::impl_has_trait(&i)),
         _ => false,
     }
 }

@@ -97,6 +97,10 @@ impl Rule for StringlyError {
         );
     }
 
+    fn uses_resolution(&self) -> bool {
+        true
+    }
+
     fn check_workspace(&self, ws: &WorkspaceCx<'_>, out: &mut WorkspaceSink) {
         let res = ws.resolution();
         for (fi, file) in ws.workspace.files.iter().enumerate() {

@@ -84,6 +84,10 @@ impl Rule for UnreachablePub {
         }
     }
 
+    fn uses_resolution(&self) -> bool {
+        true
+    }
+
     fn check_workspace(&self, ws: &WorkspaceCx<'_>, out: &mut WorkspaceSink) {
         let res = ws.resolution();
         let w = ws.workspace;

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tower_lsp_server::ls_types::{
     Diagnostic, DiagnosticSeverity, Location, NumberOrString, Position, ProgressToken, Range, Uri,
@@ -530,19 +530,29 @@ fn load_root(
         ),
         Err(e) => (lock(&root.model).engine.clone(), Some(e)),
     };
+    let t_walk = Instant::now();
+    let (mut walk_us, mut load_us) = (0, 0);
     let (ws, local) = if root.index {
         let (sources, manifests) = loader::walk(&root.dir, &engine.config);
+        walk_us = t_walk.elapsed().as_micros();
+        let t_load = Instant::now();
         total.store(sources.len(), Ordering::Relaxed);
         let loaded = loader::load(&root.dir, &sources, &manifests, &engine, &|d, _| {
             done.store(d, Ordering::Relaxed);
         });
+        load_us = t_load.elapsed().as_micros();
         (loaded.workspace, loaded.local)
     } else {
         Default::default()
     };
+    let t_compact = Instant::now();
     let (ws, local) = compact(ws, local);
+    let compact_us = t_compact.elapsed().as_micros();
+    let t_workspace = Instant::now();
     let global = engine.analyse_workspace(&ws);
+    let workspace_us = t_workspace.elapsed().as_micros();
     let baseline = load_baseline(&root.dir, &engine.config);
+    let files = ws.files.len();
     let mut m = lock(&root.model);
     let open_text = std::mem::take(&mut m.open_text);
     *m = Model {
@@ -556,7 +566,18 @@ fn load_root(
         lenses: None,
     };
     drop(m);
+    let t_release = Instant::now();
     release_free_memory();
+    tracing::debug!(
+        root = %root.dir.display(),
+        files,
+        walk_us,
+        load_us,
+        compact_us,
+        workspace_us,
+        release_us = t_release.elapsed().as_micros(),
+        "indexed"
+    );
     error
 }
 
@@ -571,25 +592,30 @@ fn compact(
     crate::analysis::workspace::Workspace,
     std::collections::HashMap<String, Vec<Finding>>,
 ) {
-    // On the pool that loaded the files: glibc gives each thread its own arena, and the holes
-    // the trees left are in those of the pool's threads.
-    use rayon::prelude::*;
-    ws.files.par_iter_mut().for_each(|f| {
-        f.summary = Arc::new(crate::analysis::model::FileSummary::clone(&f.summary));
+    // On new threads, not on the pool that loaded the files: mimalloc gives each thread its own
+    // pages, so the copies are packed into fresh pages instead of filling the holes the syntax
+    // trees left between the originals; the pool's pages are then free as a whole and
+    // `release_free_memory` can hand them back.
+    let threads = std::thread::available_parallelism().map_or(2, usize::from);
+    let chunk = ws.files.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        for part in ws.files.chunks_mut(chunk) {
+            s.spawn(move || {
+                for f in part {
+                    f.summary = Arc::new(crate::analysis::model::FileSummary::clone(&f.summary));
+                }
+            });
+        }
     });
     let local = local.into_iter().filter(|(_, v)| !v.is_empty()).collect();
     (ws, local)
 }
 
 /// Hands memory freed by the load (the files' texts and syntax trees) back to the system, so
-/// the settled resident size is what the model keeps, not the load's peak: glibc keeps freed
-/// blocks of its arenas otherwise (measured in `docs/benchmarks.md`).
+/// the settled resident size is what the model keeps, not the load's peak (measured in
+/// `docs/benchmarks.md`).
 fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: `malloc_trim` only returns free memory of the allocator's arenas to the system.
-    unsafe {
-        libc::malloc_trim(0);
-    }
+    crate::memory::release_free();
 }
 
 /// The config's `baseline` file (relative to the root), read as `check --baseline` reads it.

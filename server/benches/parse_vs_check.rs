@@ -119,6 +119,8 @@ fn main() {
         return;
     };
     let runs: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(5);
+    // The process setting `boundary-lsp` starts with (no transparent huge pages), for both sides.
+    boundary_lsp::memory::no_huge_pages();
     let root = std::fs::canonicalize(&root).expect("corpus directory");
     let files = corpus(&root);
     let engine = loader::engine_for(Config::default(), &Selection::default());

@@ -17,9 +17,13 @@ cases=${BOUNDARY_FUZZ_CASES:-20000}
 here=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$logs"
 cd "$here/server"
+# The fuzz test's executable (the artifact list also holds the `boundary-lsp` binary, in an
+# order that varies).
 bin=$(cargo test --release --test fuzz --no-run --message-format=json 2>/dev/null |
+  grep '"kind":\["test"\]' | grep '"name":"fuzz"' |
   sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)
-[ -x "$bin" ] || { echo "could not build the fuzz target" >&2; exit 1; }
+[ -x "$bin" ] && "$bin" --list 2>/dev/null | grep -q '^mutated_real_files: test' ||
+  { echo "could not build the fuzz target (got: '$bin')" >&2; exit 1; }
 export BOUNDARY_FUZZ_REGISTRY=1 BOUNDARY_FUZZ_STATS=1 BOUNDARY_FUZZ_CASES=$cases
 export BOUNDARY_FUZZ_DUMP=${BOUNDARY_FUZZ_DUMP:-$logs/slow}
 start=$(date +%s)

@@ -152,7 +152,11 @@ pub fn collect(
 fn keeps_tokens(tok: &SyntaxToken, text: &str, removal: TextRange, edition: Edition) -> bool {
     let mut prev = tok.prev_token();
     while let Some(p) = &prev {
-        if p.kind() != SyntaxKind::WHITESPACE && p.text_range().end() <= removal.start() {
+        if p.kind() != SyntaxKind::WHITESPACE {
+            if p.text_range().end() > removal.start() {
+                // The removal cuts into it (`'::pub // ...`: the char literal holds the space).
+                return false;
+            }
             break;
         }
         prev = p.prev_token();

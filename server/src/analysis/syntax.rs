@@ -144,7 +144,7 @@ impl Parsed {
             tok.prev_token()
                 .is_some_and(|p| p.kind() == SyntaxKind::COMMENT)
         };
-        if !comment && !(kind == SyntaxKind::WHITESPACE && after_comment()) {
+        if !(comment || kind == SyntaxKind::WHITESPACE && after_comment()) {
             return false;
         }
         let start = tok.text_range().start();
@@ -246,7 +246,7 @@ fn floor_char_boundary(text: &str, i: usize) -> usize {
 /// The length in bytes of the first token of `text` (0 for an empty text).
 pub fn first_token_len(text: &str, edition: Edition) -> usize {
     let lexed = ra_ap_parser::LexedStr::new(edition.to_ra(), text);
-    if lexed.len() == 0 {
+    if lexed.is_empty() {
         0
     } else {
         lexed.text(0).len()

@@ -194,6 +194,11 @@ static mut C: u8 = 0; // boundary: allow(static-mut)
             "unused-suppression,bool-fields",
             "r#\"\"#'// boundary: allow($0bool-fields)\r\n'&Vec<u8>",
         );
+        // The removal would cut into the token before it (its space belongs to `'::pub `).
+        check_no_fix(
+            "unused-suppression,bool-fields",
+            "'::pub // boundary: allow($0bool-fields)\n'{crate::",
+        );
         // The same with ordinary code before it: fixed.
         check_fix(
             "unused-suppression,static-mut",

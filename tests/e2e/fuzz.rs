@@ -19,11 +19,20 @@
 //! `BOUNDARY_FUZZ_CASES` sets the case count of each property (small by default so CI stays
 //! fast); `BOUNDARY_FUZZ_STATS=1` prints what the run exercised. The long runs are recorded in
 //! `docs/reliability.md`.
+//!
+//! Per-case deadline: each case's pipeline runs on a worker thread; a case that takes longer
+//! than `BOUNDARY_FUZZ_CASE_SECS` (default 20 s in release, 120 s in debug) fails, and its input
+//! files are written under `BOUNDARY_FUZZ_DUMP` (default `/tmp/boundary-fuzz-slow`) as a
+//! small package that `boundary-lsp check` can run on; the failure message gives the directory.
+//! Rust cannot stop a thread, so the slow worker is left running detached: after a timeout the
+//! process runs no further case (proptest's shrinking sees them pass and reports the original
+//! input), the test fails, and the harness exits when it is done, which ends the worker.
 
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Once, OnceLock};
+use std::time::{Duration, Instant};
 
 use boundary_lsp::analysis::config::Config;
 use boundary_lsp::analysis::engine::{Engine, Selection};
@@ -167,9 +176,126 @@ fn overlap(a: TextRange, b: TextRange) -> bool {
     a.start() < b.end() && b.start() < a.end()
 }
 
-/// Runs the pipeline on `files` and checks every invariant. `depth` 0 also re-analyses the
-/// fixed text.
+/// The per-case time limit: `BOUNDARY_FUZZ_CASE_SECS`, else generous enough that a slow shared
+/// machine never trips it on a normal case (the slowest registry file takes about 4 s in
+/// release, see docs/reliability.md).
+fn case_deadline() -> Duration {
+    let default = if cfg!(debug_assertions) { 120.0 } else { 20.0 };
+    let secs = std::env::var("BOUNDARY_FUZZ_CASE_SECS")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|s| *s > 0.0)
+        .unwrap_or(default);
+    Duration::from_secs_f64(secs)
+}
+
+/// Set by the first case over the deadline: its worker may still be running, so no further
+/// case runs in this process.
+static TIMED_OUT: AtomicBool = AtomicBool::new(false);
+
+/// Writes a slow case's files as a package (`Cargo.toml` + the files) and returns its directory.
+fn dump_case(
+    root: &Path,
+    files: &[(String, String)],
+    check_tests: bool,
+) -> std::io::Result<PathBuf> {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = root.join(format!(
+        "case-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(dir.join("src"))?;
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"fuzz\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )?;
+    std::fs::write(
+        dir.join("boundary.toml"),
+        if check_tests {
+            "check-tests = true\n"
+        } else {
+            ""
+        },
+    )?;
+    for (rel, text) in files {
+        let p = dir.join(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(p, text)?;
+    }
+    Ok(dir)
+}
+
+fn dump_root() -> PathBuf {
+    std::env::var_os("BOUNDARY_FUZZ_DUMP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/tmp/boundary-fuzz-slow"))
+}
+
+/// [`check_files_now`] on a worker thread, failing the case when it runs past
+/// [`case_deadline`] (see the module docs).
 fn check_files(files: &[(String, String)], check_tests: bool) -> Result<(), TestCaseError> {
+    if TIMED_OUT.load(Ordering::Relaxed) {
+        return Ok(()); // the test has already failed; see the module docs
+    }
+    run_case(files, check_tests, case_deadline(), &dump_root()).map_err(|(slow, e)| {
+        if slow {
+            TIMED_OUT.store(true, Ordering::Relaxed);
+        }
+        e
+    })
+}
+
+/// Runs one case on a worker thread. On failure, whether it was the deadline.
+fn run_case(
+    files: &[(String, String)],
+    check_tests: bool,
+    deadline: Duration,
+    dump: &Path,
+) -> Result<(), (bool, TestCaseError)> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let owned = files.to_vec();
+    let start = Instant::now();
+    let worker = std::thread::Builder::new()
+        .name("fuzz-case".into())
+        .spawn(move || {
+            let _ = tx.send(check_files_now(&owned, check_tests));
+        })
+        .expect("spawn a fuzz worker");
+    match rx.recv_timeout(deadline) {
+        Ok(result) => {
+            let _ = worker.join();
+            result.map_err(|e| (false, e))
+        }
+        // The worker panicked outside the engine's `catch_unwind`: report it as the case's.
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => match worker.join() {
+            Err(payload) => std::panic::resume_unwind(payload),
+            Ok(()) => Err((
+                false,
+                TestCaseError::fail("the fuzz worker ended without a result"),
+            )),
+        },
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            let dumped = match dump_case(dump, files, check_tests) {
+                Ok(dir) => format!("input written to {}", dir.display()),
+                Err(e) => format!("could not write the input: {e}"),
+            };
+            let msg = format!(
+                "case over the deadline: still running after {:.1?} (BOUNDARY_FUZZ_CASE_SECS); \
+                 check-tests = {check_tests}; {dumped}",
+                start.elapsed()
+            );
+            eprintln!("{msg}");
+            Err((true, TestCaseError::fail(msg)))
+        }
+    }
+}
+
+/// Runs the pipeline on `files` and checks every invariant, on this thread. Also re-analyses
+/// the fixed text.
+fn check_files_now(files: &[(String, String)], check_tests: bool) -> Result<(), TestCaseError> {
     install_panic_counter();
     if CASES_RUN.fetch_add(1, Ordering::Relaxed) % 2000 == 1999 {
         print_stats();
@@ -602,7 +728,7 @@ proptest! {
 fn real_files_unmutated() {
     let mut slow = Vec::new();
     for (path, text) in corpus() {
-        let start = std::time::Instant::now();
+        let start = Instant::now();
         if let Err(e) = check_files(&[("src/lib.rs".into(), text.clone())], true) {
             panic!("{}: {e}", path.display());
         }
@@ -618,4 +744,42 @@ fn real_files_unmutated() {
     if std::env::var("BOUNDARY_FUZZ_STATS").is_ok() {
         eprintln!("files over 1 s: {}", slow.len());
     }
+}
+
+/// The deadline itself: a case that cannot finish in time fails as slow and leaves its input
+/// where the message says, as a package `check` can run on.
+#[test]
+fn a_case_over_the_deadline_fails_and_leaves_its_input() {
+    let dump = std::env::temp_dir().join(format!("boundary-fuzz-deadline-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dump);
+    let files = two_files("pub fn f() {}\n".into(), "use super::*;\n".into());
+    let (slow, e) = run_case(&files, true, Duration::ZERO, &dump).expect_err("over the deadline");
+    assert!(slow, "{e}");
+    let msg = e.to_string();
+    let dir = msg
+        .split("input written to ")
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| panic!("no directory in {msg:?}"));
+    assert!(dir.starts_with(&dump), "{}", dir.display());
+    assert_eq!(
+        std::fs::read_to_string(dir.join("src/lib.rs")).unwrap(),
+        "pub mod a;\npub fn f() {}\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("src/a.rs")).unwrap(),
+        "use super::*;\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("boundary.toml")).unwrap(),
+        "check-tests = true\n"
+    );
+    assert!(std::fs::read_to_string(dir.join("Cargo.toml"))
+        .unwrap()
+        .contains("name = \"fuzz\""));
+    // The same case with time to finish passes.
+    run_case(&files, true, Duration::from_secs(600), &dump)
+        .map_err(|(_, e)| e)
+        .unwrap();
+    std::fs::remove_dir_all(&dump).unwrap();
 }

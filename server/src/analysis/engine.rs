@@ -226,7 +226,7 @@ impl Engine {
         let root = file.syntax().clone();
         let index = LineIndex::new(text);
         let mut summary = FileSummary {
-            suppressions: suppress::collect(&root, text, &index),
+            suppressions: suppress::collect(&root, text, &index, parsed.edition()),
             ..FileSummary::default()
         };
         let mut findings = Vec::new();

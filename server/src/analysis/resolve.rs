@@ -123,6 +123,10 @@ pub struct Resolution {
     pub macro_names: Vec<HashSet<SmolStr>>,
     /// Names mentioned in macros anywhere in the workspace.
     pub all_macro_names: HashSet<SmolStr>,
+    /// A resolution ran out of its step budget ([`QUERY_BUDGET`], [`TOTAL_BUDGET`]): some names
+    /// were left unknown, so usages may be missing. Every crate is then `uncertain`, no item or
+    /// `use` is `Private` (they are `Unknown`) and no narrower visibility is suggested.
+    pub incomplete: bool,
 }
 
 impl Resolution {
@@ -227,7 +231,7 @@ pub fn usage_lenses(ws: &Workspace, res: &Resolution) -> Vec<UsageLens> {
                 .collect::<BTreeSet<_>>()
                 .len()
         });
-        let uncertain = res.mentioned_in_macro(ws, item);
+        let uncertain = res.incomplete || res.mentioned_in_macro(ws, item);
         let could_be = if uncertain {
             None
         } else {
@@ -271,7 +275,7 @@ impl Narrower {
 pub fn narrower_visibility(ws: &Workspace, res: &Resolution, item: ItemRef) -> Option<Narrower> {
     let it = &ws.files[item.0].summary.items[item.1];
     let &m = res.item_module.get(&item)?;
-    if it.owner.is_some() || it.is_test || res.mentioned_in_macro(ws, item) {
+    if res.incomplete || it.owner.is_some() || it.is_test || res.mentioned_in_macro(ws, item) {
         return None;
     }
     let krate = res.modules[m].krate;
@@ -314,8 +318,21 @@ pub fn narrower_visibility(ws: &Workspace, res: &Resolution, item: ItemRef) -> O
 
 const MAX_DEPTH: usize = 32;
 
+/// Lookups one resolution (of a `use`, a path or a name, from outside the resolver) may make
+/// before it gives up with [`Res::Unknown`]. The search is recursive through globs and `use`
+/// chains, and some inputs could make it combinatorial; real code needs far fewer (at most 8
+/// on tokio, syn, clap_builder and regex-automata, measured 2026-12-07).
+const QUERY_BUDGET: u32 = 20_000;
+/// Lookups the whole workspace pass may make: past it, every resolution is unknown.
+const TOTAL_BUDGET: u64 = 50_000_000;
+
 /// Resolves the whole workspace.
 pub fn resolve(ws: &Workspace) -> Resolution {
+    resolve_within(ws, QUERY_BUDGET, TOTAL_BUDGET)
+}
+
+/// [`resolve`] with other step budgets (tests).
+fn resolve_within(ws: &Workspace, query_budget: u32, total_budget: u64) -> Resolution {
     let mut r = Resolution::default();
     build_modules(ws, &mut r);
     for f in &ws.files {
@@ -331,16 +348,31 @@ pub fn resolve(ws: &Workspace) -> Resolution {
         trace: Default::default(),
         lookups: Default::default(),
         cuts: Default::default(),
+        budget: Budget {
+            query_limit: query_budget,
+            total_limit: total_budget,
+            ..Budget::default()
+        },
     };
     let (exported, reach, use_reach, uncertain) = reachability(&mut cx);
     let (used_in, glob_users) = usages(&mut cx);
+    let incomplete = cx.budget.exhausted.get();
     r.exported = exported;
     r.item_reach = reach;
     r.use_reach = use_reach;
     r.used_in = used_in;
     r.glob_users = glob_users;
     for (k, u) in uncertain.into_iter().enumerate() {
-        r.crates[k].uncertain |= u;
+        r.crates[k].uncertain |= u || incomplete;
+    }
+    if incomplete {
+        // Precision first: a name left unknown may hide a re-export or a use of anything.
+        r.incomplete = true;
+        for v in r.item_reach.values_mut().chain(r.use_reach.values_mut()) {
+            if *v == Reach::Private {
+                *v = Reach::Unknown;
+            }
+        }
     }
     r
 }
@@ -543,8 +575,72 @@ struct Resolver<'a> {
     /// (`use std::io::prelude::*` looks `std` up through every glob of the module) must not
     /// recurse into itself, or two globs make the search exponential.
     lookups: std::cell::RefCell<HashSet<(ModId, SmolStr)>>,
-    /// How many lookups were cut short that way: a result computed meanwhile is not cached.
+    /// How many lookups were cut short that way (or by the budget): a result computed
+    /// meanwhile is not cached.
     cuts: std::cell::Cell<usize>,
+    budget: Budget,
+}
+
+/// Per-query state: step counting for [`QUERY_BUDGET`] and [`TOTAL_BUDGET`], and the query's
+/// lookup memo.
+#[derive(Default)]
+struct Budget {
+    /// Resolver calls in progress: the query's state restarts when it is 0.
+    nesting: std::cell::Cell<u32>,
+    query_limit: u32,
+    total_limit: u64,
+    query: std::cell::Cell<u32>,
+    total: std::cell::Cell<u64>,
+    exhausted: std::cell::Cell<bool>,
+    /// Set by the query's first cut (a lookup or `use` already in progress). From then on the
+    /// query remembers each lookup's result (and the `use` leaves it went through, for
+    /// tracing), whatever was in progress when it was computed: without it, k globs whose
+    /// paths need names of their own module are tried in every order, k! routes. Results
+    /// computed under a cut are not cached across queries ([`Resolver::cuts`]); within one
+    /// query they are, so the query is polynomial.
+    memo_on: std::cell::Cell<bool>,
+    memo: std::cell::RefCell<LookupMemo>,
+}
+
+type LookupMemo = HashMap<(ModId, SmolStr, ModId), (Res, Vec<UseRef>)>;
+
+/// Ends one level of [`Budget::nesting`].
+struct Entered<'b>(&'b Budget);
+
+impl Drop for Entered<'_> {
+    fn drop(&mut self) {
+        self.0.nesting.set(self.0.nesting.get() - 1);
+    }
+}
+
+impl Budget {
+    fn enter(&self) -> Entered<'_> {
+        if self.nesting.get() == 0 {
+            self.query.set(0);
+            self.memo_on.set(false);
+            let mut memo = self.memo.borrow_mut();
+            if memo.capacity() > 1024 {
+                *memo = HashMap::default();
+            } else {
+                memo.clear();
+            }
+        }
+        self.nesting.set(self.nesting.get() + 1);
+        Entered(self)
+    }
+
+    /// Counts one lookup; `false` when the query or the pass is out of budget.
+    fn step(&self) -> bool {
+        let q = self.query.get() + 1;
+        let t = self.total.get() + 1;
+        self.query.set(q);
+        self.total.set(t);
+        if q > self.query_limit || t > self.total_limit {
+            self.exhausted.set(true);
+            return false;
+        }
+        true
+    }
 }
 
 impl Resolver<'_> {
@@ -563,17 +659,44 @@ impl Resolver<'_> {
     /// Looks `name` up among the names declared or imported in module `m`. `from` is the module
     /// asking (for glob-import visibility).
     fn lookup(&self, m: ModId, name: &str, from: ModId, depth: usize) -> Res {
+        let _entered = self.budget.enter();
         if depth > MAX_DEPTH {
             return Res::Unknown;
         }
+        if !self.budget.step() {
+            // Out of budget: unknown, and nothing computed meanwhile is cached.
+            self.cuts.set(self.cuts.get() + 1);
+            return Res::Unknown;
+        }
         let key = (m, SmolStr::new(name));
+        if self.budget.memo_on.get() {
+            if let Some((res, chain)) = self.budget.memo.borrow().get(&(m, key.1.clone(), from)) {
+                // Possibly computed under a cut: what uses it is not cached across queries.
+                self.cuts.set(self.cuts.get() + 1);
+                for &u in chain {
+                    self.note(u);
+                }
+                return res.clone();
+            }
+        }
         if !self.lookups.borrow_mut().insert(key.clone()) {
             // Already looking this name up in this module: this route cannot define it.
             self.cuts.set(self.cuts.get() + 1);
+            self.budget.memo_on.set(true);
             return Res::External;
         }
+        let mark = self.trace_len();
         let res = self.lookup_uncached(m, name, from, depth);
         self.lookups.borrow_mut().remove(&key);
+        if self.budget.memo_on.get() {
+            let chain = self.trace.borrow().as_ref().map_or(Vec::new(), |t| {
+                t.get(mark..).map_or(Vec::new(), <[UseRef]>::to_vec)
+            });
+            self.budget
+                .memo
+                .borrow_mut()
+                .insert((m, key.1, from), (res.clone(), chain));
+        }
         res
     }
 
@@ -673,11 +796,13 @@ impl Resolver<'_> {
     }
 
     fn resolve_use(&self, u: UseRef, depth: usize) -> Res {
+        let _entered = self.budget.enter();
         let tracing = self.trace.borrow().is_some();
         if let Some(r) = self.cache.borrow().get(&u).filter(|_| !tracing) {
             return r.clone();
         }
         if !self.active.borrow_mut().insert(u) {
+            self.budget.memo_on.set(true);
             return Res::Unknown; // a cycle of imports
         }
         let cuts = self.cuts.get();
@@ -715,6 +840,7 @@ impl Resolver<'_> {
 
     /// Resolves `path` as written in module `m`.
     fn resolve_path(&self, m: ModId, _file: usize, path: &[SmolStr], depth: usize) -> Res {
+        let _entered = self.budget.enter();
         if depth > MAX_DEPTH || path.is_empty() {
             return Res::Unknown;
         }
@@ -1071,6 +1197,11 @@ impl<'a> Resolver<'a> {
             trace: Default::default(),
             lookups: Default::default(),
             cuts: Default::default(),
+            budget: Budget {
+                query_limit: QUERY_BUDGET,
+                total_limit: TOTAL_BUDGET,
+                ..Budget::default()
+            },
         }
     }
 }
@@ -1179,6 +1310,111 @@ pub fn f() -> __m256i { _mm256_setzero_si256() }
             Res::Unknown
         );
         assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+    }
+
+    /// Globs whose paths start with different names the module does not define: the first
+    /// segment of each is looked up through every other glob, and each of those through the
+    /// rest, k! routes for k globs (down to depth 32). Found by the fuzzer's per-case deadline
+    /// (the second long run had stalled for hours on such a case): encoding_rs's `variant.rs`
+    /// as a crate root, where its sibling modules `big5`, `euc_jp`, ... do not exist. Before
+    /// the per-query memo this took 9 s with 10 of the globs and over 20 s with 11; the
+    /// resolution now ends at once, within its budget and certain.
+    #[test]
+    fn globs_of_undefined_modules_do_not_explode() {
+        let mut fixture = String::from("use super::*;\n");
+        for m in [
+            "big5",
+            "euc_jp",
+            "euc_kr",
+            "gb18030",
+            "iso_2022_jp",
+            "replacement",
+            "shift_jis",
+            "single_byte",
+            "utf_16",
+            "utf_8",
+            "x_user_defined",
+            "ext0",
+            "ext1",
+            "ext2",
+        ] {
+            fixture.push_str(&format!("use {m}::*;\n"));
+        }
+        fixture.push_str(
+            "pub struct Local;\npub enum VariantDecoder { SingleByte(SingleByteDecoder) }\n",
+        );
+        let (files, _) = parse_fixture(&fixture);
+        let (_dir, a) = analyse("unreachable-pub", "", &files);
+        let start = std::time::Instant::now();
+        let res = resolve(&a.workspace);
+        assert!(!res.incomplete, "ran out of budget");
+        let root = res.crates[0].root;
+        let p = |s: &[&str]| -> Vec<SmolStr> { s.iter().map(|s| SmolStr::new(*s)).collect() };
+        assert!(matches!(
+            resolve_path(&a.workspace, &res, root, &p(&["Local"])),
+            Res::Items(_)
+        ));
+        // Any glob may bring these: unknown, never "not there".
+        assert_eq!(
+            resolve_path(&a.workspace, &res, root, &p(&["SingleByteDecoder"])),
+            Res::Unknown
+        );
+        assert_eq!(
+            resolve_path(&a.workspace, &res, root, &p(&["utf_8", "Utf8Decoder"])),
+            Res::Unknown
+        );
+        let took = start.elapsed();
+        assert!(took.as_secs() < 5, "{took:?}");
+    }
+
+    /// Out of budget, the answer is "unknown" for everything the resolution could not finish:
+    /// no item or `use` is private, no narrower visibility is offered, so no rule reports.
+    #[test]
+    fn out_of_budget_nothing_is_private() {
+        let fixture = r#"
+//- /src/lib.rs
+mod inner;
+pub use inner::Shown;
+//- /src/inner.rs
+pub struct Shown;
+pub fn hidden() {}
+pub(crate) fn local() {}
+pub use self::Shown as Again;
+"#;
+        let (files, _) = parse_fixture(fixture);
+        let (_dir, a) = analyse("unreachable-pub", "", &files);
+        let ws = &a.workspace;
+        let item = |name: &str| {
+            let fi = ws.by_path["src/inner.rs"];
+            let ii = ws.files[fi]
+                .summary
+                .items
+                .iter()
+                .position(|i| i.name == name)
+                .unwrap();
+            (fi, ii)
+        };
+        let again: UseRef = (ws.by_path["src/inner.rs"], 0);
+        let full = resolve(ws);
+        assert!(!full.incomplete);
+        assert_eq!(full.reach(item("hidden")), Reach::Private);
+        assert_eq!(full.reach(item("Shown")), Reach::Public);
+        assert_eq!(full.use_reach[&again], Reach::Private);
+        assert_eq!(
+            narrower_visibility(ws, &full, item("local")),
+            Some(Narrower::Private)
+        );
+        for (query, total) in [(0, u64::MAX), (u32::MAX, 0), (1, 1)] {
+            let cut = resolve_within(ws, query, total);
+            assert!(cut.incomplete, "{query} {total}");
+            assert!(cut.crates.iter().all(|c| c.uncertain));
+            assert_eq!(cut.reach(item("hidden")), Reach::Unknown);
+            assert_eq!(cut.use_reach[&again], Reach::Unknown);
+            assert_eq!(narrower_visibility(ws, &cut, item("local")), None);
+            assert!(usage_lenses(ws, &cut)
+                .iter()
+                .all(|l| l.uncertain && l.could_be.is_none()));
+        }
     }
 
     #[test]

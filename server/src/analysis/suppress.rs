@@ -5,7 +5,9 @@
 //! whole file.
 
 use super::line_index::LineIndex;
-use super::syntax::{SyntaxKind, SyntaxNode, TextRange, TextSize};
+use super::syntax::{
+    first_token_len, Edition, SyntaxKind, SyntaxNode, SyntaxToken, TextRange, TextSize,
+};
 
 /// What a suppression comment covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,12 +37,23 @@ pub struct Suppression {
     /// Where the whitespace between the code and a trailing comment starts (for a standalone
     /// comment, the start of its line).
     pub gap_start: TextSize,
+    /// What removing the whole comment deletes: its line when it is alone on it, else the
+    /// comment and the whitespace before it. `None` when the code before it would lex
+    /// differently without it (`'::// boundary: ...` + a line starting with `'`: the
+    /// unterminated char literal `'::` stops at `/`, and without the comment runs on to the
+    /// next line's `'`; found by tests/e2e/fuzz.rs).
+    pub removal: Option<TextRange>,
 }
 
 const MARKER: &str = "boundary:";
 
 /// Finds every suppression comment of a file.
-pub fn collect(root: &SyntaxNode, text: &str, index: &LineIndex) -> Vec<Suppression> {
+pub fn collect(
+    root: &SyntaxNode,
+    text: &str,
+    index: &LineIndex,
+    edition: Edition,
+) -> Vec<Suppression> {
     let mut out = Vec::new();
     // Most files have no suppression: skip the walk over every token (14% of `check`).
     if !text.contains(MARKER) {
@@ -116,15 +129,55 @@ pub fn collect(root: &SyntaxNode, text: &str, index: &LineIndex) -> Vec<Suppress
         } else {
             Scope::Line(line)
         };
+        let removal = if standalone {
+            let end = index.line_start(line + 1).max(tok.text_range().end());
+            TextRange::new(index.line_start(line), end)
+        } else {
+            TextRange::new(gap_start.min(start), tok.text_range().end())
+        };
         out.push(Suppression {
             scope,
             ids,
             comment: tok.text_range(),
             standalone,
             gap_start,
+            removal: keeps_tokens(&tok, text, removal, edition).then_some(removal),
         });
     }
     out
+}
+
+/// `true` when deleting `removal` (around the comment `tok`) leaves the last token before it
+/// as it is: lexed again followed by what comes after the deletion, it ends where it ended.
+fn keeps_tokens(tok: &SyntaxToken, text: &str, removal: TextRange, edition: Edition) -> bool {
+    let mut prev = tok.prev_token();
+    while let Some(p) = &prev {
+        if p.kind() != SyntaxKind::WHITESPACE {
+            if p.text_range().end() > removal.start() {
+                // The removal cuts into it (`'::pub // ...`: the char literal holds the space).
+                return false;
+            }
+            break;
+        }
+        prev = p.prev_token();
+    }
+    let Some(prev) = prev else {
+        return true; // nothing before the comment
+    };
+    let start = usize::from(prev.text_range().start());
+    let after = usize::from(removal.end());
+    // A token that stopped at the comment can only run on a little way (a char literal, to
+    // the next line's `'`); a longer run reads as a change too.
+    let mut end = (after + 1024).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let joined = format!(
+        "{}{}",
+        &text[start..usize::from(removal.start())],
+        &text[after..end]
+    );
+    first_token_len(&joined, edition) == prev.text().len()
 }
 
 /// The first line after `line` that is not blank, a comment or an attribute.

@@ -100,7 +100,7 @@ impl Parsed {
             <= self.parse.syntax_node().text_range().end().into()
             && expected.len() + usize::from(delete.len())
                 == usize::from(self.parse.syntax_node().text_range().end()) + insert.len();
-        if !consistent || !self.error_free() {
+        if !consistent || !self.error_free() || self.edit_moves_trivia(delete, insert) {
             return parse(expected, self.edition);
         }
         let incremental = self.parse.reparse(delete, insert, self.edition.to_ra());
@@ -121,6 +121,50 @@ impl Parsed {
         } else {
             parse(expected, self.edition)
         }
+    }
+}
+
+impl Parsed {
+    /// `true` when the edit stays inside one comment or whitespace token (which
+    /// `ra_ap_syntax` relexes in place, keeping the tree's shape) but changes what a full parse
+    /// attaches to the next item: a full parse puts the comments just before an item inside
+    /// the item's node, except inner doc comments (`//!`, `/*!`) and comments before a blank
+    /// line (unless an outer doc comment follows it). Found by tests/e2e/fuzz.rs: deleting the
+    /// `!` of `//! it with the types...` before `pub mod conn;` (hyper's `server/mod.rs`) left
+    /// the now plain comment outside the `MODULE` node. The classes below are the ones
+    /// `ra_ap_parser` (shortcuts.rs, `n_attached_trivias`) looks at.
+    fn edit_moves_trivia(&self, delete: TextRange, insert: &str) -> bool {
+        let NodeOrToken::Token(tok) = self.parse.syntax_node().covering_element(delete) else {
+            return false;
+        };
+        let kind = tok.kind();
+        let comment = kind == SyntaxKind::COMMENT;
+        // A blank line only matters after a comment.
+        let after_comment = || {
+            tok.prev_token()
+                .is_some_and(|p| p.kind() == SyntaxKind::COMMENT)
+        };
+        if !(comment || kind == SyntaxKind::WHITESPACE && after_comment()) {
+            return false;
+        }
+        let start = tok.text_range().start();
+        let old = tok.text();
+        let (from, to) = (
+            usize::from(delete.start() - start),
+            usize::from(delete.end() - start),
+        );
+        let new = format!("{}{insert}{}", &old[..from], &old[to..]);
+        let class = |t: &str| {
+            if comment {
+                let outer = (t.starts_with("///") || t.starts_with("/**"))
+                    && !t.starts_with("////")
+                    && !t.starts_with("/***");
+                (t.starts_with("//!") || t.starts_with("/*!"), outer)
+            } else {
+                (t.contains("\n\n"), false)
+            }
+        };
+        class(old) != class(&new)
     }
 }
 
@@ -197,6 +241,16 @@ fn floor_char_boundary(text: &str, i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+/// The length in bytes of the first token of `text` (0 for an empty text).
+pub fn first_token_len(text: &str, edition: Edition) -> usize {
+    let lexed = ra_ap_parser::LexedStr::new(edition.to_ra(), text);
+    if lexed.is_empty() {
+        0
+    } else {
+        lexed.text(0).len()
+    }
 }
 
 /// Parses a whole file.
@@ -489,6 +543,28 @@ mod tests {
         let p = parse("use a::{b, c};\n", Edition::E2021).reparse(r, "pub use ");
         assert_eq!(p.tree().to_string(), "use a::{pub use b, c};\n");
         let (inc, full) = reparse_text("use a::{b, c};\n", 8, 8, "pub use ");
+        assert_eq!(inc, full);
+    }
+
+    /// Found by the fuzzer (hyper's `server/mod.rs`): an edit inside a comment or whitespace
+    /// token that changes which comments a full parse attaches to the next item (`//!` ->
+    /// `//`, `//` -> `///`, a blank line added or removed after a comment) gives the tree of
+    /// a full parse.
+    #[test]
+    fn reparse_of_comments_that_change_attachment_matches_a_full_parse() {
+        let text = "//! HTTP.\n//! it\npub mod conn;\n// c\nfn f() {}\n";
+        for (start, end, insert) in [
+            (12, 13, ""),     // `//! it` -> `// it`: now attached to `mod conn`
+            (11, 11, "/"),    // `//! it` -> `///! it`
+            (32, 32, "/"),    // `// c` -> `/// c`
+            (35, 36, "\n\n"), // a blank line between `// c` and `fn f`
+            (4, 4, "x "),     // inside a comment, same kind: incremental
+        ] {
+            let (inc, full) = reparse_text(text, start, end, insert);
+            assert_eq!(inc, full, "{start}..{end} {insert:?}");
+        }
+        let detached = "// c\n\nfn f() {}\n";
+        let (inc, full) = reparse_text(detached, 5, 6, "");
         assert_eq!(inc, full);
     }
 

@@ -34,9 +34,9 @@ impl Rule for UnusedSuppression {
 
 pub(crate) fn check(engine: &Engine, summary: &FileSummary, used: &[Vec<bool>]) -> Vec<Finding> {
     let mut out = Vec::new();
-    let Some(index) = summary.line_index.as_ref() else {
+    if summary.line_index.is_none() {
         return out;
-    };
+    }
     for (si, s) in summary.suppressions.iter().enumerate() {
         let in_tests = summary.is_test_range(s.comment);
         let unused: Vec<usize> = (0..s.ids.len())
@@ -54,48 +54,32 @@ pub(crate) fn check(engine: &Engine, summary: &FileSummary, used: &[Vec<bool>]) 
         let all_unused = unused.len() == s.ids.len();
         for &i in &unused {
             let id = &s.ids[i];
+            // No fix when removing the comment would change how the code before it lexes.
             let edit = if all_unused {
-                remove_comment(index, s)
+                s.removal.map(|range| TextEdit {
+                    range,
+                    new_text: String::new(),
+                })
             } else {
-                remove_id(s, i)
+                Some(remove_id(s, i))
             };
-            out.push(
-                Finding::new(
-                    &META,
-                    id.range,
-                    format!("`{}` is allowed here but nothing needs it", id.id),
-                )
-                .suggestion("remove the suppression")
-                .fix(Fix {
+            let finding = Finding::new(
+                &META,
+                id.range,
+                format!("`{}` is allowed here but nothing needs it", id.id),
+            )
+            .suggestion("remove the suppression");
+            out.push(match edit {
+                Some(edit) => finding.fix(Fix {
                     title: format!("Remove unused suppression of `{}`", id.id),
                     applicability: Applicability::Safe,
                     edits: vec![edit],
                 }),
-            );
+                None => finding,
+            });
         }
     }
     out
-}
-
-fn remove_comment(
-    index: &crate::analysis::line_index::LineIndex,
-    s: &crate::analysis::suppress::Suppression,
-) -> TextEdit {
-    let line = index.line_of(s.comment.start());
-    if s.standalone {
-        let start = index.line_start(line);
-        let end = index.line_start(line + 1).max(s.comment.end());
-        TextEdit {
-            range: TextRange::new(start, end),
-            new_text: String::new(),
-        }
-    } else {
-        // Also the whitespace between the code and the comment.
-        TextEdit {
-            range: TextRange::new(s.gap_start.min(s.comment.start()), s.comment.end()),
-            new_text: String::new(),
-        }
-    }
 }
 
 fn remove_id(s: &crate::analysis::suppress::Suppression, i: usize) -> TextEdit {
@@ -113,7 +97,7 @@ fn remove_id(s: &crate::analysis::suppress::Suppression, i: usize) -> TextEdit {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::fixture::{check, check_fix, check_with_config};
+    use crate::analysis::fixture::{check, check_fix, check_no_fix, check_with_config};
 
     #[test]
     fn reports_unused_and_keeps_used() {
@@ -180,6 +164,46 @@ static mut C: u8 = 0; // boundary: allow(static-mut)
             "unused-suppression,static-mut",
             "static A: u8 = 0;   \t// boundary: allow($0static-mut)\nstatic B: u8 = 0;\n",
             "static A: u8 = 0;\nstatic B: u8 = 0;\n",
+        );
+    }
+
+    /// Found by tests/e2e/fuzz.rs: the unterminated char literal `'::` stops at the comment's
+    /// `/`; without the comment it runs on to the next line's `'`, which doubled the syntax
+    /// errors. The finding stays, without a fix.
+    #[test]
+    fn no_fix_when_removing_the_comment_changes_the_code_before_it() {
+        check_no_fix(
+            "unused-suppression,bool-fields",
+            "*/impl '::// boundary: allow($0bool-fields)\n'::#[cfg(test)]pub ",
+        );
+        check(
+            "unused-suppression,bool-fields",
+            r#"
+*/impl '::// boundary: allow(bool-fields)
+                           //^^^^^^^^^^^ warning: `bool-fields` is allowed here but nothing needs it
+'::#[cfg(test)]pub
+"#,
+        );
+        // A standalone comment between such a token and a line starting with `'`.
+        check_no_fix(
+            "unused-suppression,static-mut",
+            "fn f() { '::\n// boundary: allow($0static-mut)\n'x }\n",
+        );
+        // `'` then `\r\n'` (found the same way).
+        check_no_fix(
+            "unused-suppression,bool-fields",
+            "r#\"\"#'// boundary: allow($0bool-fields)\r\n'&Vec<u8>",
+        );
+        // The removal would cut into the token before it (its space belongs to `'::pub `).
+        check_no_fix(
+            "unused-suppression,bool-fields",
+            "'::pub // boundary: allow($0bool-fields)\n'{crate::",
+        );
+        // The same with ordinary code before it: fixed.
+        check_fix(
+            "unused-suppression,static-mut",
+            "fn f() { 1 // boundary: allow($0static-mut)\n}\n",
+            "fn f() { 1\n}\n",
         );
     }
 

@@ -791,3 +791,71 @@ fn untrusted_workspace_in_the_server_runs_nothing_and_writes_nothing() {
         "the server changed the workspace on disk (files, sizes, mtimes or modes)"
     );
 }
+
+/// The faults `check` is tested for (`tests/e2e/reliability.rs`), met by the server while it
+/// indexes and while files are open: a directory symlink loop, a file symlinked to itself, a
+/// non-UTF-8 source, a `boundary.toml` that cannot be read as a file (a directory: running as
+/// root ignores `chmod 000`), then a directory renamed with a file in it open, and watched-file
+/// events for all of it. The server keeps answering, and the open buffers keep their
+/// diagnostics.
+#[test]
+fn hostile_files_while_indexing_and_a_directory_renamed_while_open() {
+    let lib_text = format!("mod sub;\nmod bad;\n{STATIC_MUT}");
+    let sub_text = "pub static mut IN_SUB: u8 = 0;\n";
+    let (_d, root) = workspace(&[("src/lib.rs", &lib_text), ("src/sub/mod.rs", sub_text)]);
+    std::os::unix::fs::symlink(root.join("src"), root.join("src/loop")).unwrap();
+    std::os::unix::fs::symlink(root.join("src/self.rs"), root.join("src/self.rs")).unwrap();
+    std::fs::write(
+        root.join("src/bad.rs"),
+        b"pub fn f() {}\n// \xff\xfe not UTF-8\n",
+    )
+    .unwrap();
+    std::fs::create_dir(root.join("boundary.toml")).unwrap();
+    let mut c = Client::spawn();
+    c.init(&root, std::process::id());
+    let lib = root.join("src/lib.rs");
+    let sub = root.join("src/sub/mod.rs");
+    c.open(&lib, 1, &lib_text);
+    c.open(&sub, 1, sub_text);
+    assert_eq!(rules(&c.diagnostics(&uri(&lib), 1)), ["static-mut"]);
+    // Indexing got through the hostile files: `sub` is known as a private module of the crate
+    // (its `pub` item is unreachable), which only the indexed workspace model can tell.
+    c.wait_for("sub/mod.rs analysed with the indexed workspace", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri(&sub)
+            && rules(m["params"]["diagnostics"].as_array().unwrap())
+                .contains(&"unreachable-pub".to_string())
+    });
+    // The directory of an open file renamed under the server, and the watcher's events.
+    std::fs::rename(root.join("src/sub"), root.join("src/moved")).unwrap();
+    let moved = root.join("src/moved/mod.rs");
+    let events: Vec<Value> = [(&sub, 3), (&moved, 1), (&root.join("src/bad.rs"), 2)]
+        .iter()
+        .map(|(p, t)| json!({"uri": uri(p), "type": t}))
+        .chain([json!({"uri": uri(&root.join("boundary.toml")), "type": 2})])
+        .collect();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": events }),
+    );
+    // The open buffer is still the source of truth: an edit gets diagnostics for its version.
+    c.change(&sub, 2, json!([{"text": format!("// edited\n{sub_text}")}]));
+    let d = c.diagnostics(&uri(&sub), 2);
+    let smut: Vec<&Value> = d.iter().filter(|x| x["code"] == "static-mut").collect();
+    assert_eq!(smut.len(), 1, "{d:?}");
+    assert_eq!(smut[0]["range"]["start"]["line"], 1);
+    c.change(&lib, 2, json!([{"text": format!("// edited\n{lib_text}")}]));
+    let d = c.diagnostics(&uri(&lib), 2);
+    assert_eq!(rules(&d), ["static-mut"]);
+    assert_eq!(d[0]["range"]["start"]["line"], 3);
+    let r = c.hover(&lib, 3, 16);
+    let text = r["result"]["contents"]["value"].as_str().unwrap_or("");
+    assert!(text.contains("static-mut"), "hover after the faults: {r}");
+    // Nothing was written: the renamed directory holds the old text, no file came back.
+    assert_eq!(std::fs::read_to_string(&moved).unwrap(), sub_text);
+    assert!(
+        !root.join("src/sub").exists(),
+        "the server recreated the renamed directory"
+    );
+    c.shutdown();
+}

@@ -4,7 +4,8 @@
 //! which builds the corpus and also measures the `boundary-lsp` binary's wall time and peak
 //! memory). Every measurement reads the files from disk, as `check` does; the page cache is warm
 //! (one untimed warm-up run first). Prints one markdown table row per measurement, medians of
-//! `runs` runs. `-- <corpus-dir> 1 parse` (or `check`) runs one side once, for profilers.
+//! `runs` runs. `-- <corpus-dir> 1 parse` (or `check`) runs one side once, for profilers;
+//! `-- <corpus-dir> 1 phases` prints the wall time of each stage of `check`.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -268,7 +268,7 @@ pub fn parse(text: &str, edition: Edition) -> Parsed {
 pub fn text_without_whitespace(node: &SyntaxNode) -> String {
     let mut out = String::new();
     green_tokens(node.green(), &mut |t| {
-        out.extend(t.chars().filter(|c| !c.is_whitespace()));
+        out.extend(t.text().chars().filter(|c| !c.is_whitespace()));
         true
     });
     out
@@ -278,7 +278,7 @@ pub fn text_without_whitespace(node: &SyntaxNode) -> String {
 pub(super) fn node_text(node: &SyntaxNode) -> String {
     let mut out = String::with_capacity(u32::from(node.text_range().len()) as usize);
     green_tokens(node.green(), &mut |t| {
-        out.push_str(t);
+        out.push_str(t.text());
         true
     });
     out
@@ -287,9 +287,15 @@ pub(super) fn node_text(node: &SyntaxNode) -> String {
 /// `true` when `node` has a direct child node of kind `kind` (read from the green tree: no
 /// syntax node is built; `ast` accessors build one per child while they search).
 pub(super) fn has_child_kind(node: &SyntaxNode, kind: SyntaxKind) -> bool {
-    node.green()
-        .children()
-        .any(|c| matches!(c, NodeOrToken::Node(n) if is_kind(n, kind)))
+    green_child(node.green(), kind).is_some()
+}
+
+/// The first direct child node of `n` of kind `k`, in the green tree.
+fn green_child(n: &rowan::GreenNodeData, k: SyntaxKind) -> Option<&rowan::GreenNodeData> {
+    n.children().find_map(|c| match c {
+        NodeOrToken::Node(c) if is_kind(c, k) => Some(c),
+        _ => None,
+    })
 }
 
 /// `text_without_whitespace(node) == expected`, stopping at the first difference (attribute
@@ -297,7 +303,8 @@ pub(super) fn has_child_kind(node: &SyntaxNode, kind: SyntaxKind) -> bool {
 pub(super) fn text_without_whitespace_is(node: &SyntaxNode, expected: &str) -> bool {
     let mut rest = expected.chars();
     let same = green_tokens(node.green(), &mut |t| {
-        t.chars()
+        t.text()
+            .chars()
             .filter(|c| !c.is_whitespace())
             .all(|c| rest.next() == Some(c))
     });
@@ -326,26 +333,23 @@ pub(super) fn impl_has_trait(node: &SyntaxNode) -> bool {
 
 /// The text of every `IDENT` token under `node` (macro arguments), read from the green tree.
 pub(super) fn green_idents(node: &SyntaxNode, out: &mut Vec<SmolStr>) {
-    fn walk(n: &rowan::GreenNodeData, out: &mut Vec<SmolStr>) {
-        for c in n.children() {
-            match c {
-                NodeOrToken::Node(n) => walk(n, out),
-                NodeOrToken::Token(t) if t.kind().0 == SyntaxKind::IDENT as u16 => {
-                    out.push(SmolStr::new(t.text()))
-                }
-                NodeOrToken::Token(_) => {}
-            }
+    green_tokens(node.green(), &mut |t| {
+        if t.kind().0 == SyntaxKind::IDENT as u16 {
+            out.push(SmolStr::new(t.text()));
         }
-    }
-    walk(node.green(), out)
+        true
+    });
 }
 
 /// Calls `f` with the text of every token under `node`, in order, while it returns `true`.
 /// Returns `false` when `f` stopped the walk.
-fn green_tokens(node: &rowan::GreenNodeData, f: &mut impl FnMut(&str) -> bool) -> bool {
+fn green_tokens(
+    node: &rowan::GreenNodeData,
+    f: &mut impl FnMut(&rowan::GreenTokenData) -> bool,
+) -> bool {
     node.children().all(|c| match c {
         NodeOrToken::Node(n) => green_tokens(n, f),
-        NodeOrToken::Token(t) => f(t.text()),
+        NodeOrToken::Token(t) => f(t),
     })
 }
 
@@ -417,18 +421,12 @@ fn green_segment_text(seg: &rowan::GreenNodeData) -> SmolStr {
 /// For a `CALL_EXPR` node whose callee is a path `..::Type::func`: (`Type`, `func`) as written,
 /// read from the green tree without building syntax nodes (rules test every call with it).
 pub fn call_type_and_fn(call: &SyntaxNode) -> Option<(&str, &str)> {
-    fn child(n: &rowan::GreenNodeData, k: SyntaxKind) -> Option<&rowan::GreenNodeData> {
-        n.children().find_map(|c| match c {
-            NodeOrToken::Node(c) if is_kind(c, k) => Some(c),
-            _ => None,
-        })
-    }
     fn seg_name(path: &rowan::GreenNodeData) -> Option<&str> {
         let seg = path.children().rev().find_map(|c| match c {
             NodeOrToken::Node(c) if is_kind(c, SyntaxKind::PATH_SEGMENT) => Some(c),
             _ => None,
         })?;
-        match child(seg, SyntaxKind::NAME_REF)?.children().next()? {
+        match green_child(seg, SyntaxKind::NAME_REF)?.children().next()? {
             NodeOrToken::Token(t) => Some(t.text()),
             NodeOrToken::Node(_) => None,
         }
@@ -442,9 +440,9 @@ pub fn call_type_and_fn(call: &SyntaxNode) -> Option<(&str, &str)> {
     if !is_kind(callee, SyntaxKind::PATH_EXPR) {
         return None;
     }
-    let path = child(callee, SyntaxKind::PATH)?;
+    let path = green_child(callee, SyntaxKind::PATH)?;
     let func = seg_name(path)?;
-    let ty = seg_name(child(path, SyntaxKind::PATH)?)?;
+    let ty = seg_name(green_child(path, SyntaxKind::PATH)?)?;
     Some((ty, func))
 }
 

@@ -258,6 +258,13 @@ pub trait Rule: Send + Sync + 'static {
         &[]
     }
 
+    /// A cheap test on the green tree before [`Rule::check_node`]: `false` skips the node, and
+    /// when no rule wants a node its syntax node is never built. It must only turn away nodes
+    /// `check_node` would ignore (e.g. a method call whose name the rule does not look at).
+    fn prefilter(&self, _node: super::syntax::GreenNode<'_>) -> bool {
+        true
+    }
+
     /// Called for each node of a kind in [`Rule::node_kinds`], in preorder.
     fn check_node(&self, _node: &SyntaxNode, _cx: &mut super::engine::FileCx<'_>) {}
 

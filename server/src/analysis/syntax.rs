@@ -331,16 +331,6 @@ pub(super) fn impl_has_trait(node: &SyntaxNode) -> bool {
     false
 }
 
-/// The text of every `IDENT` token under `node` (macro arguments), read from the green tree.
-pub(super) fn green_idents(node: &SyntaxNode, out: &mut Vec<SmolStr>) {
-    green_tokens(node.green(), &mut |t| {
-        if t.kind().0 == SyntaxKind::IDENT as u16 {
-            out.push(SmolStr::new(t.text()));
-        }
-        true
-    });
-}
-
 /// Calls `f` with the text of every token under `node`, in order, while it returns `true`.
 /// Returns `false` when `f` stopped the walk.
 fn green_tokens(
@@ -421,35 +411,17 @@ fn green_segment_text(seg: &rowan::GreenNodeData) -> SmolStr {
 /// For a `CALL_EXPR` node whose callee is a path `..::Type::func`: (`Type`, `func`) as written,
 /// read from the green tree without building syntax nodes (rules test every call with it).
 pub fn call_type_and_fn(call: &SyntaxNode) -> Option<(&str, &str)> {
-    fn seg_name(path: &rowan::GreenNodeData) -> Option<&str> {
-        let seg = path.children().rev().find_map(|c| match c {
-            NodeOrToken::Node(c) if is_kind(c, SyntaxKind::PATH_SEGMENT) => Some(c),
-            _ => None,
-        })?;
-        match green_child(seg, SyntaxKind::NAME_REF)?.children().next()? {
-            NodeOrToken::Token(t) => Some(t.text()),
-            NodeOrToken::Node(_) => None,
-        }
-    }
-    let green = call.green();
-    if !is_kind(green, SyntaxKind::CALL_EXPR) {
-        return None;
-    }
-    // The callee is the first child node (the argument list comes after it).
-    let callee = green.children().find_map(|c| c.into_node())?;
-    if !is_kind(callee, SyntaxKind::PATH_EXPR) {
-        return None;
-    }
-    let path = green_child(callee, SyntaxKind::PATH)?;
-    let func = seg_name(path)?;
-    let ty = seg_name(green_child(path, SyntaxKind::PATH)?)?;
-    Some((ty, func))
+    green_call_type_and_fn(call.green())
 }
 
 /// `true` when a `CALL_EXPR` / `METHOD_CALL_EXPR` passes a bare `true` or `false` argument,
 /// read from the green tree without building syntax nodes.
 pub fn call_has_bool_literal_arg(call: &SyntaxNode) -> bool {
-    let args = call.green().children().find_map(|c| match c {
+    green_call_has_bool_literal_arg(call.green())
+}
+
+fn green_call_has_bool_literal_arg(call: &rowan::GreenNodeData) -> bool {
+    let args = call.children().find_map(|c| match c {
         NodeOrToken::Node(n) if is_kind(n, SyntaxKind::ARG_LIST) => Some(n),
         _ => None,
     });
@@ -500,23 +472,24 @@ pub(super) fn any_path_type_name(
     skip: &[SyntaxKind],
     pred: &mut impl FnMut(&str) -> bool,
 ) -> bool {
-    fn walk(
-        n: &rowan::GreenNodeData,
-        skip: &[SyntaxKind],
-        pred: &mut impl FnMut(&str) -> bool,
-    ) -> bool {
-        if skip.iter().any(|&k| is_kind(n, k)) {
-            return false;
-        }
-        if green_path_type_name(n).is_some_and(&mut *pred) {
-            return true;
-        }
-        n.children().any(|c| match c {
-            NodeOrToken::Node(c) => walk(c, skip, pred),
-            NodeOrToken::Token(_) => false,
-        })
+    green_any_path_type_name(node.green(), skip, pred)
+}
+
+fn green_any_path_type_name(
+    n: &rowan::GreenNodeData,
+    skip: &[SyntaxKind],
+    pred: &mut impl FnMut(&str) -> bool,
+) -> bool {
+    if skip.iter().any(|&k| is_kind(n, k)) {
+        return false;
     }
-    walk(node.green(), skip, pred)
+    if green_path_type_name(n).is_some_and(&mut *pred) {
+        return true;
+    }
+    n.children().any(|c| match c {
+        NodeOrToken::Node(c) => green_any_path_type_name(c, skip, pred),
+        NodeOrToken::Token(_) => false,
+    })
 }
 
 #[cfg(test)]
@@ -636,4 +609,275 @@ mod tests {
         let inside = p.reparse(TextRange::new(4.into(), 5.into()), "e");
         assert_eq!(inside.tree().to_string(), "fn e() {}");
     }
+}
+
+/// A node's green (immutable, position-free) data, for tests that must not build syntax nodes
+/// (a rule's [`prefilter`](super::rule::Rule::prefilter) runs on every node of its kinds).
+#[derive(Clone, Copy)]
+pub struct GreenNode<'a>(&'a rowan::GreenNodeData);
+
+impl<'a> GreenNode<'a> {
+    pub fn kind(self) -> SyntaxKind {
+        SyntaxKind::from(self.0.kind().0)
+    }
+
+    /// `true` when the node has a direct child node of kind `kind`.
+    pub fn has_child(self, kind: SyntaxKind) -> bool {
+        green_child(self.0, kind).is_some()
+    }
+
+    /// The last segment's name of a `PATH_TYPE` (`std::sync::Mutex<u8>` -> `Mutex`).
+    pub fn path_type_name(self) -> Option<&'a str> {
+        green_path_type_name(self.0)
+    }
+
+    /// For a `CALL_EXPR` whose callee is a path `..::Type::func`: (`Type`, `func`).
+    pub fn call_type_and_fn(self) -> Option<(&'a str, &'a str)> {
+        green_call_type_and_fn(self.0)
+    }
+
+    /// `true` when a `CALL_EXPR` / `METHOD_CALL_EXPR` passes a bare `true` or `false` argument.
+    pub fn call_has_bool_literal_arg(self) -> bool {
+        green_call_has_bool_literal_arg(self.0)
+    }
+
+    /// [`any_path_type_name`] on the node's type: its first child node that is a type (a field's,
+    /// a parameter's, a `let`'s or a `static`'s type). `false` when it has none.
+    pub fn type_child_has_path_type(
+        self,
+        skip: &[SyntaxKind],
+        pred: &mut impl FnMut(&str) -> bool,
+    ) -> bool {
+        self.0
+            .children()
+            .find_map(|c| match c {
+                NodeOrToken::Node(n) if ast::Type::can_cast(SyntaxKind::from(n.kind().0)) => {
+                    Some(n)
+                }
+                _ => None,
+            })
+            .is_some_and(|ty| green_any_path_type_name(ty, skip, pred))
+    }
+
+    /// The method name of a `METHOD_CALL_EXPR` (`x.unwrap()` -> `unwrap`).
+    pub fn method_name(self) -> Option<&'a str> {
+        if !is_kind(self.0, SyntaxKind::METHOD_CALL_EXPR) {
+            return None;
+        }
+        match green_child(self.0, SyntaxKind::NAME_REF)?
+            .children()
+            .next()?
+        {
+            NodeOrToken::Token(t) => Some(t.text()),
+            NodeOrToken::Node(_) => None,
+        }
+    }
+
+    /// The last segment's name of a `MACRO_CALL`'s path (`std::panic!(..)` -> `panic`).
+    pub fn macro_name(self) -> Option<&'a str> {
+        if !is_kind(self.0, SyntaxKind::MACRO_CALL) {
+            return None;
+        }
+        let path = green_child(self.0, SyntaxKind::PATH)?;
+        let seg = path.children().rev().find_map(|c| match c {
+            NodeOrToken::Node(c) if is_kind(c, SyntaxKind::PATH_SEGMENT) => Some(c),
+            _ => None,
+        })?;
+        match green_child(seg, SyntaxKind::NAME_REF)?.children().next()? {
+            NodeOrToken::Token(t) => Some(t.text()),
+            NodeOrToken::Node(_) => None,
+        }
+    }
+}
+
+/// One node on the path from the root to the walk's current node.
+struct Frame<'g> {
+    green: &'g rowan::GreenNodeData,
+    offset: TextSize,
+    /// The node's index among its parent's child nodes (tokens not counted).
+    index: usize,
+    /// The children not visited yet (`None` once the subtree is skipped), the next one's offset
+    /// and how many child nodes were entered.
+    children: Option<rowan::Children<'g>>,
+    child_offset: TextSize,
+    child_nodes: usize,
+    /// The syntax node, once somebody asked for it.
+    red: Option<SyntaxNode>,
+}
+
+/// A preorder walk over a tree's nodes that reads the green tree and builds a syntax node (and
+/// its ancestors) only when asked: most nodes of a file are only looked at by kind, and building
+/// every node was the walk's main cost (an allocation per node).
+pub struct LazyWalk<'g> {
+    frames: Vec<Frame<'g>>,
+    started: bool,
+    /// The top frame was left: pop it before moving on.
+    left: bool,
+}
+
+/// What [`LazyWalk::next`] reached: the current node is entered or left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Enter,
+    Leave,
+}
+
+impl<'g> LazyWalk<'g> {
+    /// A walk over `root` and its descendants; `green` is `root.green()`.
+    pub fn new(root: &SyntaxNode, green: &'g rowan::GreenNodeData) -> Self {
+        let offset = root.text_range().start();
+        LazyWalk {
+            frames: vec![Frame {
+                green,
+                offset,
+                index: 0,
+                children: Some(green.children()),
+                child_offset: offset,
+                child_nodes: 0,
+                red: Some(root.clone()),
+            }],
+            started: false,
+            left: false,
+        }
+    }
+
+    /// Moves to the next event: the next node entered, or the current one left.
+    pub fn next(&mut self) -> Option<Step> {
+        if !self.started {
+            self.started = true;
+            return Some(Step::Enter);
+        }
+        if self.left {
+            self.left = false;
+            self.frames.pop();
+        }
+        let top = self.frames.last_mut()?;
+        while let Some(child) = top.children.as_mut().and_then(Iterator::next) {
+            match child {
+                NodeOrToken::Node(n) => {
+                    let offset = top.child_offset;
+                    let index = top.child_nodes;
+                    top.child_offset += n.text_len();
+                    top.child_nodes += 1;
+                    self.frames.push(Frame {
+                        green: n,
+                        offset,
+                        index,
+                        children: Some(n.children()),
+                        child_offset: offset,
+                        child_nodes: 0,
+                        red: None,
+                    });
+                    return Some(Step::Enter);
+                }
+                NodeOrToken::Token(t) => top.child_offset += t.text_len(),
+            }
+        }
+        self.left = true;
+        Some(Step::Leave)
+    }
+
+    /// After [`Step::Enter`]: do not walk the current node's subtree (the next step leaves it).
+    pub fn skip_subtree(&mut self) {
+        if let Some(top) = self.frames.last_mut() {
+            top.children = None;
+        }
+    }
+
+    fn top(&self) -> &Frame<'g> {
+        self.frames.last().expect("the walk is on a node")
+    }
+
+    /// How deep the current node is (the root is 0).
+    pub fn depth(&self) -> usize {
+        self.frames.len() - 1
+    }
+
+    pub fn kind(&self) -> SyntaxKind {
+        SyntaxKind::from(self.top().green.kind().0)
+    }
+
+    pub fn green(&self) -> GreenNode<'g> {
+        GreenNode(self.top().green)
+    }
+
+    pub fn range(&self) -> TextRange {
+        let top = self.top();
+        TextRange::at(top.offset, top.green.text_len())
+    }
+
+    /// The kind of the current node's `up`-th ancestor (1: the parent).
+    pub fn ancestor_kind(&self, up: usize) -> Option<SyntaxKind> {
+        let i = self.frames.len().checked_sub(1 + up)?;
+        Some(SyntaxKind::from(self.frames[i].green.kind().0))
+    }
+
+    /// The current node's identifiers inside token trees and tokens (`IDENT` tokens), in order.
+    pub fn idents(&self, out: &mut Vec<SmolStr>) {
+        green_tokens(self.top().green, &mut |t| {
+            if t.kind().0 == SyntaxKind::IDENT as u16 {
+                out.push(SmolStr::new(t.text()));
+            }
+            true
+        });
+    }
+
+    /// The segments of the current `PATH` node (see [`path_segments_smol`]).
+    pub fn path_segments(&self) -> Vec<SmolStr> {
+        let mut out = Vec::new();
+        green_path_segments(self.top().green, &mut out);
+        out
+    }
+
+    /// The current node as a syntax node (built now, with the ancestors not built yet).
+    pub fn node(&mut self) -> SyntaxNode {
+        let last = self.frames.len() - 1;
+        let built = (0..=last)
+            .rev()
+            .find(|&i| self.frames[i].red.is_some())
+            .unwrap_or(0);
+        for i in built + 1..=last {
+            let (before, after) = self.frames.split_at_mut(i);
+            let parent = before[i - 1].red.as_ref().expect("built above");
+            let f = &mut after[0];
+            let range = TextRange::at(f.offset, f.green.text_len());
+            let same = |n: &SyntaxNode| std::ptr::eq(&*n.green(), f.green);
+            // By range: a binary search among the parent's children (exact for non-empty
+            // nodes); by position otherwise.
+            let node = (!range.is_empty())
+                .then(|| parent.child_or_token_at_range(range))
+                .flatten()
+                .and_then(NodeOrToken::into_node)
+                .filter(same)
+                .or_else(|| parent.children().nth(f.index).filter(same))
+                .expect("a green child is a child of its parent's syntax node");
+            f.red = Some(node);
+        }
+        self.frames[last].red.clone().expect("built above")
+    }
+}
+
+fn green_call_type_and_fn(green: &rowan::GreenNodeData) -> Option<(&str, &str)> {
+    fn seg_name(path: &rowan::GreenNodeData) -> Option<&str> {
+        let seg = path.children().rev().find_map(|c| match c {
+            NodeOrToken::Node(c) if is_kind(c, SyntaxKind::PATH_SEGMENT) => Some(c),
+            _ => None,
+        })?;
+        match green_child(seg, SyntaxKind::NAME_REF)?.children().next()? {
+            NodeOrToken::Token(t) => Some(t.text()),
+            NodeOrToken::Node(_) => None,
+        }
+    }
+    if !is_kind(green, SyntaxKind::CALL_EXPR) {
+        return None;
+    }
+    // The callee is the first child node (the argument list comes after it).
+    let callee = green.children().find_map(|c| c.into_node())?;
+    if !is_kind(callee, SyntaxKind::PATH_EXPR) {
+        return None;
+    }
+    let path = green_child(callee, SyntaxKind::PATH)?;
+    let func = seg_name(path)?;
+    let ty = seg_name(green_child(path, SyntaxKind::PATH)?)?;
+    Some((ty, func))
 }

@@ -67,6 +67,11 @@ impl Rule for AssumedSome {
         &[SyntaxKind::STRUCT, SyntaxKind::METHOD_CALL_EXPR]
     }
 
+    fn prefilter(&self, node: crate::analysis::syntax::GreenNode<'_>) -> bool {
+        node.kind() != SyntaxKind::METHOD_CALL_EXPR
+            || matches!(node.method_name(), Some("unwrap" | "expect"))
+    }
+
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
         if let Some(s) = ast::Struct::cast(node.clone()) {
             record_struct(&s, cx);

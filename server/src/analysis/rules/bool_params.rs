@@ -70,6 +70,10 @@ impl Rule for BoolParams {
         ]
     }
 
+    fn prefilter(&self, node: crate::analysis::syntax::GreenNode<'_>) -> bool {
+        node.kind() == SyntaxKind::FN || node.call_has_bool_literal_arg()
+    }
+
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
         match node.kind() {
             SyntaxKind::FN => check_fn(node, cx),

@@ -42,6 +42,11 @@ impl Rule for GlobalMutableState {
         &[SyntaxKind::STATIC, SyntaxKind::MACRO_CALL]
     }
 
+    fn prefilter(&self, node: crate::analysis::syntax::GreenNode<'_>) -> bool {
+        node.kind() != SyntaxKind::MACRO_CALL
+            || matches!(node.macro_name(), Some("lazy_static" | "thread_local"))
+    }
+
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
         if let Some(s) = ast::Static::cast(node.clone()) {
             if s.mut_token().is_some() {

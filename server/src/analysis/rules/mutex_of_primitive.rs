@@ -50,6 +50,13 @@ impl Rule for MutexOfPrimitive {
         &[SyntaxKind::PATH_TYPE, SyntaxKind::CALL_EXPR]
     }
 
+    fn prefilter(&self, node: crate::analysis::syntax::GreenNode<'_>) -> bool {
+        match node.kind() {
+            SyntaxKind::PATH_TYPE => node.path_type_name() == Some("Mutex"),
+            _ => node.call_type_and_fn() == Some(("Mutex", "new")),
+        }
+    }
+
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
         if let Some(ty) = ast::Type::cast(node.clone()) {
             // Cheap test before `head` allocates: this runs for every path type.

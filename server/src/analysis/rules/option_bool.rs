@@ -46,6 +46,10 @@ impl Rule for OptionBool {
         &[SyntaxKind::PATH_TYPE]
     }
 
+    fn prefilter(&self, node: crate::analysis::syntax::GreenNode<'_>) -> bool {
+        node.path_type_name() == Some("Option")
+    }
+
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
         // Cheap test first (no syntax nodes built): this runs for every path type.
         if crate::analysis::syntax::path_type_name(node) != Some("Option") {

@@ -135,6 +135,15 @@ pub(super) fn any_path_type_named(ty: &ast::Type, mut pred: impl FnMut(&str) -> 
     crate::analysis::syntax::any_path_type_name(ty.syntax(), NOT_HELD, &mut pred)
 }
 
+/// [`any_path_type_named`] on a site's type ([`site_type`]: its first child type node), read
+/// from the green tree (a rule's prefilter). `false` when the node has no type.
+pub(super) fn site_type_named(
+    site: crate::analysis::syntax::GreenNode<'_>,
+    mut pred: impl FnMut(&str) -> bool,
+) -> bool {
+    site.type_child_has_path_type(NOT_HELD, &mut pred)
+}
+
 /// The first (outermost) `Arc<Lock<..>>` / `Rc<Cell<..>>` inside `ty`.
 pub(super) fn find_shared_mutable(ty: &ast::Type) -> Option<ast::Type> {
     path_types(ty).into_iter().find(|t| {

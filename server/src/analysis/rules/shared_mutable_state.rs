@@ -129,6 +129,21 @@ impl Rule for SharedMutableState {
         ]
     }
 
+    fn prefilter(&self, node: crate::analysis::syntax::GreenNode<'_>) -> bool {
+        match node.kind() {
+            SyntaxKind::CALL_EXPR => node
+                .call_type_and_fn()
+                .is_some_and(|(owner, func)| SHARED_OWNERS.contains(&owner) && func == "new"),
+            // An alias is recorded whatever its type.
+            SyntaxKind::TYPE_ALIAS => true,
+            // The test `check_node` makes on the site's type before it records or reports
+            // anything (`site_type` is the first child type node).
+            _ => super::ownership_common::site_type_named(node, |n| {
+                SHARED_OWNERS.contains(&n) || candidate_name(n)
+            }),
+        }
+    }
+
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
         if node.kind() == SyntaxKind::CALL_EXPR {
             check_construction(node, cx);

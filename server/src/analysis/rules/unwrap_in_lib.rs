@@ -100,6 +100,16 @@ impl Rule for UnwrapInLib {
         ]
     }
 
+    fn prefilter(&self, node: crate::analysis::syntax::GreenNode<'_>) -> bool {
+        match node.kind() {
+            SyntaxKind::METHOD_CALL_EXPR => {
+                matches!(node.method_name(), Some("unwrap" | "expect"))
+            }
+            SyntaxKind::MACRO_CALL => node.macro_name().is_some_and(|n| EXPR_MACROS.contains(&n)),
+            _ => true,
+        }
+    }
+
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
         // Integration tests, examples, benches and build scripts are never library code; the
         // rest is decided by the module tree (`check_workspace`).

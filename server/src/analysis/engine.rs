@@ -110,7 +110,7 @@ impl FileCx<'_> {
             rule: self.rule.id,
             kind,
             name: name.into(),
-            detail: detail.into(),
+            detail: detail.into().into_boxed_str(),
             range,
         });
     }
@@ -468,6 +468,8 @@ impl Engine {
 #[derive(Default)]
 struct Collector {
     scope: Vec<SmolStr>,
+    /// `scope` as the summary entries hold it (rebuilt when a module opens or closes).
+    shared_scope: super::model::Scope,
     /// The depths of the nodes that opened a scope, to pop on leave.
     scope_nodes: Vec<usize>,
     /// The depths of the test items the walk is in.
@@ -476,7 +478,7 @@ struct Collector {
     use_depth: usize,
     /// The owner of the last associated item pushed, by its `impl` / `trait` node: the items
     /// of one impl share it (reading an impl's types builds all its children's nodes).
-    last_owner: Option<(SyntaxNode, Owner)>,
+    last_owner: Option<(SyntaxNode, Arc<Owner>)>,
 }
 
 impl Collector {
@@ -505,7 +507,7 @@ impl Collector {
                 if let Some((name, name_range)) = name_of(&m) {
                     let (vis, _) = Visibility::of(&m);
                     s.mods.push(ModDecl {
-                        scope: self.scope.clone(),
+                        scope: self.shared_scope.clone(),
                         name: name.clone(),
                         inline: m.item_list().is_some(),
                         path_attr: path_attr(&m),
@@ -517,6 +519,7 @@ impl Collector {
                     self.push_item(&node, s);
                     if m.item_list().is_some() {
                         self.scope.push(name);
+                        self.shared_scope = self.scope.as_slice().into();
                         self.scope_nodes.push(depth);
                     }
                 }
@@ -555,7 +558,7 @@ impl Collector {
                     flatten_use(&tree, &mut Vec::new(), &mut leaves);
                     for (path, alias, glob, range) in leaves {
                         s.uses.push(UseDecl {
-                            scope: self.scope.clone(),
+                            scope: self.shared_scope.clone(),
                             path,
                             alias,
                             glob,
@@ -580,8 +583,8 @@ impl Collector {
                             && walk.ancestor_kind(2) == Some(SyntaxKind::CALL_EXPR));
                     if keep && !segments.is_empty() {
                         s.paths.push(PathRef {
-                            scope: self.scope.clone(),
-                            segments,
+                            scope: self.shared_scope.clone(),
+                            segments: segments.into(),
                             range: walk.range(),
                             is_test: self.in_test(),
                         });
@@ -611,6 +614,7 @@ impl Collector {
         if self.scope_nodes.last() == Some(&depth) {
             self.scope_nodes.pop();
             self.scope.pop();
+            self.shared_scope = self.scope.as_slice().into();
         }
         if self.test_depth.last() == Some(&depth) {
             self.test_depth.pop();
@@ -645,6 +649,7 @@ impl Collector {
                     } else {
                         return;
                     };
+                    let owner = Arc::new(owner);
                     self.last_owner = Some((gp, owner.clone()));
                     Some(owner)
                 }
@@ -692,12 +697,12 @@ impl Collector {
             name,
             kind,
             vis,
-            scope: self.scope.clone(),
+            scope: self.shared_scope.clone(),
             owner,
             range: node.text_range(),
             name_range,
             vis_range,
-            hidden_ranges: hidden_ranges(&item),
+            hidden_ranges: hidden_ranges(&item).into(),
             macro_export: attrs.as_ref().is_some_and(|a| has_attr(a, "macro_export")),
             is_test: self.in_test(),
         });

@@ -2,11 +2,17 @@
 //! `mod` declarations, `use` edges, paths), computed in the same pass as the local rules so the
 //! syntax tree can be dropped afterwards.
 
+use std::sync::Arc;
+
 use super::line_index::LineIndex;
 use super::suppress::Suppression;
 use super::syntax::{
     ast, AstNode, HasAttrs, HasName, HasVisibility, SmolStr, SyntaxKind, TextRange,
 };
+
+/// The inline modules around a summary entry, shared by all the entries of one module (a
+/// reference count, not a copy per path).
+pub type Scope = Arc<[SmolStr]>;
 
 /// A visibility as written.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -17,7 +23,7 @@ pub enum Visibility {
     PubSuper,
     PubSelf,
     /// `pub(in path)`, the path as written.
-    PubIn(String),
+    PubIn(Box<str>),
 }
 
 impl Visibility {
@@ -37,7 +43,7 @@ impl Visibility {
             "pub(super)" => Visibility::PubSuper,
             "pub(self)" => Visibility::PubSelf,
             t => match t.strip_prefix("pub(in").and_then(|r| r.strip_suffix(')')) {
-                Some(p) => Visibility::PubIn(p.to_string()),
+                Some(p) => Visibility::PubIn(p.into()),
                 None => Visibility::Pub,
             },
         };
@@ -92,15 +98,16 @@ pub struct ItemSummary {
     pub kind: ItemKind,
     pub vis: Visibility,
     /// Inline modules between the file's module and the item (`mod a { mod b { .. } }` -> `[a, b]`).
-    pub scope: Vec<SmolStr>,
-    /// For associated items: the impl's self type (`Client`) and whether the impl is of a trait.
-    pub owner: Option<Owner>,
+    pub scope: Scope,
+    /// For associated items: the impl's self type (`Client`) and whether the impl is of a trait
+    /// (shared by the items of one impl).
+    pub owner: Option<Arc<Owner>>,
     pub range: TextRange,
     pub name_range: TextRange,
     pub vis_range: Option<TextRange>,
     /// Parts of the item that are not its interface: a `fn` body, the non-`pub` fields of a
     /// struct or union (the interface is `range` minus these).
-    pub hidden_ranges: Vec<TextRange>,
+    pub hidden_ranges: Box<[TextRange]>,
     /// `#[macro_export]`, `#[cfg(test)]`, `#[test]` and similar facts.
     pub macro_export: bool,
     pub is_test: bool,
@@ -117,7 +124,7 @@ pub struct Owner {
 /// A `mod` declaration (`mod a;`) or inline module (`mod a { }`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModDecl {
-    pub scope: Vec<SmolStr>,
+    pub scope: Scope,
     pub name: SmolStr,
     pub inline: bool,
     /// `#[path = "..."]`.
@@ -131,7 +138,7 @@ pub struct ModDecl {
 /// One leaf of a `use` tree: `use a::{b::c as d, e::*}` gives `a::b::c` (alias `d`) and `a::e::*`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UseDecl {
-    pub scope: Vec<SmolStr>,
+    pub scope: Scope,
     pub path: Vec<SmolStr>,
     /// `as name` (`_` included).
     pub alias: Option<SmolStr>,
@@ -147,8 +154,8 @@ pub struct UseDecl {
 /// A path in code outside `use` items.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathRef {
-    pub scope: Vec<SmolStr>,
-    pub segments: Vec<SmolStr>,
+    pub scope: Scope,
+    pub segments: Box<[SmolStr]>,
     pub range: TextRange,
     pub is_test: bool,
 }
@@ -181,7 +188,8 @@ pub struct Fact {
     // boundary: allow(stringly-state) (each rule defines its own fact kinds)
     pub kind: &'static str,
     pub name: SmolStr,
-    pub detail: String,
+    /// Exact size (no growth slack): a workspace holds hundreds of thousands of facts.
+    pub detail: Box<str>,
     pub range: TextRange,
 }
 

@@ -471,7 +471,7 @@ fn build_modules(ws: &Workspace, r: &mut Resolution) {
                 .get(&((r.crates[k].package, r.crates[k].target), path.as_slice()))
                 .copied()
         };
-        let mut scope = d.scope.clone();
+        let mut scope = d.scope.to_vec();
         if d.inline {
             scope.push(d.name.clone());
         } else {
@@ -513,7 +513,7 @@ fn build_modules(ws: &Workspace, r: &mut Resolution) {
         let s = &ws.files[fi].summary;
         for &id in &mods {
             for (ii, it) in s.items.iter().enumerate() {
-                if it.scope != scope {
+                if *it.scope != *scope {
                     continue;
                 }
                 if it.owner.is_some() {
@@ -524,7 +524,7 @@ fn build_modules(ws: &Workspace, r: &mut Resolution) {
                 r.item_module.entry((fi, ii)).or_insert(id);
             }
             for (ui, u) in s.uses.iter().enumerate() {
-                if u.scope == scope {
+                if *u.scope == *scope {
                     r.modules[id].uses.push((fi, ui));
                     r.use_module.entry((fi, ui)).or_insert(id);
                 }
@@ -1172,7 +1172,7 @@ fn usages(cx: &mut Resolver<'_>) -> UsageMaps {
     }
     for (fi, f) in cx.ws.files.iter().enumerate() {
         for p in &f.summary.paths {
-            let Some(&mid) = scope_mod.get(&fi).and_then(|s| s.get(p.scope.as_slice())) else {
+            let Some(&mid) = scope_mod.get(&fi).and_then(|s| s.get(&*p.scope)) else {
                 continue;
             };
             if let Res::Items(items) = cx.resolve_path(mid, fi, &p.segments, 0) {

@@ -489,11 +489,11 @@ fn module_file_candidates(
     // Inline modules between the file and the declaration add directories; an inline module
     // with its own #[path] sets the directory.
     let mut scope_prefix: Vec<SmolStr> = Vec::new();
-    for s in &m.scope {
+    for s in m.scope.iter() {
         let inline = summary
             .mods
             .iter()
-            .find(|d| d.inline && d.name == *s && d.scope == scope_prefix);
+            .find(|d| d.inline && d.name == *s && *d.scope == *scope_prefix);
         match inline.and_then(|d| d.path_attr.as_ref()) {
             Some(p) => {
                 base = join(

@@ -97,13 +97,13 @@ impl Rule for AssumedSome {
                 if f.kind == STRUCT {
                     let d = decls.entry((other.package, f.name.as_str())).or_default();
                     d.structs += 1;
-                    d.fields.push(f.detail.as_str());
+                    d.fields.push(&*f.detail);
                 } else if f.kind == FIELD {
                     decls
                         .entry((other.package, f.name.as_str()))
                         .or_default()
                         .first
-                        .entry(f.detail.as_str())
+                        .entry(&*f.detail)
                         .or_insert((other.meta.rel_path.as_str(), f.range));
                 }
             }

@@ -232,7 +232,7 @@ impl Rule for SharedMutableState {
                     aliases
                         .entry((f.package, fact.name.as_str()))
                         .or_default()
-                        .push(fact.detail.as_str());
+                        .push(&*fact.detail);
                 }
             }
             for it in &f.summary.items {

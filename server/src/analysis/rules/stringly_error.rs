@@ -130,7 +130,7 @@ impl Rule for StringlyError {
                 {
                     continue; // the trait decides the signature
                 }
-                let kind = match fact.detail.as_str() {
+                let kind = match &*fact.detail {
                     "result1" if anyhow_result => "anyhow",
                     "result1" => continue,
                     k => k,

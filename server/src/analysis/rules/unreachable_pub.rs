@@ -99,7 +99,7 @@ impl Rule for UnreachablePub {
             for f in file.summary.facts.iter().filter(|f| f.rule == META.id) {
                 match f.kind {
                     FACT_PUB_FIELD => field_ranges
-                        .entry((fi, f.detail.as_str()))
+                        .entry((fi, &*f.detail))
                         .or_default()
                         .push(f.range),
                     FACT_USE_VIS => use_vis.entry(fi).or_default().push(f.range),

@@ -162,7 +162,7 @@ impl Rule for UnwrapInLib {
                     STRUCT => fields
                         .entry((file.package, f.name.as_str()))
                         .or_default()
-                        .push(f.detail.as_str()),
+                        .push(&*f.detail),
                     MOD => {
                         // `#[cfg(..)] mod child;`: the module path of the child, and whether
                         // this declaration of it is compiled.

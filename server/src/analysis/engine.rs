@@ -468,6 +468,8 @@ impl Engine {
 #[derive(Default)]
 struct Collector {
     scope: Vec<SmolStr>,
+    /// A buffer for the segments of each path.
+    segments: Vec<SmolStr>,
     /// `scope` as the summary entries hold it (rebuilt when a module opens or closes).
     shared_scope: super::model::Scope,
     /// The depths of the nodes that opened a scope, to pop on leave.
@@ -574,7 +576,9 @@ impl Collector {
                 // Read from the green tree: paths are the most common nodes the summary keeps.
                 let parent = walk.ancestor_kind(1);
                 if parent != Some(SyntaxKind::PATH) && self.use_depth == 0 {
-                    let segments = walk.path_segments();
+                    // Read into a reused buffer, kept in an exact-size box.
+                    let segments = &mut self.segments;
+                    walk.path_segments(segments);
                     let keep = segments.len() > 1
                         || segments
                             .first()
@@ -584,7 +588,7 @@ impl Collector {
                     if keep && !segments.is_empty() {
                         s.paths.push(PathRef {
                             scope: self.shared_scope.clone(),
-                            segments: segments.into(),
+                            segments: segments.as_slice().into(),
                             range: walk.range(),
                             is_test: self.in_test(),
                         });

@@ -659,6 +659,39 @@ impl<'a> GreenNode<'a> {
             .is_some_and(|ty| green_any_path_type_name(ty, skip, pred))
     }
 
+    /// `true` when a direct child is a string literal (`"done"`, not `b"x"` or `r"x"`... as
+    /// `ast::Literal` sees them: the literal's first token is a `STRING`).
+    pub fn has_string_literal_child(self) -> bool {
+        self.0.children().any(|c| match c {
+            NodeOrToken::Node(n) if is_kind(n, SyntaxKind::LITERAL) => n
+                .children()
+                .next()
+                .is_some_and(|t| t.kind().0 == SyntaxKind::STRING as u16),
+            _ => false,
+        })
+    }
+
+    /// `true` when the first child expression (a `match`'s scrutinee) has a node of `kind` in
+    /// its subtree (itself included).
+    pub fn first_expr_child_contains(self, kind: SyntaxKind) -> bool {
+        fn contains(n: &rowan::GreenNodeData, kind: SyntaxKind) -> bool {
+            is_kind(n, kind)
+                || n.children().any(|c| match c {
+                    NodeOrToken::Node(c) => contains(c, kind),
+                    NodeOrToken::Token(_) => false,
+                })
+        }
+        self.0
+            .children()
+            .find_map(|c| match c {
+                NodeOrToken::Node(n) if ast::Expr::can_cast(SyntaxKind::from(n.kind().0)) => {
+                    Some(n)
+                }
+                _ => None,
+            })
+            .is_some_and(|e| contains(e, kind))
+    }
+
     /// The method name of a `METHOD_CALL_EXPR` (`x.unwrap()` -> `unwrap`).
     pub fn method_name(self) -> Option<&'a str> {
         if !is_kind(self.0, SyntaxKind::METHOD_CALL_EXPR) {
@@ -822,11 +855,10 @@ impl<'g> LazyWalk<'g> {
         });
     }
 
-    /// The segments of the current `PATH` node (see [`path_segments_smol`]).
-    pub fn path_segments(&self) -> Vec<SmolStr> {
-        let mut out = Vec::new();
-        green_path_segments(self.top().green, &mut out);
-        out
+    /// The segments of the current `PATH` node (see [`path_segments_smol`]), into `out`.
+    pub fn path_segments(&self, out: &mut Vec<SmolStr>) {
+        out.clear();
+        green_path_segments(self.top().green, out);
     }
 
     /// The current node as a syntax node (built now, with the ancestors not built yet).

@@ -51,6 +51,16 @@ impl Rule for StringlyState {
         ]
     }
 
+    fn prefilter(&self, node: crate::analysis::syntax::GreenNode<'_>) -> bool {
+        match node.kind() {
+            // A comparison is recorded only against a string literal operand, a `match` only
+            // on a field (through `&`, `*`, parentheses or a method call).
+            SyntaxKind::BIN_EXPR => node.has_string_literal_child(),
+            SyntaxKind::MATCH_EXPR => node.first_expr_child_contains(SyntaxKind::FIELD_EXPR),
+            _ => true,
+        }
+    }
+
     /// Collects state-like fields and their comparisons during the pass; reports in
     /// [`Rule::finish_file`].
     fn check_node(&self, n: &SyntaxNode, cx: &mut FileCx<'_>) {

@@ -271,7 +271,8 @@ fn analyse_doc(inner: &Inner, uri: Uri) -> Outcome {
         };
         (
             doc.version,
-            doc.text.clone(),
+            // One copy, shared with `Model::open_text` below.
+            Arc::<str>::from(doc.text.as_str()),
             doc.parsed.clone(),
             *root,
             rel.clone(),
@@ -287,8 +288,10 @@ fn analyse_doc(inner: &Inner, uri: Uri) -> Outcome {
             syntax::parse(&text, meta.edition)
         })
     });
+    let t_lock = started.elapsed();
     let engine = m.engine.clone();
     let upd = incremental::update_file(&engine, &mut m.ws, &rel, &text, parsed.as_ref());
+    let t_update = started.elapsed();
     m.local.insert(rel.clone(), upd.local.clone());
     let upd_kind = match &upd.change {
         SummaryChange::None => "same",
@@ -296,16 +299,19 @@ fn analyse_doc(inner: &Inner, uri: Uri) -> Outcome {
         SummaryChange::Changed => "rerun",
     };
     let changed = workspace_update(&mut m, &rel, &upd.change);
+    let t_ws = started.elapsed();
     let Some(file) = m.ws.file(&rel) else {
         return out;
     };
     let _ = file;
-    m.open_text.insert(rel.clone(), Arc::from(text.as_str()));
+    m.open_text.insert(rel.clone(), text.clone());
     let Some(findings) = m.final_findings(&rel, upd.local) else {
         return out;
     };
     let others = finalize_others(&m, &changed, &rel);
+    let t_final = started.elapsed();
     drop(m);
+    let t_drop = started.elapsed();
     let analysed = started.elapsed();
     let config = engine.config.clone();
     {
@@ -320,7 +326,15 @@ fn analyse_doc(inner: &Inner, uri: Uri) -> Outcome {
                 doc.diagnostics = diagnostics(&t, &uri, &findings, &config, &root.dir);
                 doc.findings = findings;
                 doc.analysed = Some(version);
+                let t_diag = started.elapsed();
                 tracing::debug!(
+                    lock_us = t_lock.as_micros() as u64,
+                    update_us = (t_update - t_lock).as_micros() as u64,
+                    ws_us = (t_ws - t_update).as_micros() as u64,
+                    final_us = (t_final - t_ws).as_micros() as u64,
+                    drop_us = (t_drop - t_final).as_micros() as u64,
+                    diag_us = (t_diag - t_drop).as_micros() as u64,
+                    others = others.len(),
                     file = %rel,
                     version,
                     incremental = doc.parsed.is_some(),

@@ -161,6 +161,7 @@ impl Doc {
             match c.range {
                 None => {
                     self.text = c.text;
+                    self.index = LineIndex::new(&self.text);
                     self.parsed = None;
                 }
                 Some(r) => {
@@ -173,6 +174,7 @@ impl Doc {
                         u32::from(range.start()) as usize..u32::from(range.end()) as usize,
                         &c.text,
                     );
+                    self.index.edit(range, &c.text, &self.text);
                     let big = self.text.len() >= REPARSE_MIN_BYTES;
                     self.parsed = match self.parsed.take() {
                         Some(p) if big => {
@@ -189,7 +191,6 @@ impl Doc {
                     };
                 }
             }
-            self.index = LineIndex::new(&self.text);
         }
         self.version = version;
     }

@@ -592,6 +592,7 @@ fn load_root(
         release_us = t_release.elapsed().as_micros(),
         "indexed"
     );
+    super::memstat::log(&lock(&root.model), "indexed");
     error
 }
 

@@ -20,7 +20,7 @@ use crate::analysis::rules;
 use crate::analysis::syntax::{self, TextRange};
 
 use super::convert::{self, Text};
-use super::state::{lock, DocKind, Job, LoadedBaseline, Model, Root, Scope, REPARSE_MIN_BYTES};
+use super::state::{lock, DocKind, Job, LoadedBaseline, Model, Root, Scope};
 use super::Inner;
 use crate::analysis::baseline::{Baseline, BaselineMode};
 
@@ -282,15 +282,13 @@ fn analyse_doc(inner: &Inner, uri: Uri) -> Outcome {
     let (version, text, parsed, root_idx, rel, root) = snap;
     let started = std::time::Instant::now();
     let mut m = lock(&root.model);
-    let parsed = parsed.or_else(|| {
-        (text.len() >= REPARSE_MIN_BYTES).then(|| {
-            let (meta, _) = loader::file_meta(&m.ws.packages, &rel);
-            syntax::parse(&text, meta.edition)
-        })
+    let parsed = parsed.unwrap_or_else(|| {
+        let (meta, _) = loader::file_meta(&m.ws.packages, &rel);
+        syntax::parse(&text, meta.edition)
     });
     let t_lock = started.elapsed();
     let engine = m.engine.clone();
-    let upd = incremental::update_file(&engine, &mut m.ws, &rel, &text, parsed.as_ref());
+    let upd = incremental::update_file(&engine, &mut m.ws, &rel, &text, Some(&parsed));
     let t_update = started.elapsed();
     m.local.insert(rel.clone(), upd.local.clone());
     let upd_kind = match &upd.change {
@@ -320,7 +318,7 @@ fn analyse_doc(inner: &Inner, uri: Uri) -> Outcome {
         if let Some(doc) = st.docs.get_mut(&uri) {
             if doc.version == version {
                 if doc.parsed.is_none() {
-                    doc.parsed = parsed;
+                    doc.parsed = Some(parsed);
                 }
                 let t = doc.view(enc);
                 doc.diagnostics = diagnostics(&t, &uri, &findings, &config, &root.dir);
@@ -419,6 +417,7 @@ pub(super) fn reindex(inner: Arc<Inner>, root_idx: usize) {
             (root, st.settings.clone(), st.caps, config_text)
         };
         let config_path = root.config_path(&settings);
+        let generation = root.generation.fetch_add(1, Ordering::SeqCst) + 1;
         let progress = if caps.progress {
             let token = ProgressToken::String(format!(
                 "boundary/index/{}",
@@ -454,7 +453,15 @@ pub(super) fn reindex(inner: Arc<Inner>, root_idx: usize) {
             let explicit = settings.config_path.is_some();
             tokio::task::spawn_blocking(move || {
                 super::guard("indexing", || {
-                    load_root(&root, &config_path, explicit, config_text, &done, &total)
+                    load_root(
+                        &root,
+                        generation,
+                        &config_path,
+                        explicit,
+                        config_text,
+                        &done,
+                        &total,
+                    )
                 })
             })
         };
@@ -474,6 +481,11 @@ pub(super) fn reindex(inner: Arc<Inner>, root_idx: usize) {
         let (d, t) = (done.load(Ordering::Relaxed), total.load(Ordering::Relaxed));
         if let Some(p) = progress {
             p.finish_with_message(format!("{d}/{t} files")).await;
+        }
+        if root.generation.load(Ordering::SeqCst) != generation {
+            // A newer load of this root started meanwhile: its model and its config error
+            // are the ones to keep, and it re-analyses the open documents when it ends.
+            return;
         }
         let config_error = match res {
             Ok(Some(e)) => e,
@@ -513,6 +525,7 @@ pub(super) fn reindex(inner: Arc<Inner>, root_idx: usize) {
 /// Loads config and files of a root into its model. Returns the config error, if any.
 fn load_root(
     root: &Root,
+    generation: usize,
     config_path: &Path,
     explicit: bool,
     config_text: Option<String>,
@@ -568,6 +581,10 @@ fn load_root(
     let baseline = load_baseline(&root.dir, &engine.config);
     let files = ws.files.len();
     let mut m = lock(&root.model);
+    if root.generation.load(Ordering::SeqCst) != generation {
+        // Stale: a load started after this one (with newer settings) stores its model.
+        return error;
+    }
     let open_text = std::mem::take(&mut m.open_text);
     *m = Model {
         dir: root.dir.clone(),

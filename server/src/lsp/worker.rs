@@ -572,12 +572,12 @@ fn load_root(
     } else {
         Default::default()
     };
-    let t_compact = Instant::now();
-    let (ws, local) = compact(ws, local);
-    let compact_us = t_compact.elapsed().as_micros();
     let t_workspace = Instant::now();
     let global = engine.analyse_workspace(&ws);
     let workspace_us = t_workspace.elapsed().as_micros();
+    let t_compact = Instant::now();
+    let (ws, local, global) = compact(ws, local, global);
+    let compact_us = t_compact.elapsed().as_micros();
     let baseline = load_baseline(&root.dir, &engine.config);
     let files = ws.files.len();
     let mut m = lock(&root.model);
@@ -614,34 +614,53 @@ fn load_root(
 }
 
 /// Copies what the model keeps of the load into fresh, exactly sized allocations (a clone of
-/// a `Vec` has no spare capacity), one file at a time: the summaries were built in vectors
-/// grown by doubling, between the syntax trees the load freed since. With
-/// [`release_free_memory`] afterwards, the settled memory is about what the model holds.
+/// a `Vec` has no spare capacity): the summaries, and everything else the model keeps that
+/// was allocated on the load's threads (the files' metadata and module paths, the path index,
+/// the packages, the local and workspace-level findings). They were built between the syntax
+/// trees the load freed since, and each one left there keeps its allocator page resident.
+/// With [`release_free_memory`] afterwards, the settled memory is about what the model holds.
 fn compact(
     mut ws: crate::analysis::workspace::Workspace,
-    local: std::collections::HashMap<String, Vec<Finding>>,
-) -> (
-    crate::analysis::workspace::Workspace,
-    std::collections::HashMap<String, Vec<Finding>>,
-) {
+    local: Findings,
+    global: Findings,
+) -> (crate::analysis::workspace::Workspace, Findings, Findings) {
     // On new threads, not on the pool that loaded the files: mimalloc gives each thread its own
     // pages, so the copies are packed into fresh pages instead of filling the holes the syntax
     // trees left between the originals; the pool's pages are then free as a whole and
     // `release_free_memory` can hand them back.
     let threads = std::thread::available_parallelism().map_or(2, usize::from);
     let chunk = ws.files.len().div_ceil(threads).max(1);
-    std::thread::scope(|s| {
-        for part in ws.files.chunks_mut(chunk) {
+    let copy =
+        |m: &Findings| -> Findings { m.iter().map(|(k, v)| (k.clone(), v.clone())).collect() };
+    let crate::analysis::workspace::Workspace {
+        packages,
+        files,
+        by_path,
+    } = &mut ws;
+    let (local, global) = std::thread::scope(|s| {
+        for part in files.chunks_mut(chunk) {
             s.spawn(move || {
                 for f in part {
                     f.summary = Arc::new(crate::analysis::model::FileSummary::clone(&f.summary));
+                    f.meta = f.meta.clone();
+                    f.module_path = f.module_path.clone();
+                    f.targets = f.targets.clone();
                 }
             });
         }
+        let rest = s.spawn(move || {
+            *by_path = by_path.clone();
+            *packages = packages.clone();
+            // Files without local findings need no entry.
+            let local = local.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+            (copy(&local), copy(&global))
+        });
+        rest.join().unwrap_or_default()
     });
-    let local = local.into_iter().filter(|(_, v)| !v.is_empty()).collect();
-    (ws, local)
+    (ws, local, global)
 }
+
+type Findings = std::collections::HashMap<String, Vec<Finding>>;
 
 /// Hands memory freed by the load (the files' texts and syntax trees) back to the system, so
 /// the settled resident size is what the model keeps, not the load's peak (measured in

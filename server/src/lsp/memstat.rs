@@ -80,9 +80,9 @@ fn findings_map(m: &HashMap<String, Vec<Finding>>) -> (usize, usize) {
 
 /// Heap bytes of one part of the model, with how many elements it has.
 #[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct Part {
-    pub(crate) count: usize,
-    pub(crate) bytes: usize,
+struct Part {
+    count: usize,
+    bytes: usize,
 }
 
 impl Part {
@@ -94,32 +94,32 @@ impl Part {
 
 /// The parts of a model, in bytes.
 #[derive(Debug, Default)]
-pub(crate) struct Breakdown {
+struct Breakdown {
     /// The summaries' own structs (`Arc<FileSummary>`) and each of their lists.
-    pub(crate) summary_structs: Part,
-    pub(crate) items: Part,
-    pub(crate) mods: Part,
-    pub(crate) uses: Part,
-    pub(crate) paths: Part,
-    pub(crate) facts: Part,
-    pub(crate) macro_idents: Part,
-    pub(crate) test_ranges: Part,
-    pub(crate) suppressions: Part,
-    pub(crate) line_index: Part,
+    summary_structs: Part,
+    items: Part,
+    mods: Part,
+    uses: Part,
+    paths: Part,
+    facts: Part,
+    macro_idents: Part,
+    test_ranges: Part,
+    suppressions: Part,
+    line_index: Part,
     /// `WsFile`s (metadata, module paths, targets) and the path index.
-    pub(crate) files: Part,
-    pub(crate) packages: Part,
-    pub(crate) local_findings: Part,
-    pub(crate) global_findings: Part,
-    pub(crate) open_text: Part,
+    files: Part,
+    packages: Part,
+    local_findings: Part,
+    global_findings: Part,
+    open_text: Part,
 }
 
 impl Breakdown {
-    pub(crate) fn total(&self) -> usize {
+    fn total(&self) -> usize {
         self.parts().iter().map(|(_, p)| p.bytes).sum()
     }
 
-    pub(crate) fn parts(&self) -> [(&'static str, Part); 15] {
+    fn parts(&self) -> [(&'static str, Part); 15] {
         [
             ("summary_structs", self.summary_structs),
             ("items", self.items),
@@ -220,7 +220,7 @@ impl Breakdown {
 }
 
 /// Counts what `m` holds.
-pub(crate) fn of(m: &Model) -> Breakdown {
+fn of(m: &Model) -> Breakdown {
     let mut b = Breakdown::default();
     for f in &m.ws.files {
         b.summary(&f.summary);
@@ -274,7 +274,7 @@ pub(crate) fn of(m: &Model) -> Breakdown {
 }
 
 /// Logs the breakdown of `m` (debug level) with the process's resident memory.
-pub(crate) fn log(m: &Model, what: &str) {
+pub(super) fn log(m: &Model, what: &str) {
     if !tracing::enabled!(tracing::Level::DEBUG) {
         return;
     }

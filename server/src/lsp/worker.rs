@@ -572,12 +572,16 @@ fn load_root(
     } else {
         Default::default()
     };
+    let t_compact = Instant::now();
+    let (ws, local) = compact(ws, local);
+    let compact_us = t_compact.elapsed().as_micros();
     let t_workspace = Instant::now();
     let global = engine.analyse_workspace(&ws);
+    // Off the pool too (see `compact`); as they are, empty lists included (`changed_files`
+    // compares the maps).
+    let global =
+        std::thread::scope(|s| s.spawn(|| copy_findings(&global)).join()).unwrap_or(global);
     let workspace_us = t_workspace.elapsed().as_micros();
-    let t_compact = Instant::now();
-    let (ws, local, global) = compact(ws, local, global);
-    let compact_us = t_compact.elapsed().as_micros();
     let baseline = load_baseline(&root.dir, &engine.config);
     let files = ws.files.len();
     let mut m = lock(&root.model);
@@ -614,30 +618,27 @@ fn load_root(
 }
 
 /// Copies what the model keeps of the load into fresh, exactly sized allocations (a clone of
-/// a `Vec` has no spare capacity): the summaries, and everything else the model keeps that
-/// was allocated on the load's threads (the files' metadata and module paths, the path index,
-/// the packages, the local and workspace-level findings). They were built between the syntax
-/// trees the load freed since, and each one left there keeps its allocator page resident.
-/// With [`release_free_memory`] afterwards, the settled memory is about what the model holds.
+/// a `Vec` has no spare capacity): the summaries, and the rest that was allocated on the load's
+/// threads (the files' metadata and module paths, the path index, the packages, the local
+/// findings). They were built between the syntax trees the load freed since, and each one left
+/// there keeps its allocator page resident. With [`release_free_memory`] afterwards, the
+/// settled memory is about what the model holds.
 fn compact(
     mut ws: crate::analysis::workspace::Workspace,
     local: Findings,
-    global: Findings,
-) -> (crate::analysis::workspace::Workspace, Findings, Findings) {
+) -> (crate::analysis::workspace::Workspace, Findings) {
     // On new threads, not on the pool that loaded the files: mimalloc gives each thread its own
     // pages, so the copies are packed into fresh pages instead of filling the holes the syntax
     // trees left between the originals; the pool's pages are then free as a whole and
     // `release_free_memory` can hand them back.
     let threads = std::thread::available_parallelism().map_or(2, usize::from);
     let chunk = ws.files.len().div_ceil(threads).max(1);
-    let copy =
-        |m: &Findings| -> Findings { m.iter().map(|(k, v)| (k.clone(), v.clone())).collect() };
     let crate::analysis::workspace::Workspace {
         packages,
         files,
         by_path,
     } = &mut ws;
-    let (local, global) = std::thread::scope(|s| {
+    let local = std::thread::scope(|s| {
         for part in files.chunks_mut(chunk) {
             s.spawn(move || {
                 for f in part {
@@ -652,12 +653,16 @@ fn compact(
             *by_path = by_path.clone();
             *packages = packages.clone();
             // Files without local findings need no entry.
-            let local = local.into_iter().filter(|(_, v)| !v.is_empty()).collect();
-            (copy(&local), copy(&global))
+            let local: Findings = local.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+            copy_findings(&local)
         });
         rest.join().unwrap_or_default()
     });
-    (ws, local, global)
+    (ws, local)
+}
+
+fn copy_findings(m: &Findings) -> Findings {
+    m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
 type Findings = std::collections::HashMap<String, Vec<Finding>>;

@@ -47,8 +47,39 @@ impl LineIndex {
         }
     }
 
+    /// Updates the index for one edit: `delete` (a range of the old text) replaced by
+    /// `insert`, giving `text`. Same result as `LineIndex::new(text)`, without reading the
+    /// whole text again when it is ASCII (the server runs this on every change).
+    pub fn edit(&mut self, delete: TextRange, insert: &str, text: &str) {
+        let (s, e) = (u32::from(delete.start()), u32::from(delete.end()));
+        // The lines that started inside the deleted text (after one of its `\n`s).
+        let from = self.starts.partition_point(|&x| x <= s);
+        let to = self.starts.partition_point(|&x| x <= e);
+        let added: Vec<u32> = memchr::memchr_iter(b'\n', insert.as_bytes())
+            .map(|i| s + i as u32 + 1)
+            .collect();
+        let n = added.len();
+        self.starts.splice(from..to, added);
+        let grown = insert.len() as u32;
+        let removed = e - s;
+        for x in &mut self.starts[from + n..] {
+            *x = *x - removed + grown;
+        }
+        self.len = text.len() as u32;
+        self.ascii = if self.ascii {
+            insert.is_ascii()
+        } else {
+            text.is_ascii()
+        };
+    }
+
     pub fn line_count(&self) -> usize {
         self.starts.len()
+    }
+
+    /// Bytes of its line table on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        self.starts.capacity() * std::mem::size_of::<u32>()
     }
 
     /// Byte offset of the start of `line` (0-based), clamped to the text.
@@ -129,6 +160,39 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Edits that add, remove and keep line breaks, in ASCII and non-ASCII text: the updated
+    /// index is the one built from the new text.
+    #[test]
+    fn edit_gives_the_index_of_the_new_text() {
+        let mut text = String::from("fn a() {\n    x\n}\n\nfn b() {}\n");
+        let mut idx = LineIndex::new(&text);
+        let inserts = ["", " ", "\n", "a\nb\n", "é", "\r\n", "日本\n語"];
+        let mut seed = 0x1234_5678_u32;
+        for i in 0..400 {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            let mut at = seed as usize % (text.len() + 1);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let mut end = (at + (seed as usize >> 8) % 4).min(text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            let insert = inserts[i % inserts.len()];
+            text.replace_range(at..end, insert);
+            let delete = TextRange::new((at as u32).into(), (end as u32).into());
+            idx.edit(delete, insert, &text);
+            let fresh = LineIndex::new(&text);
+            assert_eq!(
+                (&idx.starts, idx.len, idx.ascii),
+                (&fresh.starts, fresh.len, fresh.ascii),
+                "edit {i}: {delete:?} {insert:?}"
+            );
+        }
+    }
 
     #[test]
     fn round_trips_non_ascii() {

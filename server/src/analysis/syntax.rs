@@ -44,19 +44,32 @@ impl Edition {
 /// A parsed file: the (error-tolerant) tree plus the number of syntax errors.
 #[derive(Clone)]
 pub struct Parsed {
-    parse: ra_ap_syntax::Parse<ast::SourceFile>,
+    /// The tree's root.
+    green: ra_ap_syntax::GreenNode,
+    /// The parser's result when the tree comes from a full parse (for its errors); `None`
+    /// after an incremental reparse.
+    full: Option<ra_ap_syntax::Parse<ast::SourceFile>>,
     edition: Edition,
     /// Whether the tree has no ERROR node (computed on the first reparse, then carried over).
     error_free: std::sync::OnceLock<bool>,
 }
 
 impl Parsed {
-    pub fn tree(&self) -> ast::SourceFile {
-        self.parse.tree()
+    fn syntax_node(&self) -> SyntaxNode {
+        SyntaxNode::new_root(self.green.clone())
     }
 
+    pub fn tree(&self) -> ast::SourceFile {
+        ast::SourceFile::cast(self.syntax_node()).expect("the root of a parse is a SOURCE_FILE")
+    }
+
+    /// The number of syntax errors (the parser's, the lexer's and `ra_ap_syntax`'s
+    /// validation). After an incremental reparse, counted on a full parse of the text.
     pub fn error_count(&self) -> usize {
-        self.parse.errors().len()
+        match &self.full {
+            Some(p) => p.errors().len(),
+            None => parse(&self.syntax_node().text().to_string(), self.edition).error_count(),
+        }
     }
 
     pub fn edition(&self) -> Edition {
@@ -66,7 +79,7 @@ impl Parsed {
     fn error_free(&self) -> bool {
         *self
             .error_free
-            .get_or_init(|| !has_error_nodes(&self.parse.syntax_node()))
+            .get_or_init(|| !has_error_nodes(&self.syntax_node()))
     }
 
     /// Applies one edit, reparsing incrementally where `ra_ap_syntax` can (a single token or
@@ -75,7 +88,7 @@ impl Parsed {
     /// Builds the edited text from the tree (a walk over the whole file): a caller that has
     /// the text uses [`Parsed::reparse_to`].
     pub fn reparse(&self, delete: TextRange, insert: &str) -> Parsed {
-        let mut expected = self.parse.tree().syntax().text().to_string();
+        let mut expected = self.syntax_node().text().to_string();
         let end = floor_char_boundary(&expected, usize::from(delete.end()));
         let start = floor_char_boundary(&expected, usize::from(delete.start()).min(end));
         expected.replace_range(start..end, insert);
@@ -96,25 +109,33 @@ impl Parsed {
         // Error recovery makes an incremental reparse of broken code disagree with a full
         // parse of the same text (found by tests/e2e/fuzz.rs), and `check` must see what the
         // server sees: reparse incrementally only error-free code, and check the text.
-        let consistent = u32::from(delete.end()) as usize
-            <= self.parse.syntax_node().text_range().end().into()
-            && expected.len() + usize::from(delete.len())
-                == usize::from(self.parse.syntax_node().text_range().end()) + insert.len();
+        let old = self.syntax_node();
+        let end = usize::from(old.text_range().end());
+        let consistent = u32::from(delete.end()) as usize <= end
+            && expected.len() + usize::from(delete.len()) == end + insert.len();
         if !consistent || !self.error_free() || self.edit_moves_trivia(delete, insert) {
             return parse(expected, self.edition);
         }
-        let incremental = self.parse.reparse(delete, insert, self.edition.to_ra());
+        // `ra_ap_syntax`'s own strategies (`Parse::reparse`: one token, else the nearest
+        // block, else the whole file), without its O(offset) walk (see `reparse_token`).
+        let edition = self.edition.to_ra();
+        let Some(green) = reparse_token(&old, delete, insert, edition)
+            .or_else(|| reparse_block(&old, delete, insert, edition))
+        else {
+            return parse(expected, self.edition);
+        };
+        let new = SyntaxNode::new_root(green.clone());
         let edit = Edit {
             delete,
             inserted: insert.len() as u32,
             expected,
         };
-        let (old, new) = (self.parse.syntax_node(), incremental.syntax_node());
         if usize::from(new.text_range().end()) == expected.len()
             && edit.check(&NodeOrToken::Node(old), &NodeOrToken::Node(new))
         {
             Parsed {
-                parse: incremental,
+                green,
+                full: None,
                 edition: self.edition,
                 error_free: std::sync::OnceLock::from(true),
             }
@@ -134,7 +155,7 @@ impl Parsed {
     /// the now plain comment outside the `MODULE` node. The classes below are the ones
     /// `ra_ap_parser` (shortcuts.rs, `n_attached_trivias`) looks at.
     fn edit_moves_trivia(&self, delete: TextRange, insert: &str) -> bool {
-        let NodeOrToken::Token(tok) = self.parse.syntax_node().covering_element(delete) else {
+        let NodeOrToken::Token(tok) = self.syntax_node().covering_element(delete) else {
             return false;
         };
         let kind = tok.kind();
@@ -166,6 +187,122 @@ impl Parsed {
         };
         class(old) != class(&new)
     }
+}
+
+/// `ra_ap_syntax`'s single-token reparse (`parsing/reparsing.rs`, `reparse_token`): an edit
+/// inside one identifier, string, comment or whitespace token that relexes as one token of
+/// the same kind replaces that token. Same result, but the character after the token comes
+/// from the next token instead of `root.text().char_at(..)`, which walks every token from the
+/// start of the file (1-3 ms per edit in the middle of a 5k-20k-line file, `docs/benchmarks.md`).
+fn reparse_token(
+    root: &SyntaxNode,
+    delete: TextRange,
+    insert: &str,
+    edition: ra_ap_syntax::Edition,
+) -> Option<ra_ap_syntax::GreenNode> {
+    let prev = root.covering_element(delete).as_token()?.clone();
+    let kind = prev.kind();
+    if !matches!(
+        kind,
+        SyntaxKind::WHITESPACE
+            | SyntaxKind::COMMENT
+            | SyntaxKind::IDENT
+            | SyntaxKind::STRING
+            | SyntaxKind::BYTE_STRING
+            | SyntaxKind::C_STRING
+    ) {
+        return None;
+    }
+    let start = prev.text_range().start();
+    let local = delete - start;
+    let (from, to) = (usize::from(local.start()), usize::from(local.end()));
+    if matches!(kind, SyntaxKind::WHITESPACE | SyntaxKind::COMMENT)
+        && prev.text()[from..to].contains('\n')
+    {
+        // Removing a line break may extend the token before.
+        return None;
+    }
+    let mut new_text = prev.text().to_string();
+    new_text.replace_range(from..to, insert);
+    let (new_kind, _) = ra_ap_parser::LexedStr::single_token(edition, &new_text)?;
+    if new_kind != kind
+        || (new_kind == SyntaxKind::IDENT
+            && matches!(new_text.as_str(), "auto" | "default" | "union"))
+    {
+        return None;
+    }
+    // The edited token must not merge with the next character (`b` + `"str"`).
+    let mut next = prev.next_token();
+    while let Some(t) = &next {
+        if !t.text().is_empty() {
+            break;
+        }
+        next = t.next_token();
+    }
+    if let Some(c) = next.and_then(|t| t.text().chars().next()) {
+        new_text.push(c);
+        if ra_ap_parser::LexedStr::single_token(edition, &new_text).is_some() {
+            return None;
+        }
+        new_text.pop();
+    }
+    let token = rowan::GreenToken::new(rowan::SyntaxKind(kind as u16), &new_text);
+    Some(prev.replace_with(token))
+}
+
+/// `ra_ap_syntax`'s block reparse (`reparse_block`): the nearest `{ ... }` around the edit
+/// that `ra_ap_parser` can parse on its own, when its edited text is still balanced. Errors
+/// are not kept (the result is only used when it has no ERROR node; see [`Parsed::error_count`]).
+fn reparse_block(
+    root: &SyntaxNode,
+    delete: TextRange,
+    insert: &str,
+    edition: ra_ap_syntax::Edition,
+) -> Option<ra_ap_syntax::GreenNode> {
+    let (node, reparser) = match root.covering_element(delete) {
+        NodeOrToken::Node(n) => Some(n),
+        NodeOrToken::Token(t) => t.parent(),
+    }?
+    .ancestors()
+    .find_map(|node| {
+        let first_child = node.first_child_or_token().map(|it| it.kind());
+        let parent = node.parent().map(|it| it.kind());
+        ra_ap_parser::Reparser::for_node(node.kind(), first_child, parent).map(|r| (node, r))
+    })?;
+    let local = delete - node.text_range().start();
+    let mut text = node.text().to_string();
+    text.replace_range(usize::from(local.start())..usize::from(local.end()), insert);
+    let lexed = ra_ap_parser::LexedStr::new(edition, &text);
+    let balanced = !lexed.is_empty()
+        && lexed.kind(0) == T!['{']
+        && lexed.kind(lexed.len() - 1) == T!['}']
+        && {
+            let mut depth = 0usize;
+            (1..lexed.len() - 1).all(|i| {
+                match lexed.kind(i) {
+                    T!['{'] => depth += 1,
+                    T!['}'] => match depth.checked_sub(1) {
+                        Some(d) => depth = d,
+                        None => return false,
+                    },
+                    _ => {}
+                }
+                true
+            }) && depth == 0
+        };
+    if !balanced {
+        return None;
+    }
+    let output = reparser.parse(&lexed.to_input(edition));
+    let mut builder = ra_ap_syntax::SyntaxTreeBuilder::default();
+    lexed.intersperse_trivia(&output, &mut |step| match step {
+        ra_ap_parser::StrStep::Token { kind, text } => builder.token(kind, text),
+        ra_ap_parser::StrStep::Enter { kind } => builder.start_node(kind),
+        ra_ap_parser::StrStep::Exit => builder.finish_node(),
+        ra_ap_parser::StrStep::Error { .. } => {}
+    });
+    let green = builder.finish().syntax_node().green().to_owned();
+    Some(node.replace_with(green))
 }
 
 /// One edit of a text, to check a reparsed tree against the edited text.
@@ -255,8 +392,10 @@ pub fn first_token_len(text: &str, edition: Edition) -> usize {
 
 /// Parses a whole file.
 pub fn parse(text: &str, edition: Edition) -> Parsed {
+    let full = ast::SourceFile::parse(text, edition.to_ra());
     Parsed {
-        parse: ast::SourceFile::parse(text, edition.to_ra()),
+        green: full.syntax_node().green().to_owned(),
+        full: Some(full),
         edition,
         error_free: std::sync::OnceLock::new(),
     }
@@ -581,10 +720,9 @@ mod tests {
             let next = parsed.reparse_to(delete, &insert, &text);
             incremental += usize::from(
                 parsed
-                    .parse
                     .syntax_node()
                     .children()
-                    .zip(next.parse.syntax_node().children())
+                    .zip(next.syntax_node().children())
                     .any(|(a, b)| std::ptr::eq(a.green(), b.green())),
             );
             let full = parse(&text, Edition::E2021);
@@ -598,6 +736,48 @@ mod tests {
         // Half the edits leave whole code before and after: those are incremental (104 of
         // 200 share subtrees with the tree before).
         assert!(incremental > 80, "{incremental}");
+    }
+
+    /// The token and block reparses here give the very tree `ra_ap_syntax`'s
+    /// `Parse::reparse` gives (whose strategies they copy), on edits of each kind they take.
+    #[test]
+    fn token_and_block_reparse_match_ra_ap_syntax() {
+        let text = include_str!("engine.rs");
+        let ra = ast::SourceFile::parse(text, Edition::E2021.to_ra());
+        let root = ra.syntax_node();
+        let mid = |pat: &str| {
+            let at = text.len() / 2 + text[text.len() / 2..].find(pat).expect(pat);
+            TextSize::from(at as u32)
+        };
+        for (at, len, insert, token) in [
+            (mid("\n    "), 1, "\n     ", false), // deletes a line break: block
+            (mid("let "), 0, " ", true),          // the space before `let`: token
+            (mid("findings"), 1, "g", true),      // identifier: token
+            (mid("\"") + TextSize::from(1), 0, "x", true), // string: token
+            (mid("// "), 3, "// c ", true),       // comment: token
+            (mid("    let "), 4, "    let _u = 1;\n    let ", false), // a statement: block
+            (mid("fn "), 0, "x", false),          // `xfn`: block
+        ] {
+            let delete = TextRange::at(at, TextSize::from(len));
+            let want = format!(
+                "{:#?}",
+                ra.reparse(delete, insert, Edition::E2021.to_ra())
+                    .syntax_node()
+            );
+            let edition = Edition::E2021.to_ra();
+            let ours = match reparse_token(&root, delete, insert, edition) {
+                Some(g) => g,
+                None => {
+                    assert!(!token, "{delete:?} {insert:?}: token");
+                    reparse_block(&root, delete, insert, edition).expect("block")
+                }
+            };
+            assert_eq!(
+                format!("{:#?}", SyntaxNode::new_root(ours)),
+                want,
+                "{delete:?} {insert:?}"
+            );
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! document is still at the version it analysed.
 
 mod convert;
+mod memstat;
 mod state;
 mod transport;
 mod worker;

@@ -21,11 +21,6 @@ use crate::analysis::workspace::Workspace;
 
 use super::convert::Text;
 
-/// Files at least this large keep their tree between edits and use the incremental reparse;
-/// smaller files are parsed from scratch (faster than the reparse's bookkeeping; see
-/// `docs/benchmarks.md`).
-pub(super) const REPARSE_MIN_BYTES: usize = 64 * 1024;
-
 /// Locks a mutex, recovering from a panic in another holder (the data is still usable: every
 /// update is a replacement, never half-applied).
 pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -119,7 +114,7 @@ pub(crate) struct Doc {
     pub(crate) version: i32,
     pub(crate) text: String,
     pub(crate) index: LineIndex,
-    /// Kept only for large files (see [`REPARSE_MIN_BYTES`]).
+    /// The tree of `text` once analysed, updated by the incremental reparse on each change.
     pub(crate) parsed: Option<Parsed>,
     pub(crate) kind: DocKind,
     /// The version the findings below were computed for.
@@ -150,7 +145,7 @@ impl Doc {
         }
     }
 
-    /// Applies the changes of one `didChange`, in order. Incremental reparse for large files.
+    /// Applies the changes of one `didChange`, in order, reparsing the kept tree incrementally.
     pub(crate) fn apply(
         &mut self,
         version: i32,
@@ -161,6 +156,7 @@ impl Doc {
             match c.range {
                 None => {
                     self.text = c.text;
+                    self.index = LineIndex::new(&self.text);
                     self.parsed = None;
                 }
                 Some(r) => {
@@ -173,23 +169,19 @@ impl Doc {
                         u32::from(range.start()) as usize..u32::from(range.end()) as usize,
                         &c.text,
                     );
-                    let big = self.text.len() >= REPARSE_MIN_BYTES;
-                    self.parsed = match self.parsed.take() {
-                        Some(p) if big => {
-                            let started = std::time::Instant::now();
-                            let p = p.reparse_to(range, &c.text, &self.text);
-                            tracing::debug!(
-                                bytes = self.text.len(),
-                                reparse_us = started.elapsed().as_micros() as u64,
-                                "reparsed"
-                            );
-                            Some(p)
-                        }
-                        _ => None,
-                    };
+                    self.index.edit(range, &c.text, &self.text);
+                    self.parsed = self.parsed.take().map(|p| {
+                        let started = std::time::Instant::now();
+                        let p = p.reparse_to(range, &c.text, &self.text);
+                        tracing::debug!(
+                            bytes = self.text.len(),
+                            reparse_us = started.elapsed().as_micros() as u64,
+                            "reparsed"
+                        );
+                        p
+                    });
                 }
             }
-            self.index = LineIndex::new(&self.text);
         }
         self.version = version;
     }
@@ -268,6 +260,10 @@ pub(crate) struct Root {
     /// `false` for a folder without `Cargo.toml` or `boundary.toml`: only open files are analysed.
     pub(crate) index: bool,
     pub(crate) model: Mutex<Model>,
+    /// Counts the loads of this root started so far: a load stores its model only when no
+    /// newer one was started (two can run at once: the first index at `initialized` and the
+    /// one the client's settings ask for).
+    pub(crate) generation: std::sync::atomic::AtomicUsize,
 }
 
 impl Root {
@@ -288,6 +284,7 @@ impl Root {
                 open_text: HashMap::new(),
                 lenses: None,
             }),
+            generation: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 

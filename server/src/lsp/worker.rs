@@ -20,7 +20,7 @@ use crate::analysis::rules;
 use crate::analysis::syntax::{self, TextRange};
 
 use super::convert::{self, Text};
-use super::state::{lock, DocKind, Job, LoadedBaseline, Model, Root, Scope, REPARSE_MIN_BYTES};
+use super::state::{lock, DocKind, Job, LoadedBaseline, Model, Root, Scope};
 use super::Inner;
 use crate::analysis::baseline::{Baseline, BaselineMode};
 
@@ -271,7 +271,8 @@ fn analyse_doc(inner: &Inner, uri: Uri) -> Outcome {
         };
         (
             doc.version,
-            doc.text.clone(),
+            // One copy, shared with `Model::open_text` below.
+            Arc::<str>::from(doc.text.as_str()),
             doc.parsed.clone(),
             *root,
             rel.clone(),
@@ -281,14 +282,14 @@ fn analyse_doc(inner: &Inner, uri: Uri) -> Outcome {
     let (version, text, parsed, root_idx, rel, root) = snap;
     let started = std::time::Instant::now();
     let mut m = lock(&root.model);
-    let parsed = parsed.or_else(|| {
-        (text.len() >= REPARSE_MIN_BYTES).then(|| {
-            let (meta, _) = loader::file_meta(&m.ws.packages, &rel);
-            syntax::parse(&text, meta.edition)
-        })
+    let parsed = parsed.unwrap_or_else(|| {
+        let (meta, _) = loader::file_meta(&m.ws.packages, &rel);
+        syntax::parse(&text, meta.edition)
     });
+    let t_lock = started.elapsed();
     let engine = m.engine.clone();
-    let upd = incremental::update_file(&engine, &mut m.ws, &rel, &text, parsed.as_ref());
+    let upd = incremental::update_file(&engine, &mut m.ws, &rel, &text, Some(&parsed));
+    let t_update = started.elapsed();
     m.local.insert(rel.clone(), upd.local.clone());
     let upd_kind = match &upd.change {
         SummaryChange::None => "same",
@@ -296,16 +297,19 @@ fn analyse_doc(inner: &Inner, uri: Uri) -> Outcome {
         SummaryChange::Changed => "rerun",
     };
     let changed = workspace_update(&mut m, &rel, &upd.change);
+    let t_ws = started.elapsed();
     let Some(file) = m.ws.file(&rel) else {
         return out;
     };
     let _ = file;
-    m.open_text.insert(rel.clone(), Arc::from(text.as_str()));
+    m.open_text.insert(rel.clone(), text.clone());
     let Some(findings) = m.final_findings(&rel, upd.local) else {
         return out;
     };
     let others = finalize_others(&m, &changed, &rel);
+    let t_final = started.elapsed();
     drop(m);
+    let t_drop = started.elapsed();
     let analysed = started.elapsed();
     let config = engine.config.clone();
     {
@@ -314,13 +318,21 @@ fn analyse_doc(inner: &Inner, uri: Uri) -> Outcome {
         if let Some(doc) = st.docs.get_mut(&uri) {
             if doc.version == version {
                 if doc.parsed.is_none() {
-                    doc.parsed = parsed;
+                    doc.parsed = Some(parsed);
                 }
                 let t = doc.view(enc);
                 doc.diagnostics = diagnostics(&t, &uri, &findings, &config, &root.dir);
                 doc.findings = findings;
                 doc.analysed = Some(version);
+                let t_diag = started.elapsed();
                 tracing::debug!(
+                    lock_us = t_lock.as_micros() as u64,
+                    update_us = (t_update - t_lock).as_micros() as u64,
+                    ws_us = (t_ws - t_update).as_micros() as u64,
+                    final_us = (t_final - t_ws).as_micros() as u64,
+                    drop_us = (t_drop - t_final).as_micros() as u64,
+                    diag_us = (t_diag - t_drop).as_micros() as u64,
+                    others = others.len(),
                     file = %rel,
                     version,
                     incremental = doc.parsed.is_some(),
@@ -405,6 +417,7 @@ pub(super) fn reindex(inner: Arc<Inner>, root_idx: usize) {
             (root, st.settings.clone(), st.caps, config_text)
         };
         let config_path = root.config_path(&settings);
+        let generation = root.generation.fetch_add(1, Ordering::SeqCst) + 1;
         let progress = if caps.progress {
             let token = ProgressToken::String(format!(
                 "boundary/index/{}",
@@ -440,7 +453,15 @@ pub(super) fn reindex(inner: Arc<Inner>, root_idx: usize) {
             let explicit = settings.config_path.is_some();
             tokio::task::spawn_blocking(move || {
                 super::guard("indexing", || {
-                    load_root(&root, &config_path, explicit, config_text, &done, &total)
+                    load_root(
+                        &root,
+                        generation,
+                        &config_path,
+                        explicit,
+                        config_text,
+                        &done,
+                        &total,
+                    )
                 })
             })
         };
@@ -460,6 +481,11 @@ pub(super) fn reindex(inner: Arc<Inner>, root_idx: usize) {
         let (d, t) = (done.load(Ordering::Relaxed), total.load(Ordering::Relaxed));
         if let Some(p) = progress {
             p.finish_with_message(format!("{d}/{t} files")).await;
+        }
+        if root.generation.load(Ordering::SeqCst) != generation {
+            // A newer load of this root started meanwhile: its model and its config error
+            // are the ones to keep, and it re-analyses the open documents when it ends.
+            return;
         }
         let config_error = match res {
             Ok(Some(e)) => e,
@@ -499,6 +525,7 @@ pub(super) fn reindex(inner: Arc<Inner>, root_idx: usize) {
 /// Loads config and files of a root into its model. Returns the config error, if any.
 fn load_root(
     root: &Root,
+    generation: usize,
     config_path: &Path,
     explicit: bool,
     config_text: Option<String>,
@@ -550,10 +577,18 @@ fn load_root(
     let compact_us = t_compact.elapsed().as_micros();
     let t_workspace = Instant::now();
     let global = engine.analyse_workspace(&ws);
+    // Off the pool too (see `compact`); as they are, empty lists included (`changed_files`
+    // compares the maps).
+    let global =
+        std::thread::scope(|s| s.spawn(|| copy_findings(&global)).join()).unwrap_or(global);
     let workspace_us = t_workspace.elapsed().as_micros();
     let baseline = load_baseline(&root.dir, &engine.config);
     let files = ws.files.len();
     let mut m = lock(&root.model);
+    if root.generation.load(Ordering::SeqCst) != generation {
+        // Stale: a load started after this one (with newer settings) stores its model.
+        return error;
+    }
     let open_text = std::mem::take(&mut m.open_text);
     *m = Model {
         dir: root.dir.clone(),
@@ -578,38 +613,59 @@ fn load_root(
         release_us = t_release.elapsed().as_micros(),
         "indexed"
     );
+    super::memstat::log(&lock(&root.model), "indexed");
     error
 }
 
 /// Copies what the model keeps of the load into fresh, exactly sized allocations (a clone of
-/// a `Vec` has no spare capacity), one file at a time: the summaries were built in vectors
-/// grown by doubling, between the syntax trees the load freed since. With
-/// [`release_free_memory`] afterwards, the settled memory is about what the model holds.
+/// a `Vec` has no spare capacity): the summaries, and the rest that was allocated on the load's
+/// threads (the files' metadata and module paths, the path index, the packages, the local
+/// findings). They were built between the syntax trees the load freed since, and each one left
+/// there keeps its allocator page resident. With [`release_free_memory`] afterwards, the
+/// settled memory is about what the model holds.
 fn compact(
     mut ws: crate::analysis::workspace::Workspace,
-    local: std::collections::HashMap<String, Vec<Finding>>,
-) -> (
-    crate::analysis::workspace::Workspace,
-    std::collections::HashMap<String, Vec<Finding>>,
-) {
+    local: Findings,
+) -> (crate::analysis::workspace::Workspace, Findings) {
     // On new threads, not on the pool that loaded the files: mimalloc gives each thread its own
     // pages, so the copies are packed into fresh pages instead of filling the holes the syntax
     // trees left between the originals; the pool's pages are then free as a whole and
     // `release_free_memory` can hand them back.
     let threads = std::thread::available_parallelism().map_or(2, usize::from);
     let chunk = ws.files.len().div_ceil(threads).max(1);
-    std::thread::scope(|s| {
-        for part in ws.files.chunks_mut(chunk) {
+    let crate::analysis::workspace::Workspace {
+        packages,
+        files,
+        by_path,
+    } = &mut ws;
+    let local = std::thread::scope(|s| {
+        for part in files.chunks_mut(chunk) {
             s.spawn(move || {
                 for f in part {
                     f.summary = Arc::new(crate::analysis::model::FileSummary::clone(&f.summary));
+                    f.meta = f.meta.clone();
+                    f.module_path = f.module_path.clone();
+                    f.targets = f.targets.clone();
                 }
             });
         }
+        let rest = s.spawn(move || {
+            *by_path = by_path.clone();
+            *packages = packages.clone();
+            // Files without local findings need no entry.
+            let local: Findings = local.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+            copy_findings(&local)
+        });
+        rest.join().unwrap_or_default()
     });
-    let local = local.into_iter().filter(|(_, v)| !v.is_empty()).collect();
     (ws, local)
 }
+
+fn copy_findings(m: &Findings) -> Findings {
+    m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+type Findings = std::collections::HashMap<String, Vec<Finding>>;
 
 /// Hands memory freed by the load (the files' texts and syntax trees) back to the system, so
 /// the settled resident size is what the model keeps, not the load's peak (measured in

@@ -5,7 +5,8 @@
 //! memory). Every measurement reads the files from disk, as `check` does; the page cache is warm
 //! (one untimed warm-up run first). Prints one markdown table row per measurement, medians of
 //! `runs` runs. `-- <corpus-dir> 1 parse` (or `check`) runs one side once, for profilers;
-//! `-- <corpus-dir> 1 phases` prints the wall time of each stage of `check`.
+//! `-- <corpus-dir> 1 phases` prints the wall time of each stage of `check`, `-- <corpus-dir> 1 mem`
+//! the heap bytes of the per-file summaries by part.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -84,119 +85,43 @@ fn phases(root: &Path, engine: &boundary_lsp::analysis::engine::Engine) {
     eprintln!("{n} findings, total {:.3} s", t.elapsed().as_secs_f64());
 }
 
-/// Heap bytes the per-file summaries hold after the file pass, by field (capacities, not
-/// lengths; `SmolStr`s longer than 23 bytes counted at their length).
+/// Heap bytes the per-file summaries hold after the file pass, by part (see
+/// `analysis::heap`), and the facts by rule and kind.
 fn summary_bytes(root: &Path, engine: &boundary_lsp::analysis::engine::Engine) {
-    use boundary_lsp::analysis::syntax::SmolStr;
-    use std::mem::size_of;
     let (sources, manifests) = loader::walk(root, &engine.config);
     let loaded = loader::load(root, &sources, &manifests, engine, &|_, _| {});
-    let smol = |s: &SmolStr| if s.len() > 23 { s.len() } else { 0 };
-    let strs = |v: &[SmolStr]| v.len() * size_of::<SmolStr>() + v.iter().map(smol).sum::<usize>();
-    let vec_strs =
-        |v: &Vec<SmolStr>| v.capacity() * size_of::<SmolStr>() + v.iter().map(smol).sum::<usize>();
-    // Shared allocations (scopes, impl owners) are counted once.
-    let mut seen = std::collections::HashSet::new();
-    let mut scope = |v: &std::sync::Arc<[SmolStr]>| {
-        if seen.insert(std::sync::Arc::as_ptr(v) as *const u8 as usize) {
-            16 + strs(v)
-        } else {
-            0
-        }
-    };
-    let mut owners = std::collections::HashSet::new();
-    let mut t: Vec<(&str, usize)> = vec![
-        ("items", 0),
-        ("mods", 0),
-        ("uses", 0),
-        ("paths", 0),
-        ("macro_idents", 0),
-        ("test_ranges", 0),
-        ("suppressions", 0),
-        ("line_index", 0),
-        ("facts", 0),
-        ("summary struct + Arc", 0),
-        ("local findings", 0),
-    ];
+    let mut sums = boundary_lsp::analysis::heap::Summaries::default();
     for f in &loaded.workspace.files {
-        let s = &f.summary;
-        t[0].1 += s.items.capacity() * size_of::<boundary_lsp::analysis::model::ItemSummary>();
-        for i in &s.items {
-            t[0].1 += scope(&i.scope) + smol(&i.name) + i.hidden_ranges.len() * 8;
-            if let Some(o) = &i.owner {
-                if owners.insert(std::sync::Arc::as_ptr(o) as usize) {
-                    t[0].1 +=
-                        16 + size_of::<boundary_lsp::analysis::model::Owner>() + smol(&o.self_ty);
-                }
-            }
-        }
-        t[1].1 += s.mods.capacity() * size_of::<boundary_lsp::analysis::model::ModDecl>();
-        for m in &s.mods {
-            t[1].1 += scope(&m.scope);
-        }
-        t[2].1 += s.uses.capacity() * size_of::<boundary_lsp::analysis::model::UseDecl>();
-        for u in &s.uses {
-            t[2].1 += scope(&u.scope) + vec_strs(&u.path);
-        }
-        t[3].1 += s.paths.capacity() * size_of::<boundary_lsp::analysis::model::PathRef>();
-        for p in &s.paths {
-            t[3].1 += scope(&p.scope) + strs(&p.segments);
-        }
-        t[4].1 += vec_strs(&s.macro_idents);
-        t[5].1 += s.test_ranges.capacity() * 8;
-        t[6].1 +=
-            s.suppressions.capacity() * size_of::<boundary_lsp::analysis::suppress::Suppression>();
-        t[7].1 += s.line_index.as_ref().map_or(0, |l| l.heap_bytes());
-        t[8].1 += s.facts.capacity() * size_of::<boundary_lsp::analysis::model::Fact>()
-            + s.facts
-                .iter()
-                .map(|x| x.detail.len() + smol(&x.name))
-                .sum::<usize>();
-        t[9].1 += size_of::<boundary_lsp::analysis::model::FileSummary>() + 16;
+        sums.add(&f.summary);
     }
-    for v in loaded.local.values() {
-        t[10].1 += v.capacity() * size_of::<boundary_lsp::analysis::rule::Finding>();
-    }
-    let total: usize = t.iter().map(|x| x.1).sum();
+    let lines = loaded.lines as f64;
     println!(
         "{} lines, {} files",
         loaded.lines,
         loaded.workspace.files.len()
     );
-    for (k, v) in &t {
+    for (k, p) in sums.parts() {
         println!(
-            "{k:>22}: {:>7.1} MB  {:>6.1} B/line",
-            *v as f64 / 1e6,
-            *v as f64 / loaded.lines as f64
+            "{k:>16}: {:>9} {:>8.1} MB {:>6.1} B/line",
+            p.count,
+            p.bytes as f64 / 1e6,
+            p.bytes as f64 / lines
         );
     }
+    let total = sums.total() as f64;
     println!(
-        "{:>22}: {:>7.1} MB  {:>6.1} B/line",
+        "{:>16}: {:>9} {:>8.1} MB {:>6.1} B/line",
         "total",
-        total as f64 / 1e6,
-        total as f64 / loaded.lines as f64
+        "",
+        total / 1e6,
+        total / lines
     );
-    let counts = loaded.workspace.files.iter().fold([0usize; 4], |mut a, f| {
-        a[0] += f.summary.items.len();
-        a[1] += f.summary.uses.len();
-        a[2] += f.summary.paths.len();
-        a[3] += f.summary.facts.len();
-        a
-    });
-    println!(
-        "items {} uses {} paths {} facts {}",
-        counts[0], counts[1], counts[2], counts[3]
-    );
-    let mut by_kind: std::collections::BTreeMap<(&str, &str), (usize, usize)> = Default::default();
-    for f in &loaded.workspace.files {
-        for x in &f.summary.facts {
-            let e = by_kind.entry((x.rule, x.kind)).or_default();
-            e.0 += 1;
-            e.1 += x.detail.len();
-        }
+    let mut by_kind: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
+    for x in loaded.workspace.files.iter().flat_map(|f| &f.summary.facts) {
+        *by_kind.entry((x.rule, x.kind)).or_default() += 1;
     }
-    for ((r, k), (n, b)) in by_kind {
-        println!("fact {r}/{k}: {n} ({:.1} MB of detail)", b as f64 / 1e6);
+    for ((rule, kind), n) in by_kind {
+        println!("fact {rule}/{kind}: {n}");
     }
 }
 

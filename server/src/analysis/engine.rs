@@ -271,7 +271,7 @@ impl Engine {
         // The green tree is walked; a syntax node is built only for the nodes the collector or
         // a rule asks for.
         let mut walk = LazyWalk::new(&root, root.green());
-        while let Some(step) = walk.next() {
+        while let Some(step) = walk.step() {
             match step {
                 Step::Enter => {
                     let kind = walk.kind();

@@ -30,11 +30,6 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
-    /// The heap memory the index holds.
-    pub fn heap_bytes(&self) -> usize {
-        self.starts.capacity() * std::mem::size_of::<u32>()
-    }
-
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
         let mut starts = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);

@@ -11,6 +11,7 @@ pub mod fix;
 #[cfg(test)]
 pub mod fixture;
 pub mod graph;
+pub mod heap;
 pub mod incremental;
 pub mod line_index;
 pub mod loader;

@@ -928,7 +928,7 @@ pub struct LazyWalk<'g> {
     left: bool,
 }
 
-/// What [`LazyWalk::next`] reached: the current node is entered or left.
+/// What [`LazyWalk::step`] reached: the current node is entered or left.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
     Enter,
@@ -955,7 +955,7 @@ impl<'g> LazyWalk<'g> {
     }
 
     /// Moves to the next event: the next node entered, or the current one left.
-    pub fn next(&mut self) -> Option<Step> {
+    pub fn step(&mut self) -> Option<Step> {
         if !self.started {
             self.started = true;
             return Some(Step::Enter);
@@ -1053,7 +1053,7 @@ impl<'g> LazyWalk<'g> {
             let parent = before[i - 1].red.as_ref().expect("built above");
             let f = &mut after[0];
             let range = TextRange::at(f.offset, f.green.text_len());
-            let same = |n: &SyntaxNode| std::ptr::eq(&*n.green(), f.green);
+            let same = |n: &SyntaxNode| std::ptr::eq(n.green(), f.green);
             // By range: a binary search among the parent's children (exact for non-empty
             // nodes); by position otherwise.
             let node = (!range.is_empty())

@@ -8,34 +8,10 @@
 use std::collections::HashMap;
 use std::mem::size_of;
 
-use crate::analysis::model::{FileSummary, Visibility};
+use crate::analysis::heap::{self, smols, vec, Part};
 use crate::analysis::rule::Finding;
-use crate::analysis::syntax::SmolStr;
 
 use super::state::Model;
-
-fn smol(s: &SmolStr) -> usize {
-    if s.is_heap_allocated() {
-        2 * size_of::<usize>() + s.len()
-    } else {
-        0
-    }
-}
-
-fn smols(v: &Vec<SmolStr>) -> usize {
-    vec(v) + v.iter().map(smol).sum::<usize>()
-}
-
-fn vec<T>(v: &Vec<T>) -> usize {
-    v.capacity() * size_of::<T>()
-}
-
-fn vis(v: &Visibility) -> usize {
-    match v {
-        Visibility::PubIn(s) => s.capacity(),
-        _ => 0,
-    }
-}
 
 fn map<K, V>(m: &HashMap<K, V>) -> usize {
     // hashbrown: one control byte per bucket plus the entries; buckets are a power of two at
@@ -78,34 +54,11 @@ fn findings_map(m: &HashMap<String, Vec<Finding>>) -> (usize, usize) {
     (n, bytes)
 }
 
-/// Heap bytes of one part of the model, with how many elements it has.
-#[derive(Debug, Default, Clone, Copy)]
-struct Part {
-    count: usize,
-    bytes: usize,
-}
-
-impl Part {
-    fn add(&mut self, count: usize, bytes: usize) {
-        self.count += count;
-        self.bytes += bytes;
-    }
-}
-
 /// The parts of a model, in bytes.
 #[derive(Debug, Default)]
 struct Breakdown {
-    /// The summaries' own structs (`Arc<FileSummary>`) and each of their lists.
-    summary_structs: Part,
-    items: Part,
-    mods: Part,
-    uses: Part,
-    paths: Part,
-    facts: Part,
-    macro_idents: Part,
-    test_ranges: Part,
-    suppressions: Part,
-    line_index: Part,
+    /// The per-file summaries, by part.
+    summaries: heap::Summaries,
     /// `WsFile`s (metadata, module paths, targets) and the path index.
     files: Part,
     packages: Part,
@@ -119,103 +72,16 @@ impl Breakdown {
         self.parts().iter().map(|(_, p)| p.bytes).sum()
     }
 
-    fn parts(&self) -> [(&'static str, Part); 15] {
-        [
-            ("summary_structs", self.summary_structs),
-            ("items", self.items),
-            ("mods", self.mods),
-            ("uses", self.uses),
-            ("paths", self.paths),
-            ("facts", self.facts),
-            ("macro_idents", self.macro_idents),
-            ("test_ranges", self.test_ranges),
-            ("suppressions", self.suppressions),
-            ("line_index", self.line_index),
+    fn parts(&self) -> Vec<(&'static str, Part)> {
+        let mut v = self.summaries.parts().to_vec();
+        v.extend([
             ("files", self.files),
             ("packages", self.packages),
             ("local_findings", self.local_findings),
             ("global_findings", self.global_findings),
             ("open_text", self.open_text),
-        ]
-    }
-
-    fn summary(&mut self, s: &FileSummary) {
-        // `Arc`'s two counts plus the struct.
-        self.summary_structs
-            .add(1, 2 * size_of::<usize>() + size_of::<FileSummary>());
-        self.items.add(
-            s.items.len(),
-            vec(&s.items)
-                + s.items
-                    .iter()
-                    .map(|i| {
-                        smol(&i.name)
-                            + smols(&i.scope)
-                            + vis(&i.vis)
-                            + vec(&i.hidden_ranges)
-                            + i.owner.as_ref().map_or(0, |o| {
-                                smol(&o.self_ty) + o.trait_name.as_ref().map_or(0, smol)
-                            })
-                    })
-                    .sum::<usize>(),
-        );
-        self.mods.add(
-            s.mods.len(),
-            vec(&s.mods)
-                + s.mods
-                    .iter()
-                    .map(|m| {
-                        smols(&m.scope)
-                            + smol(&m.name)
-                            + vis(&m.vis)
-                            + m.path_attr.as_ref().map_or(0, String::capacity)
-                    })
-                    .sum::<usize>(),
-        );
-        self.uses.add(
-            s.uses.len(),
-            vec(&s.uses)
-                + s.uses
-                    .iter()
-                    .map(|u| {
-                        smols(&u.scope)
-                            + smols(&u.path)
-                            + u.alias.as_ref().map_or(0, smol)
-                            + vis(&u.vis)
-                    })
-                    .sum::<usize>(),
-        );
-        self.paths.add(
-            s.paths.len(),
-            vec(&s.paths)
-                + s.paths
-                    .iter()
-                    .map(|p| smols(&p.scope) + smols(&p.segments))
-                    .sum::<usize>(),
-        );
-        self.facts.add(
-            s.facts.len(),
-            vec(&s.facts)
-                + s.facts
-                    .iter()
-                    .map(|f| smol(&f.name) + f.detail.capacity())
-                    .sum::<usize>(),
-        );
-        self.macro_idents
-            .add(s.macro_idents.len(), smols(&s.macro_idents));
-        self.test_ranges
-            .add(s.test_ranges.len(), vec(&s.test_ranges));
-        self.suppressions.add(
-            s.suppressions.len(),
-            vec(&s.suppressions)
-                + s.suppressions
-                    .iter()
-                    .map(|x| vec(&x.ids) + x.ids.iter().map(|i| i.id.capacity()).sum::<usize>())
-                    .sum::<usize>(),
-        );
-        if let Some(l) = &s.line_index {
-            self.line_index.add(l.line_count(), l.heap_bytes());
-        }
+        ]);
+        v
     }
 }
 
@@ -223,7 +89,7 @@ impl Breakdown {
 fn of(m: &Model) -> Breakdown {
     let mut b = Breakdown::default();
     for f in &m.ws.files {
-        b.summary(&f.summary);
+        b.summaries.add(&f.summary);
         b.files.add(
             1,
             f.meta.rel_path.capacity()

@@ -1282,14 +1282,16 @@ fn main() { call(); core_lib::H; }
         let (files, _) = parse_fixture(fixture);
         let (_dir, a) = analyse("unreachable-pub", "", &files);
         let res = resolve(&a.workspace);
+        // The step budget bounds the work: an exploding resolution ends incomplete.
+        assert!(!res.incomplete, "ran out of budget");
         let root = res.crates[0].root;
         let path: Vec<SmolStr> = path.iter().map(|s| SmolStr::new(*s)).collect();
         resolve_path(&a.workspace, &res, root, &path)
     }
 
     /// Found by the fuzzer on chacha20's sources: each lookup of `core` went through both
-    /// globs again, 2^32 times. Now immediate; `core` stays unknown (a glob of an external
-    /// module could provide it).
+    /// globs again, 2^32 times. Now within the step budget; `core` stays unknown (a glob of an
+    /// external module could provide it).
     #[test]
     fn globs_of_external_modules_do_not_explode() {
         let fixture = r#"
@@ -1299,7 +1301,6 @@ use core::arch::aarch64::*;
 pub struct Local;
 pub fn f() -> __m256i { _mm256_setzero_si256() }
 "#;
-        let start = std::time::Instant::now();
         assert_eq!(resolve_in_root(fixture, &["core", "mem"]), Res::Unknown);
         assert!(matches!(
             resolve_in_root(fixture, &["Local"]),
@@ -1309,7 +1310,6 @@ pub fn f() -> __m256i { _mm256_setzero_si256() }
             resolve_in_root(fixture, &["_mm256_setzero_si256"]),
             Res::Unknown
         );
-        assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
     }
 
     /// Globs whose paths start with different names the module does not define: the first
@@ -1318,7 +1318,7 @@ pub fn f() -> __m256i { _mm256_setzero_si256() }
     /// (the second long run had stalled for hours on such a case): encoding_rs's `variant.rs`
     /// as a crate root, where its sibling modules `big5`, `euc_jp`, ... do not exist. Before
     /// the per-query memo this took 9 s with 10 of the globs and over 20 s with 11; the
-    /// resolution now ends at once, within its budget and certain.
+    /// resolution now ends within its step budget (work counted, not timed) and certain.
     #[test]
     fn globs_of_undefined_modules_do_not_explode() {
         let mut fixture = String::from("use super::*;\n");
@@ -1345,7 +1345,6 @@ pub fn f() -> __m256i { _mm256_setzero_si256() }
         );
         let (files, _) = parse_fixture(&fixture);
         let (_dir, a) = analyse("unreachable-pub", "", &files);
-        let start = std::time::Instant::now();
         let res = resolve(&a.workspace);
         assert!(!res.incomplete, "ran out of budget");
         let root = res.crates[0].root;
@@ -1363,8 +1362,6 @@ pub fn f() -> __m256i { _mm256_setzero_si256() }
             resolve_path(&a.workspace, &res, root, &p(&["utf_8", "Utf8Decoder"])),
             Res::Unknown
         );
-        let took = start.elapsed();
-        assert!(took.as_secs() < 5, "{took:?}");
     }
 
     /// Out of budget, the answer is "unknown" for everything the resolution could not finish:

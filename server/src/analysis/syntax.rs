@@ -555,7 +555,7 @@ pub fn call_type_and_fn(call: &SyntaxNode) -> Option<(&str, &str)> {
 
 /// `true` when a `CALL_EXPR` / `METHOD_CALL_EXPR` passes a bare `true` or `false` argument,
 /// read from the green tree without building syntax nodes.
-pub fn call_has_bool_literal_arg(call: &SyntaxNode) -> bool {
+pub(super) fn call_has_bool_literal_arg(call: &SyntaxNode) -> bool {
     green_call_has_bool_literal_arg(call.green())
 }
 
@@ -921,7 +921,7 @@ struct Frame<'g> {
 /// A preorder walk over a tree's nodes that reads the green tree and builds a syntax node (and
 /// its ancestors) only when asked: most nodes of a file are only looked at by kind, and building
 /// every node was the walk's main cost (an allocation per node).
-pub struct LazyWalk<'g> {
+pub(super) struct LazyWalk<'g> {
     frames: Vec<Frame<'g>>,
     started: bool,
     /// The top frame was left: pop it before moving on.
@@ -930,14 +930,14 @@ pub struct LazyWalk<'g> {
 
 /// What [`LazyWalk::step`] reached: the current node is entered or left.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
+pub(super) enum Step {
     Enter,
     Leave,
 }
 
 impl<'g> LazyWalk<'g> {
     /// A walk over `root` and its descendants; `green` is `root.green()`.
-    pub fn new(root: &SyntaxNode, green: &'g rowan::GreenNodeData) -> Self {
+    pub(super) fn new(root: &SyntaxNode, green: &'g rowan::GreenNodeData) -> Self {
         let offset = root.text_range().start();
         LazyWalk {
             frames: vec![Frame {
@@ -955,7 +955,7 @@ impl<'g> LazyWalk<'g> {
     }
 
     /// Moves to the next event: the next node entered, or the current one left.
-    pub fn step(&mut self) -> Option<Step> {
+    pub(super) fn step(&mut self) -> Option<Step> {
         if !self.started {
             self.started = true;
             return Some(Step::Enter);
@@ -991,7 +991,7 @@ impl<'g> LazyWalk<'g> {
     }
 
     /// After [`Step::Enter`]: do not walk the current node's subtree (the next step leaves it).
-    pub fn skip_subtree(&mut self) {
+    pub(super) fn skip_subtree(&mut self) {
         if let Some(top) = self.frames.last_mut() {
             top.children = None;
         }
@@ -1002,31 +1002,31 @@ impl<'g> LazyWalk<'g> {
     }
 
     /// How deep the current node is (the root is 0).
-    pub fn depth(&self) -> usize {
+    pub(super) fn depth(&self) -> usize {
         self.frames.len() - 1
     }
 
-    pub fn kind(&self) -> SyntaxKind {
+    pub(super) fn kind(&self) -> SyntaxKind {
         SyntaxKind::from(self.top().green.kind().0)
     }
 
-    pub fn green(&self) -> GreenNode<'g> {
+    pub(super) fn green(&self) -> GreenNode<'g> {
         GreenNode(self.top().green)
     }
 
-    pub fn range(&self) -> TextRange {
+    pub(super) fn range(&self) -> TextRange {
         let top = self.top();
         TextRange::at(top.offset, top.green.text_len())
     }
 
     /// The kind of the current node's `up`-th ancestor (1: the parent).
-    pub fn ancestor_kind(&self, up: usize) -> Option<SyntaxKind> {
+    pub(super) fn ancestor_kind(&self, up: usize) -> Option<SyntaxKind> {
         let i = self.frames.len().checked_sub(1 + up)?;
         Some(SyntaxKind::from(self.frames[i].green.kind().0))
     }
 
     /// The current node's identifiers inside token trees and tokens (`IDENT` tokens), in order.
-    pub fn idents(&self, out: &mut Vec<SmolStr>) {
+    pub(super) fn idents(&self, out: &mut Vec<SmolStr>) {
         green_tokens(self.top().green, &mut |t| {
             if t.kind().0 == SyntaxKind::IDENT as u16 {
                 out.push(SmolStr::new(t.text()));
@@ -1036,13 +1036,13 @@ impl<'g> LazyWalk<'g> {
     }
 
     /// The segments of the current `PATH` node (see [`path_segments_smol`]), into `out`.
-    pub fn path_segments(&self, out: &mut Vec<SmolStr>) {
+    pub(super) fn path_segments(&self, out: &mut Vec<SmolStr>) {
         out.clear();
         green_path_segments(self.top().green, out);
     }
 
     /// The current node as a syntax node (built now, with the ancestors not built yet).
-    pub fn node(&mut self) -> SyntaxNode {
+    pub(super) fn node(&mut self) -> SyntaxNode {
         let last = self.frames.len() - 1;
         let built = (0..=last)
             .rev()

@@ -16,8 +16,8 @@ use super::rule::{Finding, Rule, RuleMeta, Severity};
 use super::rules;
 use super::suppress;
 use super::syntax::{
-    ast, AstNode, Edition, HasName, LazyWalk, Parsed, SmolStr, Step, SyntaxKind, SyntaxNode,
-    TextRange,
+    ast, AstNode, Edition, HasName, HasVisibility, LazyWalk, NodeOrToken, Parsed, SmolStr, Step,
+    SyntaxKind, SyntaxNode, TextRange,
 };
 use super::workspace::{TargetKind, Workspace};
 
@@ -696,6 +696,26 @@ impl Collector {
             Some(v) => Visibility::of(&v),
             None => (Visibility::Private, None),
         };
+        // The spaces and tabs after the visibility, up to anything else (a newline, a comment).
+        // Only where a fix removes the visibility (narrowable-pub: fns, consts, statics), so
+        // that respacing other items stays a move of offsets.
+        let removable = matches!(kind, ItemKind::Fn | ItemKind::Const | ItemKind::Static);
+        let vis_node = vis_range
+            .filter(|_| removable)
+            .and_then(|_| ast::AnyHasVisibility::cast(node.clone()))
+            .and_then(|v| v.visibility());
+        let vis_ws = match vis_node {
+            Some(v) => match v.syntax().next_sibling_or_token() {
+                Some(NodeOrToken::Token(t)) if t.kind() == SyntaxKind::WHITESPACE => {
+                    t.text()
+                        .chars()
+                        .take_while(|c| *c == ' ' || *c == '\t')
+                        .count() as u32
+                }
+                _ => 0,
+            },
+            None => 0,
+        };
         let attrs = ast::AnyHasAttrs::cast(node.clone());
         s.items.push(ItemSummary {
             name,
@@ -706,6 +726,7 @@ impl Collector {
             range: node.text_range(),
             name_range,
             vis_range,
+            vis_ws,
             hidden_ranges: hidden_ranges(&item).into(),
             macro_export: attrs.as_ref().is_some_and(|a| has_attr(a, "macro_export")),
             is_test: self.in_test(),

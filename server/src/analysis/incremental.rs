@@ -178,6 +178,8 @@ fn summary_ranges(s: &FileSummary, f: &mut impl FnMut(TextRange)) {
         f(it.name_range);
         if let Some(v) = it.vis_range {
             f(v);
+            // Where the whitespace after the visibility ends (narrowable-pub's fix removes both).
+            f(TextRange::empty(v.end() + TextSize::from(it.vis_ws)));
         }
         for h in &it.hidden_ranges {
             f(*h);
@@ -224,6 +226,7 @@ fn same_shape(a: &FileSummary, b: &FileSummary) -> bool {
                 && x.scope == y.scope
                 && x.owner == y.owner
                 && x.vis_range.is_some() == y.vis_range.is_some()
+                && x.vis_ws == y.vis_ws
                 && x.hidden_ranges.len() == y.hidden_ranges.len()
                 && x.macro_export == y.macro_export
                 && x.is_test == y.is_test
@@ -403,7 +406,7 @@ mod tests {
 
     const LIB: &str =
         "mod b;\npub use b::Exported;\npub fn run() {\n    b::helper();\n    b::api(1);\n}\n";
-    const B: &str = "pub fn helper() {}\npub struct Exported { pub a: u8, pub b: bool, pub c: bool, pub d: bool }\npub(crate) fn api(x: u8) -> u8 {\n    m::inner();\n    x\n}\npub(crate) mod m {\n    pub(crate) fn inner() {}\n    pub struct Hidden { pub f: u8 }\n}\n";
+    const B: &str = "pub fn helper() {}\npub struct Exported { pub a: u8, pub b: bool, pub c: bool, pub d: bool }\npub(crate) fn api(x: u8) -> u8 {\n    m::inner();\n    x\n}\npub(crate) mod m {\n    pub(crate) fn inner() {}\n    pub struct Hidden { pub f: u8 }\n}\npub(crate) fn local() {}\nfn user() {\n    local();\n}\n";
 
     /// Applies each edit to `b.rs`, then checks that the incremental path (remap or rerun)
     /// leaves exactly the workspace-level findings a fresh run computes.
@@ -461,6 +464,12 @@ mod tests {
             ("pub(crate) mod m", "\n\npub(crate) mod m", true),
             ("pub a: u8", "pub a:    u8", true),
             ("pub struct Hidden", "pub  struct Hidden", true),
+            // `local` can be private: the fix removes `pub(crate)` and the space after it, an
+            // offset the summary carries (`vis_ws`), so moving it is a remap...
+            ("fn user", "\nfn user", true),
+            ("pub(crate) fn local", "\npub(crate) fn local", true),
+            // ...and more whitespace after the visibility changes the fix: a rerun.
+            ("pub(crate) fn local", "pub(crate)  fn local", false),
         ]);
     }
 

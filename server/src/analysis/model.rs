@@ -105,6 +105,9 @@ pub struct ItemSummary {
     pub range: TextRange,
     pub name_range: TextRange,
     pub vis_range: Option<TextRange>,
+    /// For fns, consts and statics: the spaces and tabs right after the visibility (`pub fn`
+    /// -> 1), which a fix that removes the visibility removes too (0 for other items).
+    pub vis_ws: u32,
     /// Parts of the item that are not its interface: a `fn` body, the non-`pub` fields of a
     /// struct or union (the interface is `range` minus these).
     pub hidden_ranges: Box<[TextRange]>,

@@ -1,15 +1,13 @@
 //! `narrowable-pub`: `pub(crate)` (or unreachable `pub`) items used only in their own module or
 //! its parent.
 
-use crate::analysis::engine::{FileCx, WorkspaceCx, WorkspaceSink};
+use crate::analysis::engine::{WorkspaceCx, WorkspaceSink};
 use crate::analysis::model::{ItemKind, Visibility};
 use crate::analysis::resolve::{narrower_visibility, Narrower};
 use crate::analysis::rule::{
     Applicability, Category, Finding, Fix, Rule, RuleDocs, RuleMeta, Severity, TextEdit,
 };
-use crate::analysis::syntax::{
-    ast, AstNode, HasVisibility, SyntaxKind, SyntaxNode, TextRange, TextSize,
-};
+use crate::analysis::syntax::{TextRange, TextSize};
 
 pub(crate) struct NarrowablePub;
 
@@ -39,31 +37,6 @@ impl Rule for NarrowablePub {
         &META
     }
 
-    fn node_kinds(&self) -> &'static [SyntaxKind] {
-        &[SyntaxKind::FN, SyntaxKind::CONST, SyntaxKind::STATIC]
-    }
-
-    /// Records the visibility plus its trailing whitespace, so "make private" removes both;
-    /// only when that whitespace is not the usual one character (a fact per `pub fn` of a
-    /// workspace was a tenth of the memory of its summaries).
-    fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
-        let Some(v) = ast::AnyHasVisibility::cast(node.clone()).and_then(|n| n.visibility()) else {
-            return;
-        };
-        let r = v.syntax().text_range();
-        let end = usize::from(r.end());
-        let ws = cx.text[end..].len() - cx.text[end..].trim_start_matches([' ', '\t']).len();
-        if ws == 1 {
-            return;
-        }
-        cx.fact(
-            "vis-ws",
-            "",
-            "",
-            TextRange::new(r.start(), r.end() + TextSize::from(ws as u32)),
-        );
-    }
-
     fn uses_resolution(&self) -> bool {
         true
     }
@@ -71,15 +44,6 @@ impl Rule for NarrowablePub {
     fn check_workspace(&self, ws: &WorkspaceCx<'_>, out: &mut WorkspaceSink) {
         let res = ws.resolution();
         let w = ws.workspace;
-        // The `vis-ws` facts by (file, start), first wins (a scan of the file's facts per
-        // finding would be quadratic). No fact: one space or tab follows the visibility.
-        let mut vis_ws: std::collections::HashMap<(usize, TextSize), TextRange> =
-            std::collections::HashMap::new();
-        for (fi, file) in w.files.iter().enumerate() {
-            for f in file.summary.facts.iter().filter(|f| f.rule == META.id) {
-                vis_ws.entry((fi, f.range.start())).or_insert(f.range);
-            }
-        }
         for &item in res.item_module.keys() {
             let file = &w.files[item.0];
             let it = &file.summary.items[item.1];
@@ -101,8 +65,10 @@ impl Rule for NarrowablePub {
                 // Unreachable `pub` -> `pub(crate)` is `unreachable-pub`'s finding.
                 Narrower::PubCrate => continue,
                 Narrower::Private => {
-                    let range = vis_ws.get(&(item.0, vis_range.start())).copied().unwrap_or(
-                        TextRange::new(vis_range.start(), vis_range.end() + TextSize::from(1)),
+                    // The visibility and the whitespace after it.
+                    let range = TextRange::new(
+                        vis_range.start(),
+                        vis_range.end() + TextSize::from(it.vis_ws),
                     );
                     (
                         format!(

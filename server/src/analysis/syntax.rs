@@ -429,6 +429,17 @@ pub(super) fn has_child_kind(node: &SyntaxNode, kind: SyntaxKind) -> bool {
     green_child(node.green(), kind).is_some()
 }
 
+/// The first direct child node of `n` whose kind passes `pred`, in the green tree.
+fn green_child_where(
+    n: &rowan::GreenNodeData,
+    pred: impl Fn(SyntaxKind) -> bool,
+) -> Option<&rowan::GreenNodeData> {
+    n.children().find_map(|c| match c {
+        NodeOrToken::Node(c) if pred(SyntaxKind::from(c.kind().0)) => Some(c),
+        _ => None,
+    })
+}
+
 /// The first direct child node of `n` of kind `k`, in the green tree.
 fn green_child(n: &rowan::GreenNodeData, k: SyntaxKind) -> Option<&rowan::GreenNodeData> {
     n.children().find_map(|c| match c {
@@ -828,14 +839,7 @@ impl<'a> GreenNode<'a> {
         skip: &[SyntaxKind],
         pred: &mut impl FnMut(&str) -> bool,
     ) -> bool {
-        self.0
-            .children()
-            .find_map(|c| match c {
-                NodeOrToken::Node(n) if ast::Type::can_cast(SyntaxKind::from(n.kind().0)) => {
-                    Some(n)
-                }
-                _ => None,
-            })
+        green_child_where(self.0, ast::Type::can_cast)
             .is_some_and(|ty| green_any_path_type_name(ty, skip, pred))
     }
 
@@ -861,15 +865,7 @@ impl<'a> GreenNode<'a> {
                     NodeOrToken::Token(_) => false,
                 })
         }
-        self.0
-            .children()
-            .find_map(|c| match c {
-                NodeOrToken::Node(n) if ast::Expr::can_cast(SyntaxKind::from(n.kind().0)) => {
-                    Some(n)
-                }
-                _ => None,
-            })
-            .is_some_and(|e| contains(e, kind))
+        green_child_where(self.0, ast::Expr::can_cast).is_some_and(|e| contains(e, kind))
     }
 
     /// The method name of a `METHOD_CALL_EXPR` (`x.unwrap()` -> `unwrap`).
@@ -891,15 +887,7 @@ impl<'a> GreenNode<'a> {
         if !is_kind(self.0, SyntaxKind::MACRO_CALL) {
             return None;
         }
-        let path = green_child(self.0, SyntaxKind::PATH)?;
-        let seg = path.children().rev().find_map(|c| match c {
-            NodeOrToken::Node(c) if is_kind(c, SyntaxKind::PATH_SEGMENT) => Some(c),
-            _ => None,
-        })?;
-        match green_child(seg, SyntaxKind::NAME_REF)?.children().next()? {
-            NodeOrToken::Token(t) => Some(t.text()),
-            NodeOrToken::Node(_) => None,
-        }
+        green_last_segment_name(green_child(self.0, SyntaxKind::PATH)?)
     }
 }
 
@@ -1069,17 +1057,20 @@ impl<'g> LazyWalk<'g> {
     }
 }
 
-fn green_call_type_and_fn(green: &rowan::GreenNodeData) -> Option<(&str, &str)> {
-    fn seg_name(path: &rowan::GreenNodeData) -> Option<&str> {
-        let seg = path.children().rev().find_map(|c| match c {
-            NodeOrToken::Node(c) if is_kind(c, SyntaxKind::PATH_SEGMENT) => Some(c),
-            _ => None,
-        })?;
-        match green_child(seg, SyntaxKind::NAME_REF)?.children().next()? {
-            NodeOrToken::Token(t) => Some(t.text()),
-            NodeOrToken::Node(_) => None,
-        }
+/// The name of a path's last segment (`a::b::C` -> `C`; `None` for `self`, `crate`...).
+fn green_last_segment_name(path: &rowan::GreenNodeData) -> Option<&str> {
+    let seg = path.children().rev().find_map(|c| match c {
+        NodeOrToken::Node(c) if is_kind(c, SyntaxKind::PATH_SEGMENT) => Some(c),
+        _ => None,
+    })?;
+    match green_child(seg, SyntaxKind::NAME_REF)?.children().next()? {
+        NodeOrToken::Token(t) => Some(t.text()),
+        NodeOrToken::Node(_) => None,
     }
+}
+
+fn green_call_type_and_fn(green: &rowan::GreenNodeData) -> Option<(&str, &str)> {
+    let seg_name = green_last_segment_name;
     if !is_kind(green, SyntaxKind::CALL_EXPR) {
         return None;
     }

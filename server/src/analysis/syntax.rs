@@ -1074,8 +1074,11 @@ fn green_call_type_and_fn(green: &rowan::GreenNodeData) -> Option<(&str, &str)> 
     if !is_kind(green, SyntaxKind::CALL_EXPR) {
         return None;
     }
-    // The callee is the first child node (the argument list comes after it).
-    let callee = green.children().find_map(|c| c.into_node())?;
+    // The callee is the first child node (the argument list comes after it), after the
+    // attributes of an attributed call (`#[allow(..)] Mutex::new(0)`: `ATTR` children first).
+    let callee = green
+        .children()
+        .find_map(|c| c.into_node().filter(|n| !is_kind(n, SyntaxKind::ATTR)))?;
     if !is_kind(callee, SyntaxKind::PATH_EXPR) {
         return None;
     }

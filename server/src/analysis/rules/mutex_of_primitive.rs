@@ -248,6 +248,20 @@ fn atomic_for_expr(e: &ast::Expr) -> Option<String> {
 mod tests {
     use crate::analysis::fixture::{check, check_with_config};
 
+    /// An attribute on the call puts `ATTR` children before the callee: the call is still seen.
+    #[test]
+    fn reports_attributed_constructors() {
+        check(
+            "mutex-of-primitive",
+            r#"
+fn f() {
+    let a = #[allow(unused)] Mutex::new(true);
+          //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `Mutex::new(true)` locks a single primitive value; use `AtomicBool` instead
+}
+"#,
+        );
+    }
+
     #[test]
     fn reports_types_and_constructors() {
         check(

@@ -855,17 +855,22 @@ impl<'a> GreenNode<'a> {
         })
     }
 
-    /// `true` when the first child expression (a `match`'s scrutinee) has a node of `kind` in
-    /// its subtree (itself included).
-    pub fn first_expr_child_contains(self, kind: SyntaxKind) -> bool {
-        fn contains(n: &rowan::GreenNodeData, kind: SyntaxKind) -> bool {
-            is_kind(n, kind)
-                || n.children().any(|c| match c {
-                    NodeOrToken::Node(c) => contains(c, kind),
-                    NodeOrToken::Token(_) => false,
-                })
+    /// `true` when the first child expression (a `match`'s scrutinee) is a field access, seen
+    /// through parentheses, `&`, prefix operators and method calls' receivers (`&*self.state`,
+    /// `self.kind.as_str()`). Follows that one chain, not the whole subtree.
+    pub fn first_expr_child_is_field(self) -> bool {
+        let mut e = green_child_where(self.0, ast::Expr::can_cast);
+        while let Some(n) = e {
+            e = match SyntaxKind::from(n.kind().0) {
+                SyntaxKind::FIELD_EXPR => return true,
+                SyntaxKind::PAREN_EXPR
+                | SyntaxKind::REF_EXPR
+                | SyntaxKind::PREFIX_EXPR
+                | SyntaxKind::METHOD_CALL_EXPR => green_child_where(n, ast::Expr::can_cast),
+                _ => None,
+            };
         }
-        green_child_where(self.0, ast::Expr::can_cast).is_some_and(|e| contains(e, kind))
+        false
     }
 
     /// The method name of a `METHOD_CALL_EXPR` (`x.unwrap()` -> `unwrap`).

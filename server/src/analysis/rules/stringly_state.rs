@@ -56,7 +56,7 @@ impl Rule for StringlyState {
             // A comparison is recorded only against a string literal operand, a `match` only
             // on a field (through `&`, `*`, parentheses or a method call).
             SyntaxKind::BIN_EXPR => node.has_string_literal_child(),
-            SyntaxKind::MATCH_EXPR => node.first_expr_child_contains(SyntaxKind::FIELD_EXPR),
+            SyntaxKind::MATCH_EXPR => node.first_expr_child_is_field(),
             _ => true,
         }
     }

@@ -278,3 +278,20 @@ pub fn check_no_fix(rule: &str, fixture: &str) {
         "a fix is offered at the cursor"
     );
 }
+
+/// Random edits for tests: the next value of a xorshift32 sequence (`seed` advances), and a
+/// byte offset of `text` drawn from it, moved back to a char boundary.
+pub(crate) fn next_random(seed: &mut u32) -> u32 {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 17;
+    *seed ^= *seed << 5;
+    *seed
+}
+
+pub(crate) fn random_offset(text: &str, seed: u32) -> usize {
+    let mut at = seed as usize % (text.len() + 1);
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}

@@ -165,13 +165,10 @@ mod tests {
         let inserts = ["", " ", "\n", "a\nb\n", "é", "\r\n", "日本\n語"];
         let mut seed = 0x1234_5678_u32;
         for i in 0..400 {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            let mut at = seed as usize % (text.len() + 1);
-            while !text.is_char_boundary(at) {
-                at -= 1;
-            }
+            let at = crate::analysis::fixture::random_offset(
+                &text,
+                crate::analysis::fixture::next_random(&mut seed),
+            );
             let mut end = (at + (seed as usize >> 8) % 4).min(text.len());
             while !text.is_char_boundary(end) {
                 end += 1;

@@ -705,13 +705,10 @@ mod tests {
             let (delete, insert) = match undo.take() {
                 Some(u) => u,
                 None => {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 17;
-                    seed ^= seed << 5;
-                    let mut at = seed as usize % (text.len() + 1);
-                    while !text.is_char_boundary(at) {
-                        at -= 1;
-                    }
+                    let at = crate::analysis::fixture::random_offset(
+                        &text,
+                        crate::analysis::fixture::next_random(&mut seed),
+                    );
                     let insert = inserts[(i / 2) % inserts.len()];
                     let mut end =
                         (at + usize::from(insert.is_empty()) + (i / 2) % 2).min(text.len());

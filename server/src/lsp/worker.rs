@@ -602,7 +602,9 @@ fn load_root(
     };
     drop(m);
     let t_release = Instant::now();
-    release_free_memory();
+    // Memory freed by the load (the files' texts and syntax trees) back to the system, so the
+    // settled resident size is what the model keeps, not the load's peak.
+    crate::memory::release_free();
     tracing::debug!(
         root = %root.dir.display(),
         files,
@@ -621,7 +623,7 @@ fn load_root(
 /// a `Vec` has no spare capacity): the summaries, and the rest that was allocated on the load's
 /// threads (the files' metadata and module paths, the path index, the packages, the local
 /// findings). They were built between the syntax trees the load freed since, and each one left
-/// there keeps its allocator page resident. With [`release_free_memory`] afterwards, the
+/// there keeps its allocator page resident. With [`crate::memory::release_free`] afterwards, the
 /// settled memory is about what the model holds.
 fn compact(
     mut ws: crate::analysis::workspace::Workspace,
@@ -630,7 +632,7 @@ fn compact(
     // On new threads, not on the pool that loaded the files: mimalloc gives each thread its own
     // pages, so the copies are packed into fresh pages instead of filling the holes the syntax
     // trees left between the originals; the pool's pages are then free as a whole and
-    // `release_free_memory` can hand them back.
+    // `memory::release_free` can hand them back.
     let threads = std::thread::available_parallelism().map_or(2, usize::from);
     let chunk = ws.files.len().div_ceil(threads).max(1);
     let crate::analysis::workspace::Workspace {
@@ -666,13 +668,6 @@ fn copy_findings(m: &Findings) -> Findings {
 }
 
 type Findings = std::collections::HashMap<String, Vec<Finding>>;
-
-/// Hands memory freed by the load (the files' texts and syntax trees) back to the system, so
-/// the settled resident size is what the model keeps, not the load's peak (measured in
-/// `docs/benchmarks.md`).
-fn release_free_memory() {
-    crate::memory::release_free();
-}
 
 /// The config's `baseline` file (relative to the root), read as `check --baseline` reads it.
 fn load_baseline(dir: &Path, config: &Config) -> Option<Arc<LoadedBaseline>> {

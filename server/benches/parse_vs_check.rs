@@ -79,7 +79,8 @@ fn phases(root: &Path, engine: &boundary_lsp::analysis::engine::Engine) {
         })
         .sum();
     lap("finalize", &mut t0);
-    drop(loaded);
+    loaded.workspace.free_in_parallel();
+    drop(loaded.local);
     drop(global);
     lap("drop", &mut t0);
     eprintln!("{n} findings, total {:.3} s", t.elapsed().as_secs_f64());
@@ -123,6 +124,15 @@ fn summary_bytes(root: &Path, engine: &boundary_lsp::analysis::engine::Engine) {
     for ((rule, kind), n) in by_kind {
         println!("fact {rule}/{kind}: {n}");
     }
+}
+
+/// What `boundary-lsp check` does, output aside: the analysis, then freeing it as the CLI
+/// does. Returns the lines checked.
+fn check(root: &Path, engine: &boundary_lsp::analysis::engine::Engine) -> usize {
+    let analysis = loader::analyse_path(root, engine);
+    let lines = analysis.lines;
+    analysis.workspace.free_in_parallel();
+    lines
 }
 
 fn time_runs(runs: usize, mut f: impl FnMut() -> usize) -> (Duration, usize) {
@@ -182,10 +192,7 @@ fn main() {
             return;
         }
         Some("check") => {
-            println!(
-                "{} lines checked",
-                loader::analyse_path(&root, &engine).lines
-            );
+            println!("{} lines checked", check(&root, &engine));
             return;
         }
         _ => {}
@@ -206,8 +213,7 @@ fn main() {
             .unwrap();
         let (parse, lines) = pool.install(|| time_runs(runs, || parse_all(&files).1));
         row("read + parse (ra_ap_syntax)", threads, lines, parse, None);
-        let (check, lines) =
-            pool.install(|| time_runs(runs, || loader::analyse_path(&root, &engine).lines));
+        let (check, lines) = pool.install(|| time_runs(runs, || check(&root, &engine)));
         row(
             "check (walk, manifests, read, parse, rules, workspace)",
             threads,

@@ -330,54 +330,67 @@ impl Engine {
         let mut out: HashMap<String, Vec<Finding>> = HashMap::new();
         let resolution = std::sync::OnceLock::new();
         let graph = std::sync::OnceLock::new();
-        // What the rules share is built first, both at once; then the rules run in parallel.
-        // (Built lazily inside a rule instead, one rule would wait for another's.) A panic
-        // while building leaves it unset: the rules that need it build it again, and their own
-        // `catch_unwind` below reports it.
         let uses = |f: fn(&dyn Rule) -> bool| self.rules.iter().any(|r| f(*r));
         let (needs_resolution, needs_graph) =
             (uses(|r| r.uses_resolution()), uses(|r| r.uses_graph()));
         let quiet = |f: &(dyn Fn() + Sync)| {
             let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
         };
-        rayon::join(
-            || {
-                if needs_resolution {
-                    quiet(&|| {
-                        resolution.get_or_init(|| super::resolve::resolve(ws));
-                    })
-                }
-            },
-            || {
-                if needs_graph {
-                    quiet(&|| {
-                        graph.get_or_init(|| super::graph::ModuleGraph::build(ws));
-                    })
-                }
-            },
-        );
-        let sinks: Vec<Option<WorkspaceSink>> = self
+        let run = |rules: &[&dyn Rule]| -> Vec<Option<WorkspaceSink>> {
+            rules
+                .par_iter()
+                .map(|rule| {
+                    let cx = WorkspaceCx {
+                        workspace: ws,
+                        config: &self.config,
+                        rule: rule.meta(),
+                        resolution: &resolution,
+                        graph: &graph,
+                    };
+                    let mut sink = WorkspaceSink::default();
+                    let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        rule.check_workspace(&cx, &mut sink)
+                    }));
+                    if res.is_err() {
+                        tracing::error!(rule = rule.meta().id, "workspace rule panicked");
+                        return None;
+                    }
+                    Some(sink)
+                })
+                .collect()
+        };
+        // The rules that need neither the name resolution nor the module graph run while those
+        // are built; the others after. (Built lazily inside a rule instead, one rule would
+        // wait for another's.) A panic while building leaves it unset: the rules that need it
+        // build it again, and their own `catch_unwind` reports it.
+        let (dependent, independent): (Vec<&dyn Rule>, Vec<&dyn Rule>) = self
             .rules
-            .par_iter()
-            .map(|rule| {
-                let cx = WorkspaceCx {
-                    workspace: ws,
-                    config: &self.config,
-                    rule: rule.meta(),
-                    resolution: &resolution,
-                    graph: &graph,
-                };
-                let mut sink = WorkspaceSink::default();
-                let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    rule.check_workspace(&cx, &mut sink)
-                }));
-                if res.is_err() {
-                    tracing::error!(rule = rule.meta().id, "workspace rule panicked");
-                    return None;
-                }
-                Some(sink)
-            })
-            .collect();
+            .iter()
+            .copied()
+            .partition(|r| r.uses_resolution() || r.uses_graph());
+        let (mut sinks, early) = rayon::join(
+            || {
+                rayon::join(
+                    || {
+                        if needs_resolution {
+                            quiet(&|| {
+                                resolution.get_or_init(|| super::resolve::resolve(ws));
+                            })
+                        }
+                    },
+                    || {
+                        if needs_graph {
+                            quiet(&|| {
+                                graph.get_or_init(|| super::graph::ModuleGraph::build(ws));
+                            })
+                        }
+                    },
+                );
+                run(&dependent)
+            },
+            || run(&independent),
+        );
+        sinks.extend(early);
         for sink in sinks.into_iter().flatten() {
             for (file, f) in sink.findings {
                 out.entry(file).or_default().push(f);

@@ -408,6 +408,11 @@ pub fn load(
                 .map(|text| {
                     let (meta, pkg) = file_meta(&packages, &rel);
                     let analysis = engine.analyse_text(&meta, &text);
+                    let lines = match &analysis.summary.line_index {
+                        // The line index already counted the newlines.
+                        Some(index) => lines_from_index(index, &text),
+                        None => count_lines(&text),
+                    };
                     (
                         WsFile {
                             meta,
@@ -418,7 +423,7 @@ pub fn load(
                             summary: analysis.summary,
                         },
                         analysis.findings,
-                        count_lines(&text),
+                        lines,
                     )
                 });
             progress(
@@ -532,7 +537,39 @@ pub fn count_lines(text: &str) -> usize {
     newlines + usize::from(!text.is_empty() && !text.ends_with('\n'))
 }
 
+/// [`count_lines`] from the text's line index (one line per newline, plus the last one).
+fn lines_from_index(index: &super::line_index::LineIndex, text: &str) -> usize {
+    index.line_count() - 1 + usize::from(!text.is_empty() && !text.ends_with('\n'))
+}
+
 /// Shared by the CLI and the server: an engine for a config.
 pub fn engine_for(config: Config, sel: &super::engine::Selection) -> Engine {
     Engine::new(Arc::new(config), sel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_from_the_index_are_counted_like_count_lines() {
+        for text in [
+            "",
+            "a",
+            "a\n",
+            "a\nb",
+            "\n",
+            "\n\n",
+            "é\r\nx",
+            "x\r\n\r\n",
+            "a\nb\n",
+        ] {
+            let index = super::super::line_index::LineIndex::new(text);
+            assert_eq!(
+                lines_from_index(&index, text),
+                count_lines(text),
+                "{text:?}"
+            );
+        }
+    }
 }

@@ -334,11 +334,19 @@ pub fn resolve(ws: &Workspace) -> Resolution {
 /// [`resolve`] with other step budgets (tests).
 fn resolve_within(ws: &Workspace, query_budget: u32, total_budget: u64) -> Resolution {
     let mut r = Resolution::default();
-    build_modules(ws, &mut r);
-    for f in &ws.files {
-        r.all_macro_names
-            .extend(f.summary.macro_idents.iter().cloned());
-    }
+    // Two independent parts, at once.
+    let ((), macro_names) = rayon::join(
+        || build_modules(ws, &mut r),
+        || {
+            let total = ws.files.iter().map(|f| f.summary.macro_idents.len()).sum();
+            let mut names = HashSet::with_capacity_and_hasher(total, Default::default());
+            for f in &ws.files {
+                names.extend(f.summary.macro_idents.iter().cloned());
+            }
+            names
+        },
+    );
+    r.all_macro_names = macro_names;
     let mut cx = Resolver {
         ws,
         r: &r,

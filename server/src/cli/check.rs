@@ -282,6 +282,7 @@ fn run_inner(args: &CheckArgs) -> Result<i32, String> {
         FailOn::Never => None,
     };
     let failing = threshold.is_some_and(|t| located.iter().any(|l| l.finding.severity >= t));
+    analysis.workspace.free_in_parallel();
     Ok(i32::from(failing))
 }
 

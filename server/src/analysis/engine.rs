@@ -10,7 +10,7 @@ use super::config::Config;
 use super::line_index::LineIndex;
 use super::model::{
     has_attr, is_test_attr, name_of, path_attr, FileSummary, ItemKind, ItemSummary, ModDecl, Owner,
-    PathRef, UseDecl, Visibility,
+    UseDecl, Visibility,
 };
 use super::rule::{Finding, Rule, RuleMeta, Severity};
 use super::rules;
@@ -315,6 +315,7 @@ impl Engine {
         summary.mods.shrink_to_fit();
         summary.uses.shrink_to_fit();
         summary.paths.shrink_to_fit();
+        summary.path_table = std::mem::take(&mut collector.paths).finish();
         summary.macro_idents.shrink_to_fit();
         summary.test_ranges.shrink_to_fit();
         summary.facts.shrink_to_fit();
@@ -483,6 +484,8 @@ struct Collector {
     scope: Vec<SmolStr>,
     /// A buffer for the segments of each path.
     segments: Vec<SmolStr>,
+    /// The names and scopes of the paths pushed so far.
+    paths: super::model::PathTableBuilder,
     /// `scope` as the summary entries hold it (rebuilt when a module opens or closes).
     shared_scope: super::model::Scope,
     /// The depths of the nodes that opened a scope, to pop on leave.
@@ -599,12 +602,14 @@ impl Collector {
                         || (parent == Some(SyntaxKind::PATH_EXPR)
                             && walk.ancestor_kind(2) == Some(SyntaxKind::CALL_EXPR));
                     if keep && !segments.is_empty() {
-                        s.paths.push(PathRef {
-                            scope: self.shared_scope.clone(),
-                            segments: segments.as_slice().into(),
-                            range: walk.range(),
-                            is_test: self.in_test(),
-                        });
+                        let is_test = self.in_test();
+                        let p = self.paths.push(
+                            &self.shared_scope,
+                            &self.segments,
+                            walk.range(),
+                            is_test,
+                        );
+                        s.paths.push(p);
                     }
                 }
             }

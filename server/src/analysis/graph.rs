@@ -224,21 +224,25 @@ impl ModuleGraph {
                     });
                 }
             }
+            let table = &f.summary.path_table;
+            let mut segs: Vec<SmolStr> = Vec::new();
             for p in &f.summary.paths {
-                if p.segments.len() < 2 {
+                let all = table.segments(p);
+                if all.len() < 2 {
                     continue;
                 }
-                let from = scope_mod(&mut g, &p.scope);
+                let from = scope_mod(&mut g, table.scope(p));
                 // The last segment is the item itself.
-                let segs = &p.segments[..p.segments.len() - 1];
-                if let Some(to) = g.resolve(from, segs, false, edition, &deps) {
+                segs.clear();
+                segs.extend(all.clone().take(all.len() - 1).cloned());
+                if let Some(to) = g.resolve(from, &segs, false, edition, &deps) {
                     g.edges.push(Edge {
                         from,
                         to,
                         file: fi,
                         range: p.range,
                         kind: EdgeKind::Path,
-                        via_super: p.segments[0] == "super",
+                        via_super: segs[0] == "super",
                         is_test: p.is_test || g.modules[from].is_test,
                     });
                 }

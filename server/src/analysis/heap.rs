@@ -139,10 +139,10 @@ impl Summaries {
                 + vis(&u.vis);
         }
         self.uses.add(s.uses.len(), uses);
-        let mut paths = vec(&s.paths);
-        for p in &s.paths {
-            paths +=
-                self.scope(&p.scope) + std::mem::size_of_val(&*p.segments) + smols(&p.segments);
+        let (names, scopes) = s.path_table.heap_bytes();
+        let mut paths = vec(&s.paths) + names + scopes;
+        for scope in s.path_table.scopes() {
+            paths += self.scope(scope);
         }
         self.paths.add(s.paths.len(), paths);
         self.facts.add(

@@ -247,9 +247,8 @@ fn same_shape(a: &FileSummary, b: &FileSummary) -> bool {
                 && x.vis == y.vis
                 && x.is_test == y.is_test
         })
-        && all(&a.paths, &b.paths, |x, y| {
-            x.scope == y.scope && x.segments == y.segments && x.is_test == y.is_test
-        })
+        && a.path_table == b.path_table
+        && all(&a.paths, &b.paths, |x, y| x.same_shape(y))
         && all(&a.facts, &b.facts, |x, y| {
             x.rule == y.rule
                 && x.kind == y.kind

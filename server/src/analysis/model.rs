@@ -154,13 +154,133 @@ pub struct UseDecl {
     pub is_test: bool,
 }
 
-/// A path in code outside `use` items.
+/// A path in code outside `use` items. Its scope and segments are read through the file's
+/// [`PathTable`] ([`PathTable::scope`], [`PathTable::segments`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathRef {
-    pub scope: Scope,
-    pub segments: Box<[SmolStr]>,
+    /// Index into the table's scopes.
+    scope: u32,
+    /// The segments are `segments[start..start + len]` of the table.
+    start: u32,
+    len: u32,
     pub range: TextRange,
     pub is_test: bool,
+}
+
+impl PathRef {
+    /// Equal but for the range (the tables compared apart).
+    pub fn same_shape(&self, other: &PathRef) -> bool {
+        (self.scope, self.start, self.len, self.is_test)
+            == (other.scope, other.start, other.len, other.is_test)
+    }
+}
+
+/// What the paths of one file name. A file writes the same few names over and over (`Some`,
+/// `Self`, `io`, its own types): each name is kept once and a path's segments are indices
+/// into that list, 4 bytes per segment instead of a `SmolStr` (24) plus a boxed slice per
+/// path. Equal tables and equal `PathRef`s mean equal paths (both are built in file order).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PathTable {
+    names: Vec<SmolStr>,
+    segments: Vec<u32>,
+    scopes: Vec<Scope>,
+}
+
+impl PathTable {
+    /// The path's segments (`a::b::C` -> `a`, `b`, `C`).
+    pub fn segments<'a>(
+        &'a self,
+        p: &PathRef,
+    ) -> impl ExactSizeIterator<Item = &'a SmolStr> + DoubleEndedIterator + Clone + 'a {
+        let (start, len) = (p.start as usize, p.len as usize);
+        self.segments[start..start + len]
+            .iter()
+            .map(|&n| &self.names[n as usize])
+    }
+
+    /// The inline modules around the path (see [`ItemSummary::scope`]).
+    pub fn scope(&self, p: &PathRef) -> &Scope {
+        &self.scopes[p.scope as usize]
+    }
+
+    /// Heap bytes of the tables (the names' own heap text included).
+    pub fn heap_bytes(&self) -> (usize, usize) {
+        let names = self.names.capacity() * std::mem::size_of::<SmolStr>()
+            + self
+                .names
+                .iter()
+                .map(|n| if n.is_heap_allocated() { n.len() } else { 0 })
+                .sum::<usize>()
+            + self.segments.capacity() * std::mem::size_of::<u32>();
+        (names, self.scopes.capacity() * std::mem::size_of::<Scope>())
+    }
+
+    /// The scopes the table refers to (for counting shared scopes once).
+    pub fn scopes(&self) -> &[Scope] {
+        &self.scopes
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.names.shrink_to_fit();
+        self.segments.shrink_to_fit();
+        self.scopes.shrink_to_fit();
+    }
+}
+
+/// Builds a file's [`PathTable`] during the file pass.
+#[derive(Default)]
+pub struct PathTableBuilder {
+    table: PathTable,
+    /// Name -> its index in the table.
+    index: rustc_hash::FxHashMap<SmolStr, u32>,
+}
+
+impl PathTableBuilder {
+    /// Records a path (its segments as written, its scope) and returns its reference.
+    pub fn push(
+        &mut self,
+        scope: &Scope,
+        segments: &[SmolStr],
+        range: TextRange,
+        is_test: bool,
+    ) -> PathRef {
+        let t = &mut self.table;
+        // Paths come in file order: the scope is almost always the previous path's.
+        let scope_index = match t.scopes.iter().rposition(|s| Arc::ptr_eq(s, scope)) {
+            Some(i) => i,
+            None => {
+                t.scopes.push(scope.clone());
+                t.scopes.len() - 1
+            }
+        };
+        let start = t.segments.len();
+        for seg in segments {
+            let n = match self.index.get(seg.as_str()) {
+                Some(&n) => n,
+                None => {
+                    let n = t.names.len() as u32;
+                    t.names.push(seg.clone());
+                    self.index.insert(seg.clone(), n);
+                    n
+                }
+            };
+            t.segments.push(n);
+        }
+        PathRef {
+            scope: scope_index as u32,
+            start: start as u32,
+            len: segments.len() as u32,
+            range,
+            is_test,
+        }
+    }
+
+    /// The finished table, without growth slack.
+    pub fn finish(self) -> PathTable {
+        let mut table = self.table;
+        table.shrink_to_fit();
+        table
+    }
 }
 
 /// Everything the workspace-level rules and the finalisation step need of one file.
@@ -170,6 +290,8 @@ pub struct FileSummary {
     pub mods: Vec<ModDecl>,
     pub uses: Vec<UseDecl>,
     pub paths: Vec<PathRef>,
+    /// The names and scopes of `paths`.
+    pub path_table: PathTable,
     /// Identifiers that appear inside macro invocations' token trees (the model cannot resolve
     /// them, so rules that need every use stay quiet about these names).
     pub macro_idents: Vec<SmolStr>,
@@ -203,6 +325,7 @@ impl PartialEq for FileSummary {
             && self.mods == other.mods
             && self.uses == other.uses
             && self.paths == other.paths
+            && self.path_table == other.path_table
             && self.macro_idents == other.macro_idents
             && self.facts == other.facts
     }

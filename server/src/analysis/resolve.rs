@@ -1067,6 +1067,7 @@ fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
             .copied()
             .filter(|i| !done.contains(i))
             .collect();
+        let mut segs: Vec<SmolStr> = Vec::new();
         for i in pending {
             done.insert(i);
             let Some(&m) = r.item_module.get(&i) else {
@@ -1087,7 +1088,9 @@ fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
                 if p.is_test || !it.range.contains_range(p.range) || in_body(i.0, p.range) {
                     continue;
                 }
-                if let Res::Items(items) = cx.resolve_path(m, i.0, &p.segments, 0) {
+                segs.clear();
+                segs.extend(s.path_table.segments(p).cloned());
+                if let Res::Items(items) = cx.resolve_path(m, i.0, &segs, 0) {
                     for t in items {
                         if item_pub.insert(t) {
                             changed = true;
@@ -1178,12 +1181,16 @@ fn usages(cx: &mut Resolver<'_>) -> UsageMaps {
             }
         }
     }
+    let mut segs: Vec<SmolStr> = Vec::new();
     for (fi, f) in cx.ws.files.iter().enumerate() {
+        let table = &f.summary.path_table;
         for p in &f.summary.paths {
-            let Some(&mid) = scope_mod.get(&fi).and_then(|s| s.get(&*p.scope)) else {
+            let Some(&mid) = scope_mod.get(&fi).and_then(|s| s.get(&**table.scope(p))) else {
                 continue;
             };
-            if let Res::Items(items) = cx.resolve_path(mid, fi, &p.segments, 0) {
+            segs.clear();
+            segs.extend(table.segments(p).cloned());
+            if let Res::Items(items) = cx.resolve_path(mid, fi, &segs, 0) {
                 for i in items {
                     used.entry(i).or_default().insert(mid);
                 }

@@ -847,13 +847,13 @@ impl Resolver<'_> {
     }
 
     /// Resolves `path` as written in module `m`.
-    fn resolve_path(&self, m: ModId, _file: usize, path: &[SmolStr], depth: usize) -> Res {
+    fn resolve_path<S: AsRef<str>>(&self, m: ModId, _file: usize, path: &[S], depth: usize) -> Res {
         let _entered = self.budget.enter();
         if depth > MAX_DEPTH || path.is_empty() {
             return Res::Unknown;
         }
         let krate = self.r.modules[m].krate;
-        let first = path[0].as_str();
+        let first = path[0].as_ref();
         let (mut cur, rest) = match first {
             "crate" => (Res::Module(self.r.crates[krate].root), &path[1..]),
             "self" => (Res::Module(m), &path[1..]),
@@ -887,7 +887,7 @@ impl Resolver<'_> {
         };
         for seg in rest {
             cur = match cur {
-                Res::Module(cm) => match seg.as_str() {
+                Res::Module(cm) => match seg.as_ref() {
                     "super" => self.r.modules[cm].parent.map_or(Res::Unknown, Res::Module),
                     "self" => Res::Module(cm),
                     // A name a workspace module does not declare: cfg'd out, made by a macro,
@@ -1067,7 +1067,7 @@ fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
             .copied()
             .filter(|i| !done.contains(i))
             .collect();
-        let mut segs: Vec<SmolStr> = Vec::new();
+        let mut segs: Vec<&str> = Vec::new();
         for i in pending {
             done.insert(i);
             let Some(&m) = r.item_module.get(&i) else {
@@ -1089,7 +1089,7 @@ fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
                     continue;
                 }
                 segs.clear();
-                segs.extend(s.path_table.segments(p).cloned());
+                segs.extend(s.path_table.segments(p).map(SmolStr::as_str));
                 if let Res::Items(items) = cx.resolve_path(m, i.0, &segs, 0) {
                     for t in items {
                         if item_pub.insert(t) {
@@ -1181,7 +1181,7 @@ fn usages(cx: &mut Resolver<'_>) -> UsageMaps {
             }
         }
     }
-    let mut segs: Vec<SmolStr> = Vec::new();
+    let mut segs: Vec<&str> = Vec::new();
     for (fi, f) in cx.ws.files.iter().enumerate() {
         let table = &f.summary.path_table;
         for p in &f.summary.paths {
@@ -1189,7 +1189,7 @@ fn usages(cx: &mut Resolver<'_>) -> UsageMaps {
                 continue;
             };
             segs.clear();
-            segs.extend(table.segments(p).cloned());
+            segs.extend(table.segments(p).map(SmolStr::as_str));
             if let Res::Items(items) = cx.resolve_path(mid, fi, &segs, 0) {
                 for i in items {
                     used.entry(i).or_default().insert(mid);

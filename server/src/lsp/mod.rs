@@ -650,6 +650,7 @@ fn init_logging() {
 /// Runs the server over stdio until `exit`; returns the process exit code (0 after a
 /// `shutdown` request, 1 when `exit` came without one or stdin closed).
 pub fn run() -> i32 {
+    crate::memory::purge_freed_pages_soon();
     init_logging();
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

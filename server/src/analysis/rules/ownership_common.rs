@@ -235,8 +235,56 @@ pub(super) fn in_trait_impl_signature(node: &SyntaxNode) -> bool {
 }
 
 /// A human name for the place a type is written: `field \`S::x\``, `parameter \`x\` of \`f\``, ...
-/// Names and patterns are read from the green tree (the ancestors are built already).
+/// ([`site_names`] put into words).
 pub(super) fn site_description(site: &SyntaxNode) -> Option<String> {
+    let (kind, names) = site_names(site)?;
+    Some(kind.describe(&names))
+}
+
+/// The kinds of places a type is written (see [`site_names`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SiteKind {
+    Field,
+    Param,
+    Ret,
+    TypeAlias,
+    Static,
+    Const,
+    Local,
+}
+
+impl SiteKind {
+    /// How many tab-separated names [`site_names`] gives for this kind.
+    pub(super) fn name_count(self) -> usize {
+        if self == SiteKind::Param {
+            2
+        } else {
+            1
+        }
+    }
+
+    /// The description of a site from its kind and [`site_names`]' names.
+    pub(super) fn describe(self, names: &str) -> String {
+        match self {
+            SiteKind::Field => format!("field `{names}`"),
+            SiteKind::Param => {
+                let (pat, f) = names.split_once('\t').unwrap_or((names, ""));
+                format!("parameter `{pat}` of `{f}`")
+            }
+            SiteKind::Ret => format!("the return type of `{names}`"),
+            SiteKind::TypeAlias => format!("type alias `{names}`"),
+            SiteKind::Static => format!("static `{names}`"),
+            SiteKind::Const => format!("const `{names}`"),
+            SiteKind::Local => format!("local `{names}`"),
+        }
+    }
+}
+
+/// What [`site_description`] says of a site, in parts: its kind and names (`S::x` for a
+/// field, the pattern and the fn tab-separated for a parameter, the fn for a return type, the
+/// item's name, the local's pattern), with no tab inside a name (patterns are compacted).
+/// Names and patterns are read from the green tree (the ancestors are built already).
+pub(super) fn site_names(site: &SyntaxNode) -> Option<(SiteKind, String)> {
     let green = GreenNode::of(site);
     fn name_of(n: GreenNode<'_>) -> Option<&str> {
         n.child(SyntaxKind::NAME)?.first_token_text()
@@ -248,14 +296,12 @@ pub(super) fn site_description(site: &SyntaxNode) -> Option<String> {
             .map(|(p, _)| compact(&p.text()))
             .unwrap_or_else(|| "_".into())
     };
-    let fn_name = |f: ast::Fn| {
-        name_of(GreenNode::of(f.syntax()))
-            .unwrap_or_default()
-            .to_string()
-    };
+    fn fn_name(f: &ast::Fn) -> &str {
+        name_of(GreenNode::of(f.syntax())).unwrap_or_default()
+    }
     match site.kind() {
         SyntaxKind::RECORD_FIELD | SyntaxKind::TUPLE_FIELD => {
-            let owner = site
+            let mut names = site
                 .ancestors()
                 .find_map(|a| {
                     matches!(
@@ -266,35 +312,32 @@ pub(super) fn site_description(site: &SyntaxNode) -> Option<String> {
                     .flatten()
                 })
                 .unwrap_or_default();
-            let field = if site.kind() == SyntaxKind::RECORD_FIELD {
-                name_of(green).unwrap_or_default().to_string()
-            } else {
-                site.parent()
-                    .map(|p| {
-                        GreenNode::of(&p)
-                            .child_node_index(
-                                green,
-                                site.text_range().start() - p.text_range().start(),
-                            )
-                            .unwrap_or(0)
-                            .to_string()
-                    })
-                    .unwrap_or_default()
-            };
-            Some(format!("field `{owner}::{field}`"))
+            names.push_str("::");
+            if site.kind() == SyntaxKind::RECORD_FIELD {
+                names.push_str(name_of(green).unwrap_or_default());
+            } else if let Some(p) = site.parent() {
+                let index = GreenNode::of(&p)
+                    .child_node_index(green, site.text_range().start() - p.text_range().start())
+                    .unwrap_or(0);
+                names.push_str(&index.to_string());
+            }
+            Some((SiteKind::Field, names))
         }
         SyntaxKind::PARAM => {
             let f = signature_fn(site)?;
-            Some(format!("parameter `{}` of `{}`", pat(), fn_name(f)))
+            let mut names = pat();
+            names.push('\t');
+            names.push_str(fn_name(&f));
+            Some((SiteKind::Param, names))
         }
         SyntaxKind::RET_TYPE => {
             let f = signature_fn(site)?;
-            Some(format!("the return type of `{}`", fn_name(f)))
+            Some((SiteKind::Ret, fn_name(&f).to_string()))
         }
-        SyntaxKind::TYPE_ALIAS => Some(format!("type alias `{}`", name_of(green)?)),
-        SyntaxKind::STATIC => Some(format!("static `{}`", name_of(green)?)),
-        SyntaxKind::CONST => Some(format!("const `{}`", name_of(green)?)),
-        SyntaxKind::LET_STMT => Some(format!("local `{}`", pat())),
+        SyntaxKind::TYPE_ALIAS => Some((SiteKind::TypeAlias, name_of(green)?.to_string())),
+        SyntaxKind::STATIC => Some((SiteKind::Static, name_of(green)?.to_string())),
+        SyntaxKind::CONST => Some((SiteKind::Const, name_of(green)?.to_string())),
+        SyntaxKind::LET_STMT => Some((SiteKind::Local, pat())),
         _ => None,
     }
 }

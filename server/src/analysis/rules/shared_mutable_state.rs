@@ -11,7 +11,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use super::ownership_common::{
     callee, display, display_green, find_shared_mutable, first_arg, green_path_types, head,
     head_name, is_generic_param_around, is_lock_or_cell, is_shared_mutable_green, signature_fn,
-    site_description, site_type, LOCKS_AND_CELLS, SHARED_OWNERS,
+    site_description, site_names, site_type, SiteKind, LOCKS_AND_CELLS, SHARED_OWNERS,
 };
 use crate::analysis::engine::{FileCx, WorkspaceCx, WorkspaceSink};
 use crate::analysis::model::ItemKind;
@@ -23,12 +23,27 @@ use crate::analysis::syntax::{
 pub(crate) struct SharedMutableState;
 
 /// Fact kinds recorded in the file pass: a `type` alias declaration, and a use of a name that
-/// may be an alias, written as the type (`db: Db`) or inside a shared owner (`Arc<Db>`). A use's
-/// detail is `site\twritten` (`field \`S::db\`\tstd::sync::Arc<Db>`), or only `site` when the
-/// type is written as the bare name.
+/// may be an alias. A use's kind says how the name is written (as the type, `db: Db`, or inside
+/// a shared owner, `Arc<Db>`) and the kind of site; its detail is the site's names
+/// ([`site_names`]: `S::db`, `db\tserve`, ...), then a tab and the type as written unless that is
+/// the bare name (`S::db\tstd::sync::Arc<Db>`).
 const FACT_ALIAS: &str = "alias";
-const FACT_USE: &str = "use";
-const FACT_USE_IN_SHARED: &str = "use-in-shared";
+const USE_KINDS: [(&str, bool, SiteKind); 14] = [
+    ("use:field", false, SiteKind::Field),
+    ("use:param", false, SiteKind::Param),
+    ("use:ret", false, SiteKind::Ret),
+    ("use:alias", false, SiteKind::TypeAlias),
+    ("use:static", false, SiteKind::Static),
+    ("use:const", false, SiteKind::Const),
+    ("use:local", false, SiteKind::Local),
+    ("use-in-shared:field", true, SiteKind::Field),
+    ("use-in-shared:param", true, SiteKind::Param),
+    ("use-in-shared:ret", true, SiteKind::Ret),
+    ("use-in-shared:alias", true, SiteKind::TypeAlias),
+    ("use-in-shared:static", true, SiteKind::Static),
+    ("use-in-shared:const", true, SiteKind::Const),
+    ("use-in-shared:local", true, SiteKind::Local),
+];
 
 pub static META: RuleMeta = RuleMeta {
     id: "shared-mutable-state",
@@ -259,18 +274,19 @@ impl Rule for SharedMutableState {
                 .find_at(p.site.text_range().start(), p.range, SyntaxKind::PATH_TYPE)
                 .map(display_green)
                 .unwrap_or_default();
-            let site = site_description(&p.site).unwrap_or_default();
+            // `check_node` holds only sites that have a description.
+            let Some((site, mut detail)) = site_names(&p.site) else {
+                continue;
+            };
             // `written` is left out when it is the name (`Db`), the commonest case.
-            let mut detail = site;
             if p.in_shared || written != p.name {
                 detail.push('\t');
                 detail.push_str(&written);
             }
-            let kind = if p.in_shared {
-                FACT_USE_IN_SHARED
-            } else {
-                FACT_USE
-            };
+            let kind = USE_KINDS
+                .iter()
+                .find(|(_, in_shared, s)| *in_shared == p.in_shared && *s == site)
+                .map_or("", |(kind, _, _)| kind);
             cx.fact(kind, p.name, detail, p.range);
         }
     }
@@ -307,19 +323,21 @@ impl Rule for SharedMutableState {
                 if fact.rule != META.id {
                     continue;
                 }
-                let in_shared = match fact.kind {
-                    FACT_USE => false,
-                    FACT_USE_IN_SHARED => true,
-                    _ => continue,
-                };
+                if fact.kind == FACT_ALIAS {
+                    continue;
+                }
                 // Most names are not aliases: that one lookup first.
                 if !aliases.contains_key(&(f.package, fact.name.as_str())) {
                     continue;
                 }
-                let (site, written) = match fact.detail.split_once('\t') {
-                    Some((site, written)) => (site, written),
-                    None => (&*fact.detail, fact.name.as_str()),
+                let Some(&(_, in_shared, site)) =
+                    USE_KINDS.iter().find(|(k, _, _)| *k == fact.kind)
+                else {
+                    continue;
                 };
+                let (names, written) = split_names(&fact.detail, site.name_count());
+                let written = written.unwrap_or(fact.name.as_str());
+                let site = site.describe(names);
                 let expansion = match (in_shared, resolve(f.package, &fact.name)) {
                     (false, Some((true, exp))) => exp,
                     (true, Some((false, lock))) => {
@@ -354,6 +372,20 @@ struct PendingUse {
     name: SmolStr,
     in_shared: bool,
     range: TextRange,
+}
+
+/// The first `count` tab-separated fields of `detail`, and the rest after the next tab.
+fn split_names(detail: &str, count: usize) -> (&str, Option<&str>) {
+    let mut seen = 0;
+    for (i, b) in detail.bytes().enumerate() {
+        if b == b'\t' {
+            seen += 1;
+            if seen == count {
+                return (&detail[..i], Some(&detail[i + 1..]));
+            }
+        }
+    }
+    (detail, None)
 }
 
 /// The item kinds whose names `check_workspace` never resolves as aliases.
@@ -707,8 +739,9 @@ pub struct User { h: Handle }
     }
     /// The edges of the file pass's green reading and of the facts it holds back: generic
     /// parameters named like an alias, callbacks, `Self`, tuple fields of the same type, an
-    /// alias used in its own file, and a struct of the package that shadows an alias (the uses in
-    /// its own file are not recorded, the others are recorded and not resolved).
+    /// alias used in its own file, a struct of the package that shadows an alias (the uses in
+    /// its own file are not recorded, the others are recorded and not resolved), and every kind
+    /// of site (each has its own fact kind).
     #[test]
     fn generics_callbacks_and_shadowing_near_aliases() {
         check(
@@ -746,6 +779,17 @@ type Local = std::rc::Rc<std::cell::Cell<u8>>;
            //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: type alias `Local` shares mutable state through `std::rc::Rc<std::cell::Cell<u8>>`: every clone can change it
 // A struct of the package named like an alias shadows it (also in the other files).
 struct S { s: Shadowed }
+// Every kind of site.
+fn r(_: u8) -> Db { todo!() }
+             //^^ warning: the return type of `r` shares mutable state through `Db` (= `std::sync::Arc<std::sync::Mutex<u8>>`): every clone can change it
+static ST: Option<Db> = None;
+                //^^ warning: static `ST` shares mutable state through `Db` (= `std::sync::Arc<std::sync::Mutex<u8>>`): every clone can change it
+const C: Option<Db> = None;
+              //^^ warning: const `C` shares mutable state through `Db` (= `std::sync::Arc<std::sync::Mutex<u8>>`): every clone can change it
+fn l() { let (a, b): (Db, u8) = todo!(); }
+                    //^^ warning: local `(a, b)` shares mutable state through `Db` (= `std::sync::Arc<std::sync::Mutex<u8>>`): every clone can change it
+type Again = Db;
+           //^^ warning: type alias `Again` shares mutable state through `Db` (= `std::sync::Arc<std::sync::Mutex<u8>>`): every clone can change it
 //- /src/b.rs
 pub struct Shadowed;
 pub struct U { s: Shadowed, v: Vec<Shadowed> }

@@ -247,7 +247,8 @@ impl Rule for SharedMutableState {
 
     /// Records the `use` facts held by `check_node`, except those whose name is a struct, enum,
     /// union or trait of this file: `check_workspace` ignores the names that are nominal types
-    /// in the package (most of the candidates are), so those facts would never resolve.
+    /// in the package, so those facts would never resolve (on the bench corpus, 40k of the 369k
+    /// candidates).
     fn finish_file(&self, cx: &mut FileCx<'_>) {
         let Some(PendingUses(pending)) = cx.take_state::<PendingUses>() else {
             return;

@@ -50,6 +50,7 @@ pub struct FileCx<'a> {
     rule: &'static RuleMeta,
     findings: &'a mut Vec<Finding>,
     facts: &'a mut Vec<super::model::Fact>,
+    items: &'a [super::model::ItemSummary],
     state: &'a mut Option<Box<dyn std::any::Any>>,
 }
 
@@ -96,6 +97,14 @@ impl FileCx<'_> {
                 None
             }
         }
+    }
+
+    /// The file's items the summary holds so far (module-level and associated items, in
+    /// preorder): all of them in [`Rule::finish_file`], the ones entered up to the current node
+    /// in [`Rule::check_node`]. E.g. to drop, at the end of the file, the facts the workspace
+    /// pass would ignore because of an item of the same file.
+    pub fn items(&self) -> &[super::model::ItemSummary] {
+        self.items
     }
 
     /// Records a fact for this rule's workspace-level check.
@@ -241,6 +250,7 @@ impl Engine {
         let mut run = |i: usize,
                        findings: &mut Vec<Finding>,
                        facts: &mut Vec<super::model::Fact>,
+                       items: &[super::model::ItemSummary],
                        call: &dyn Fn(&dyn Rule, &mut FileCx<'_>)| {
             let rule = self.rules[i];
             if panicked.contains(&rule.meta().id) {
@@ -254,6 +264,7 @@ impl Engine {
                 rule: rule.meta(),
                 findings,
                 facts,
+                items,
                 state: &mut states[i],
             };
             let res =
@@ -287,9 +298,13 @@ impl Engine {
                                 continue;
                             }
                             let node = node.get_or_insert_with(|| walk.node());
-                            run(i, &mut findings, &mut summary.facts, &|rule, cx| {
-                                rule.check_node(node, cx)
-                            });
+                            run(
+                                i,
+                                &mut findings,
+                                &mut summary.facts,
+                                &summary.items,
+                                &|rule, cx| rule.check_node(node, cx),
+                            );
                         }
                     }
                     // A token tree holds only tokens and token trees (macro arguments are not
@@ -303,9 +318,13 @@ impl Engine {
             }
         }
         for i in 0..self.rules.len() {
-            run(i, &mut findings, &mut summary.facts, &|rule, cx| {
-                rule.finish_file(cx)
-            });
+            run(
+                i,
+                &mut findings,
+                &mut summary.facts,
+                &summary.items,
+                &|rule, cx| rule.finish_file(cx),
+            );
         }
         summary.macro_idents.sort();
         summary.macro_idents.dedup();

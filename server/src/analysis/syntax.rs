@@ -614,17 +614,8 @@ fn green_path_type_name(green: &rowan::GreenNodeData) -> Option<&str> {
     }
 }
 
-/// `true` when `pred` holds for the last-segment name of some `PATH_TYPE` in `node` (itself
-/// included), not looking inside the subtrees whose kind is in `skip`; read from the green tree
-/// without building syntax nodes (a cheap pre-test before a rule walks the type's nodes).
-pub(super) fn any_path_type_name(
-    node: &SyntaxNode,
-    skip: &[SyntaxKind],
-    pred: &mut impl FnMut(&str) -> bool,
-) -> bool {
-    green_any_path_type_name(node.green(), skip, pred)
-}
-
+/// `true` when `pred` holds for the last-segment name of some `PATH_TYPE` in `n` (itself
+/// included), not looking inside the subtrees whose kind is in `skip`.
 fn green_any_path_type_name(
     n: &rowan::GreenNodeData,
     skip: &[SyntaxKind],
@@ -829,7 +820,7 @@ impl<'a> GreenNode<'a> {
         green_call_has_bool_literal_arg(self.0)
     }
 
-    /// [`any_path_type_name`] on the node's type: its first child node that is a type (a field's,
+    /// [`green_any_path_type_name`] on the node's type: its first child node that is a type (a field's,
     /// a parameter's, a `let`'s or a `static`'s type). `false` when it has none.
     pub fn type_child_has_path_type(
         self,
@@ -1088,4 +1079,176 @@ fn green_call_type_and_fn(green: &rowan::GreenNodeData) -> Option<(&str, &str)> 
     let func = seg_name(path)?;
     let ty = seg_name(green_child(path, SyntaxKind::PATH)?)?;
     Some((ty, func))
+}
+
+/// Readers of type nodes on the green tree, for the rules that look at the type of every field,
+/// parameter and `let` (`shared-mutable-state`): what the `ast` accessors give (the *first* child
+/// of each kind, as `support::child` takes it), without building syntax nodes.
+impl<'a> GreenNode<'a> {
+    /// The green data of a syntax node.
+    pub fn of(node: &'a SyntaxNode) -> GreenNode<'a> {
+        GreenNode(node.green())
+    }
+
+    /// The node's text (`node.text().to_string()`).
+    pub fn text(self) -> String {
+        let mut out = String::with_capacity(u32::from(self.0.text_len()) as usize);
+        green_tokens(self.0, &mut |t| {
+            out.push_str(t.text());
+            true
+        });
+        out
+    }
+
+    /// The first child node whose kind passes `pred` (`support::child`), with its offset from
+    /// this node's start.
+    pub fn child_where(
+        self,
+        pred: impl Fn(SyntaxKind) -> bool,
+    ) -> Option<(GreenNode<'a>, TextSize)> {
+        let mut offset = TextSize::from(0);
+        for c in self.0.children() {
+            match c {
+                NodeOrToken::Node(n) if pred(SyntaxKind::from(n.kind().0)) => {
+                    return Some((GreenNode(n), offset))
+                }
+                NodeOrToken::Node(n) => offset += n.text_len(),
+                NodeOrToken::Token(t) => offset += t.text_len(),
+            }
+        }
+        None
+    }
+
+    /// The child nodes (tokens left out).
+    pub fn child_nodes(self) -> impl Iterator<Item = GreenNode<'a>> {
+        self.0
+            .children()
+            .filter_map(|c| c.into_node().map(GreenNode))
+    }
+
+    /// The index among this node's child nodes (tokens not counted) of the first one that is
+    /// `child` at `offset` from this node's start (`parent.children().position(|c| c == child)`:
+    /// syntax nodes are equal when they have the same green node and offset).
+    pub fn child_node_index(self, child: GreenNode<'_>, offset: TextSize) -> Option<usize> {
+        let mut at = TextSize::from(0);
+        let mut index = 0;
+        for c in self.0.children() {
+            match c {
+                NodeOrToken::Node(n) => {
+                    if at == offset && std::ptr::eq(n, child.0) {
+                        return Some(index);
+                    }
+                    index += 1;
+                    at += n.text_len();
+                }
+                NodeOrToken::Token(t) => at += t.text_len(),
+            }
+        }
+        None
+    }
+
+    /// The first child node of kind `kind`.
+    pub fn child(self, kind: SyntaxKind) -> Option<GreenNode<'a>> {
+        green_child(self.0, kind).map(GreenNode)
+    }
+
+    /// The text of the node's first child, when it is a token (`ast::Name::text` and
+    /// `ast::NameRef::text` on a `NAME` / `NAME_REF`).
+    pub fn first_token_text(self) -> Option<&'a str> {
+        match self.0.children().next()? {
+            NodeOrToken::Token(t) => Some(t.text()),
+            NodeOrToken::Node(_) => None,
+        }
+    }
+
+    /// For a `PATH_TYPE`, its segment's name as the `ast` accessors read it
+    /// (`path()?.segment()?.name_ref()?.text()`: `a::b::Mutex<u8>` -> `Mutex`).
+    pub fn path_type_head(self) -> Option<&'a str> {
+        self.path_type_segment()?
+            .child(SyntaxKind::NAME_REF)?
+            .first_token_text()
+    }
+
+    /// For a `PATH_TYPE`, its segment's first type argument (`Arc<Mutex<u8>, A>` ->
+    /// `Mutex<u8>`: the type of the first `TYPE_ARG` that has one; lifetimes, consts and
+    /// associated type arguments are not type arguments).
+    pub fn path_type_first_arg(self) -> Option<GreenNode<'a>> {
+        let args = self
+            .path_type_segment()?
+            .child(SyntaxKind::GENERIC_ARG_LIST)?;
+        args.0.children().find_map(|c| match c {
+            NodeOrToken::Node(n) if is_kind(n, SyntaxKind::TYPE_ARG) => {
+                green_child_where(n, ast::Type::can_cast).map(GreenNode)
+            }
+            _ => None,
+        })
+    }
+
+    fn path_type_segment(self) -> Option<GreenNode<'a>> {
+        if !is_kind(self.0, SyntaxKind::PATH_TYPE) {
+            return None;
+        }
+        self.child(SyntaxKind::PATH)?
+            .child(SyntaxKind::PATH_SEGMENT)
+    }
+
+    /// Calls `f` with every `PATH_TYPE` of the subtree (the node itself included) and its range,
+    /// in preorder, not looking into the subtrees whose kind is in `skip`, while `f` returns
+    /// `true`; `start` is the node's offset in the file. Returns `false` when `f` stopped it.
+    pub fn path_types(
+        self,
+        start: TextSize,
+        skip: &[SyntaxKind],
+        f: &mut impl FnMut(GreenNode<'a>, TextRange) -> bool,
+    ) -> bool {
+        if skip.iter().any(|&k| is_kind(self.0, k)) {
+            return true;
+        }
+        if is_kind(self.0, SyntaxKind::PATH_TYPE)
+            && !f(self, TextRange::at(start, self.0.text_len()))
+        {
+            return false;
+        }
+        let mut offset = start;
+        for c in self.0.children() {
+            match c {
+                NodeOrToken::Node(n) => {
+                    if !GreenNode(n).path_types(offset, skip, f) {
+                        return false;
+                    }
+                    offset += n.text_len();
+                }
+                NodeOrToken::Token(t) => offset += t.text_len(),
+            }
+        }
+        true
+    }
+
+    /// The outermost node of kind `kind` in the subtree (the node itself included) whose range
+    /// is `range`; `start` is the node's offset in the file.
+    pub fn find_at(
+        self,
+        start: TextSize,
+        range: TextRange,
+        kind: SyntaxKind,
+    ) -> Option<GreenNode<'a>> {
+        let mut node = self;
+        let mut offset = start;
+        'down: loop {
+            if is_kind(node.0, kind) && TextRange::at(offset, node.0.text_len()) == range {
+                return Some(node);
+            }
+            for c in node.0.children() {
+                let len = c.text_len();
+                if let NodeOrToken::Node(n) = c {
+                    if TextRange::at(offset, len).contains_range(range) {
+                        node = GreenNode(n);
+                        continue 'down;
+                    }
+                }
+                offset += len;
+            }
+            return None;
+        }
+    }
 }

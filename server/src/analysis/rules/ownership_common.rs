@@ -6,7 +6,9 @@
 //! (`std::sync::Mutex`, `parking_lot::Mutex` and `tokio::sync::Mutex` are all `Mutex`).
 
 use crate::analysis::syntax::ast::{HasArgList, HasGenericArgs};
-use crate::analysis::syntax::{ast, node_text, AstNode, HasName, SyntaxKind, SyntaxNode};
+use crate::analysis::syntax::{
+    ast, AstNode, GreenNode, HasName, SyntaxKind, SyntaxNode, TextRange, TextSize,
+};
 
 /// Owners that share their content: every clone points at the same value.
 pub(super) const SHARED_OWNERS: &[&str] = &["Arc", "Rc"];
@@ -57,27 +59,38 @@ pub(super) fn is_lock_or_cell(ty: &ast::Type) -> bool {
 /// The type written without whitespace runs (`Arc< Mutex <T>>` -> `Arc<Mutex<T>>`), shortened
 /// to `Arc<Mutex<…>>` when long.
 pub fn display(ty: &ast::Type) -> String {
-    let text = compact(&node_text(ty.syntax()));
+    display_green(GreenNode::of(ty.syntax()))
+}
+
+/// [`display`] of a type node read from the green tree.
+pub(super) fn display_green(ty: GreenNode<'_>) -> String {
+    let text = ty.text();
+    let text = if text.contains(char::is_whitespace) {
+        compact(&text)
+    } else {
+        text
+    };
     if text.chars().count() <= 48 {
         return text;
     }
-    match head(ty) {
-        Some((name, args)) if !args.is_empty() => {
-            let inner = head_name(&args[0]).unwrap_or_default();
-            if inner.is_empty() {
-                format!("{name}<…>")
-            } else {
-                format!("{name}<{inner}<…>>")
-            }
-        }
-        Some((name, _)) => name,
+    match ty.path_type_head() {
+        Some(name) => match ty.path_type_first_arg() {
+            Some(arg) => match arg.path_type_head() {
+                Some(inner) if !inner.is_empty() => format!("{name}<{inner}<…>>"),
+                _ => format!("{name}<…>"),
+            },
+            None => name.to_string(),
+        },
         None => text.chars().take(48).collect::<String>() + "…",
     }
 }
 
 /// Collapses whitespace runs; drops whitespace next to punctuation.
 pub(super) fn compact(s: &str) -> String {
-    let mut out = String::new();
+    if !s.contains(char::is_whitespace) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     for c in s.chars() {
         if c.is_whitespace() {
@@ -129,19 +142,55 @@ const NOT_HELD: &[SyntaxKind] = &[
     SyntaxKind::PARAM_LIST,
 ];
 
-/// `true` when some type [`path_types`] would return is named so that `pred` holds (read from
-/// the green tree, without building the nodes).
-pub(super) fn any_path_type_named(ty: &ast::Type, mut pred: impl FnMut(&str) -> bool) -> bool {
-    crate::analysis::syntax::any_path_type_name(ty.syntax(), NOT_HELD, &mut pred)
-}
-
-/// [`any_path_type_named`] on a site's type ([`site_type`]: its first child type node), read
-/// from the green tree (a rule's prefilter). `false` when the node has no type.
+/// `true` when some type [`path_types`] would return from a site's type ([`site_type`]: its
+/// first child type node) is named so that `pred` holds, read from the green tree (a rule's
+/// prefilter). `false` when the node has no type.
 pub(super) fn site_type_named(
     site: crate::analysis::syntax::GreenNode<'_>,
     mut pred: impl FnMut(&str) -> bool,
 ) -> bool {
     site.type_child_has_path_type(NOT_HELD, &mut pred)
+}
+
+/// The path types [`path_types`] returns, read from the green tree: each node with its range
+/// (`start`: the offset of `ty` in the file).
+pub(super) fn green_path_types(
+    ty: GreenNode<'_>,
+    start: TextSize,
+) -> Vec<(GreenNode<'_>, TextRange)> {
+    let mut out = Vec::new();
+    ty.path_types(start, NOT_HELD, &mut |t, range| {
+        out.push((t, range));
+        true
+    });
+    out
+}
+
+/// `Arc<Lock<..>>` / `Rc<Cell<..>>`, read from the green tree (see [`find_shared_mutable`]).
+pub(super) fn is_shared_mutable_green(t: GreenNode<'_>) -> bool {
+    t.path_type_head()
+        .is_some_and(|n| SHARED_OWNERS.contains(&n))
+        && t.path_type_first_arg()
+            .and_then(GreenNode::path_type_head)
+            .is_some_and(|n| LOCKS_AND_CELLS.contains(&n))
+}
+
+/// `true` when `name` is a type parameter of an item around `node` (the names
+/// [`generic_params_around`] returns), read from the green tree.
+pub(super) fn is_generic_param_around(node: &SyntaxNode, name: &str) -> bool {
+    node.ancestors().any(|a| {
+        ast::AnyHasGenericParams::can_cast(a.kind())
+            && GreenNode::of(&a)
+                .child(SyntaxKind::GENERIC_PARAM_LIST)
+                .is_some_and(|list| {
+                    list.child_nodes().any(|p| {
+                        p.kind() == SyntaxKind::TYPE_PARAM
+                            && p.child(SyntaxKind::NAME)
+                                .and_then(GreenNode::first_token_text)
+                                == Some(name)
+                    })
+                })
+    })
 }
 
 /// The first (outermost) `Arc<Lock<..>>` / `Rc<Cell<..>>` inside `ty`.
@@ -186,72 +235,109 @@ pub(super) fn in_trait_impl_signature(node: &SyntaxNode) -> bool {
 }
 
 /// A human name for the place a type is written: `field \`S::x\``, `parameter \`x\` of \`f\``, ...
+/// ([`site_names`] put into words).
 pub(super) fn site_description(site: &SyntaxNode) -> Option<String> {
+    let (kind, names) = site_names(site)?;
+    Some(kind.describe(&names))
+}
+
+/// The kinds of places a type is written (see [`site_names`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SiteKind {
+    Field,
+    Param,
+    Ret,
+    TypeAlias,
+    Static,
+    Const,
+    Local,
+}
+
+impl SiteKind {
+    /// How many tab-separated names [`site_names`] gives for this kind.
+    pub(super) fn name_count(self) -> usize {
+        if self == SiteKind::Param {
+            2
+        } else {
+            1
+        }
+    }
+
+    /// The description of a site from its kind and [`site_names`]' names.
+    pub(super) fn describe(self, names: &str) -> String {
+        match self {
+            SiteKind::Field => format!("field `{names}`"),
+            SiteKind::Param => {
+                let (pat, f) = names.split_once('\t').unwrap_or((names, ""));
+                format!("parameter `{pat}` of `{f}`")
+            }
+            SiteKind::Ret => format!("the return type of `{names}`"),
+            SiteKind::TypeAlias => format!("type alias `{names}`"),
+            SiteKind::Static => format!("static `{names}`"),
+            SiteKind::Const => format!("const `{names}`"),
+            SiteKind::Local => format!("local `{names}`"),
+        }
+    }
+}
+
+/// What [`site_description`] says of a site, in parts: its kind and names (`S::x` for a
+/// field, the pattern and the fn tab-separated for a parameter, the fn for a return type, the
+/// item's name, the local's pattern), with no tab inside a name (patterns are compacted).
+/// Names and patterns are read from the green tree (the ancestors are built already).
+pub(super) fn site_names(site: &SyntaxNode) -> Option<(SiteKind, String)> {
+    let green = GreenNode::of(site);
+    fn name_of(n: GreenNode<'_>) -> Option<&str> {
+        n.child(SyntaxKind::NAME)?.first_token_text()
+    }
+    // The pattern's text, compacted (`_` when there is none).
+    let pat = || {
+        green
+            .child_where(ast::Pat::can_cast)
+            .map(|(p, _)| compact(&p.text()))
+            .unwrap_or_else(|| "_".into())
+    };
+    fn fn_name(f: &ast::Fn) -> &str {
+        name_of(GreenNode::of(f.syntax())).unwrap_or_default()
+    }
     match site.kind() {
         SyntaxKind::RECORD_FIELD | SyntaxKind::TUPLE_FIELD => {
-            let owner = site
+            let mut names = site
                 .ancestors()
                 .find_map(|a| {
-                    ast::Struct::cast(a.clone())
-                        .and_then(|s| s.name())
-                        .or_else(|| ast::Variant::cast(a.clone()).and_then(|v| v.name()))
-                        .or_else(|| ast::Union::cast(a).and_then(|u| u.name()))
+                    matches!(
+                        a.kind(),
+                        SyntaxKind::STRUCT | SyntaxKind::VARIANT | SyntaxKind::UNION
+                    )
+                    .then(|| name_of(GreenNode::of(&a)).map(str::to_string))
+                    .flatten()
                 })
-                .map(|n| n.text().to_string())
                 .unwrap_or_default();
-            let field = match ast::RecordField::cast(site.clone()) {
-                Some(f) => f.name().map(|n| n.text().to_string()).unwrap_or_default(),
-                None => site
-                    .parent()
-                    .map(|p| {
-                        p.children()
-                            .position(|c| &c == site)
-                            .unwrap_or(0)
-                            .to_string()
-                    })
-                    .unwrap_or_default(),
-            };
-            Some(format!("field `{owner}::{field}`"))
+            names.push_str("::");
+            if site.kind() == SyntaxKind::RECORD_FIELD {
+                names.push_str(name_of(green).unwrap_or_default());
+            } else if let Some(p) = site.parent() {
+                let index = GreenNode::of(&p)
+                    .child_node_index(green, site.text_range().start() - p.text_range().start())
+                    .unwrap_or(0);
+                names.push_str(&index.to_string());
+            }
+            Some((SiteKind::Field, names))
         }
         SyntaxKind::PARAM => {
             let f = signature_fn(site)?;
-            let p = ast::Param::cast(site.clone())?;
-            let pat = p
-                .pat()
-                .map(|p| compact(&node_text(p.syntax())))
-                .unwrap_or_else(|| "_".into());
-            Some(format!(
-                "parameter `{pat}` of `{}`",
-                f.name().map(|n| n.text().to_string()).unwrap_or_default()
-            ))
+            let mut names = pat();
+            names.push('\t');
+            names.push_str(fn_name(&f));
+            Some((SiteKind::Param, names))
         }
         SyntaxKind::RET_TYPE => {
             let f = signature_fn(site)?;
-            Some(format!(
-                "the return type of `{}`",
-                f.name().map(|n| n.text().to_string()).unwrap_or_default()
-            ))
+            Some((SiteKind::Ret, fn_name(&f).to_string()))
         }
-        SyntaxKind::TYPE_ALIAS => Some(format!(
-            "type alias `{}`",
-            ast::TypeAlias::cast(site.clone())?.name()?.text()
-        )),
-        SyntaxKind::STATIC => Some(format!(
-            "static `{}`",
-            ast::Static::cast(site.clone())?.name()?.text()
-        )),
-        SyntaxKind::CONST => Some(format!(
-            "const `{}`",
-            ast::Const::cast(site.clone())?.name()?.text()
-        )),
-        SyntaxKind::LET_STMT => {
-            let l = ast::LetStmt::cast(site.clone())?;
-            let pat = l
-                .pat()
-                .map(|p| compact(&node_text(p.syntax())))
-                .unwrap_or_else(|| "_".into());
-            Some(format!("local `{pat}`"))
-        }
+        SyntaxKind::TYPE_ALIAS => Some((SiteKind::TypeAlias, name_of(green)?.to_string())),
+        SyntaxKind::STATIC => Some((SiteKind::Static, name_of(green)?.to_string())),
+        SyntaxKind::CONST => Some((SiteKind::Const, name_of(green)?.to_string())),
+        SyntaxKind::LET_STMT => Some((SiteKind::Local, pat())),
         _ => None,
     }
 }

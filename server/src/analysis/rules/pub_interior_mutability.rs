@@ -1,7 +1,9 @@
 //! `pub-interior-mutability`: `pub` fields whose type is a `Cell`, `RefCell`, `Mutex`, `RwLock`
 //! (or holds one, like `Arc<Mutex<T>>`): anyone can change the owner's state behind its back.
 
-use super::ownership_common::{compact, find_lock_or_cell, head_name, site_description};
+use super::ownership_common::{
+    compact, find_lock_or_cell, head_name, site_description, LOCKS_AND_CELLS,
+};
 use crate::analysis::engine::FileCx;
 use crate::analysis::model::Visibility;
 use crate::analysis::rule::{
@@ -69,6 +71,15 @@ impl Rule for PubInteriorMutability {
 
     fn node_kinds(&self) -> &'static [SyntaxKind] {
         &[SyntaxKind::RECORD_FIELD, SyntaxKind::TUPLE_FIELD]
+    }
+
+    fn prefilter(&self, node: crate::analysis::syntax::GreenNode<'_>) -> bool {
+        // What `check_node` needs before anything else: a visibility, and a type that names a
+        // lock, a cell or (with `include-atomics`) an atomic somewhere.
+        node.has_child(SyntaxKind::VISIBILITY)
+            && super::ownership_common::site_type_named(node, |n| {
+                LOCKS_AND_CELLS.contains(&n) || ATOMICS.contains(&n)
+            })
     }
 
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {

@@ -6,24 +6,44 @@
 //! cannot see into). The workspace pass resolves the aliases per crate and reports the uses
 //! that expand to shared mutable state.
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::ownership_common::{
-    any_path_type_named, callee, display, find_shared_mutable, first_arg, generic_params_around,
-    head, head_name, in_trait_impl_signature, is_lock_or_cell, path_types, signature_fn,
-    site_description, site_type, LOCKS_AND_CELLS, SHARED_OWNERS,
+    callee, display, display_green, find_shared_mutable, first_arg, green_path_types, head,
+    head_name, is_generic_param_around, is_lock_or_cell, is_shared_mutable_green, signature_fn,
+    site_description, site_names, site_type, SiteKind, LOCKS_AND_CELLS, SHARED_OWNERS,
 };
 use crate::analysis::engine::{FileCx, WorkspaceCx, WorkspaceSink};
 use crate::analysis::model::ItemKind;
 use crate::analysis::rule::{Category, Finding, Rule, RuleDocs, RuleMeta, Severity};
-use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode};
+use crate::analysis::syntax::{
+    ast, AstNode, GreenNode, HasName, SmolStr, SyntaxKind, SyntaxNode, TextRange,
+};
 
 pub(crate) struct SharedMutableState;
 
 /// Fact kinds recorded in the file pass: a `type` alias declaration, and a use of a name that
-/// may be an alias.
+/// may be an alias. A use's kind says how the name is written (as the type, `db: Db`, or inside
+/// a shared owner, `Arc<Db>`) and the kind of site; its detail is the site's names
+/// ([`site_names`]: `S::db`, `db\tserve`, ...), then a tab and the type as written unless that is
+/// the bare name (`S::db\tstd::sync::Arc<Db>`).
 const FACT_ALIAS: &str = "alias";
-const FACT_USE: &str = "use";
+const USE_KINDS: [(&str, bool, SiteKind); 14] = [
+    ("use:field", false, SiteKind::Field),
+    ("use:param", false, SiteKind::Param),
+    ("use:ret", false, SiteKind::Ret),
+    ("use:alias", false, SiteKind::TypeAlias),
+    ("use:static", false, SiteKind::Static),
+    ("use:const", false, SiteKind::Const),
+    ("use:local", false, SiteKind::Local),
+    ("use-in-shared:field", true, SiteKind::Field),
+    ("use-in-shared:param", true, SiteKind::Param),
+    ("use-in-shared:ret", true, SiteKind::Ret),
+    ("use-in-shared:alias", true, SiteKind::TypeAlias),
+    ("use-in-shared:static", true, SiteKind::Static),
+    ("use-in-shared:const", true, SiteKind::Const),
+    ("use-in-shared:local", true, SiteKind::Local),
+];
 
 pub static META: RuleMeta = RuleMeta {
     id: "shared-mutable-state",
@@ -57,57 +77,69 @@ pub static META: RuleMeta = RuleMeta {
 
 const SUGGESTION: &str = "give the state one owner and send it messages, or hide the lock inside an owning type with a narrow API";
 
-/// Type names that are never crate-local aliases of shared state (skips recording facts).
-const KNOWN: &[&str] = &[
-    "Self",
-    "String",
-    "Vec",
-    "Option",
-    "Result",
-    "Box",
-    "HashMap",
-    "HashSet",
-    "BTreeMap",
-    "BTreeSet",
-    "VecDeque",
-    "PathBuf",
-    "Path",
-    "Cow",
-    "Duration",
-    "Instant",
-    "SystemTime",
-    "Ordering",
-    "Error",
-    "Sender",
-    "Receiver",
-    "SyncSender",
-    "Weak",
-    "PhantomData",
-    "Pin",
-    "NonNull",
-    "Bytes",
+/// Type names that are never crate-local aliases of shared state (skips recording facts), with
+/// the shared owners and the locks and cells; sorted (a binary search: every type name of every
+/// field and parameter is looked up).
+const NOT_ALIASES: &[&str] = &[
+    "Arc",
     "AtomicBool",
-    "AtomicUsize",
-    "AtomicIsize",
-    "AtomicU8",
-    "AtomicU16",
-    "AtomicU32",
-    "AtomicU64",
-    "AtomicI8",
     "AtomicI16",
     "AtomicI32",
     "AtomicI64",
+    "AtomicI8",
+    "AtomicIsize",
     "AtomicPtr",
-    "OnceLock",
-    "OnceCell",
+    "AtomicU16",
+    "AtomicU32",
+    "AtomicU64",
+    "AtomicU8",
+    "AtomicUsize",
+    "BTreeMap",
+    "BTreeSet",
+    "Box",
+    "Bytes",
+    "Cell",
+    "Condvar",
+    "Cow",
+    "DateTime",
+    "Duration",
+    "Error",
+    "FairMutex",
+    "Formatter",
+    "HashMap",
+    "HashSet",
+    "Instant",
     "Lazy",
     "LazyLock",
-    "Condvar",
-    "Formatter",
-    "Value",
-    "Uuid",
+    "Mutex",
+    "NonNull",
+    "OnceCell",
+    "OnceLock",
+    "Option",
+    "Ordering",
+    "Path",
+    "PathBuf",
+    "PhantomData",
+    "Pin",
+    "Rc",
+    "Receiver",
+    "ReentrantMutex",
+    "RefCell",
+    "Result",
+    "RwLock",
+    "Self",
+    "Sender",
+    "String",
+    "SyncSender",
+    "SyncUnsafeCell",
+    "SystemTime",
+    "UnsafeCell",
     "Utc",
-    "DateTime",
+    "Uuid",
+    "Value",
+    "Vec",
+    "VecDeque",
+    "Weak",
 ];
 
 impl Rule for SharedMutableState {
@@ -154,78 +186,115 @@ impl Rule for SharedMutableState {
         {
             return;
         }
-        let Some(ty) = site_type(node) else { return };
-        if !has_site_description(node) {
+        // This runs for every field, parameter, `let` with a type... whose type names a shared
+        // owner or a capitalized name: the type is read from the green tree (no syntax nodes
+        // built), and the site's description only for a finding or a fact.
+        let green = GreenNode::of(node);
+        // The site's type (`site_type`: its first child type node).
+        let Some((ty, ty_offset)) = green.child_where(ast::Type::can_cast) else {
+            return;
+        };
+        if !has_site_description(green) {
             return;
         }
-        // The description is built only for a finding or a fact (this runs for every field,
-        // parameter, `let` with a type...).
-        let site = || site_description(node).unwrap_or_default();
         if node.kind() == SyntaxKind::TYPE_ALIAS {
-            record_alias(node, &ty, cx);
+            if let Some(ty) = site_type(node) {
+                record_alias(node, &ty, cx);
+            }
         }
-        // Only a shared owner or a name that may be an alias can give a finding or a fact:
-        // most types (`u32`, `&str`, `Vec<String>`) are ruled out without building nodes.
-        if !any_path_type_named(&ty, |n| SHARED_OWNERS.contains(&n) || candidate_name(n)) {
-            return;
-        }
-        let types = path_types(&ty);
-        if let Some(shared) = types.iter().find(|t| is_shared_mutable(t)) {
+        let types = green_path_types(ty, node.text_range().start() + ty_offset);
+        if let Some(&(shared, range)) = types.iter().find(|(t, _)| is_shared_mutable_green(*t)) {
             cx.report(
                 Finding::new(
                     &META,
-                    shared.syntax().text_range(),
+                    range,
                     format!(
                         "{} shares mutable state through `{}`: every clone can change it",
-                        site(),
-                        display(shared)
+                        site_description(node).unwrap_or_default(),
+                        display_green(shared)
                     ),
                 )
                 .suggestion(SUGGESTION),
             );
             return;
         }
-        // Names the file cannot see into: maybe crate-local aliases (resolved per crate).
-        let mut generics: Option<Vec<String>> = None;
-        let mut candidate = |name: &str| {
-            candidate_name(name)
-                && !generics
-                    .get_or_insert_with(|| generic_params_around(node))
-                    .iter()
-                    .any(|g| g == name)
-        };
-        for t in types {
-            let Some((name, args)) = head(&t) else {
+        // Names the file cannot see into: maybe crate-local aliases (resolved per crate). The
+        // first one is recorded, in `finish_file` (see there).
+        let candidate = |name: &str| candidate_name(name) && !is_generic_param_around(node, name);
+        for (t, range) in types {
+            let Some(name) = t.path_type_head() else {
                 continue;
             };
-            if SHARED_OWNERS.contains(&name.as_str()) {
-                if let Some(inner) = args.first().and_then(head_name) {
-                    if candidate(&inner) {
-                        cx.fact(
-                            FACT_USE,
-                            inner,
-                            format!("in-shared\t{}\t{}", site(), display(&t)),
-                            t.syntax().text_range(),
-                        );
-                        break;
-                    }
+            let (name, in_shared) = if SHARED_OWNERS.contains(&name) {
+                match t.path_type_first_arg().and_then(GreenNode::path_type_head) {
+                    Some(inner) if candidate(inner) => (inner, true),
+                    _ => continue,
                 }
-            } else if candidate(&name) {
-                cx.fact(
-                    FACT_USE,
-                    name,
-                    format!("direct\t{}\t{}", site(), display(&t)),
-                    t.syntax().text_range(),
-                );
-                break;
+            } else if candidate(name) {
+                (name, false)
+            } else {
+                continue;
+            };
+            cx.state::<PendingUses>().0.push(PendingUse {
+                site: node.clone(),
+                name: name.into(),
+                in_shared,
+                range,
+            });
+            break;
+        }
+    }
+
+    /// Records the `use` facts held by `check_node`, except those whose name is a struct, enum,
+    /// union or trait of this file: `check_workspace` ignores the names that are nominal types
+    /// in the package, so those facts would never resolve (on the bench corpus, 40k of the 369k
+    /// candidates).
+    fn finish_file(&self, cx: &mut FileCx<'_>) {
+        let Some(PendingUses(pending)) = cx.take_state::<PendingUses>() else {
+            return;
+        };
+        let keep: Vec<bool> = {
+            let mut nominal: Vec<&str> = cx
+                .items()
+                .iter()
+                .filter(|it| is_nominal(it.kind))
+                .map(|it| it.name.as_str())
+                .collect();
+            nominal.sort_unstable();
+            pending
+                .iter()
+                .map(|p| nominal.binary_search(&p.name.as_str()).is_err())
+                .collect()
+        };
+        for (p, keep) in pending.into_iter().zip(keep) {
+            if !keep {
+                continue;
             }
+            let green = GreenNode::of(&p.site);
+            let written = green
+                .find_at(p.site.text_range().start(), p.range, SyntaxKind::PATH_TYPE)
+                .map(display_green)
+                .unwrap_or_default();
+            // `check_node` holds only sites that have a description.
+            let Some((site, mut detail)) = site_names(&p.site) else {
+                continue;
+            };
+            // `written` is left out when it is the name (`Db`), the commonest case.
+            if p.in_shared || written != p.name {
+                detail.push('\t');
+                detail.push_str(&written);
+            }
+            let kind = USE_KINDS
+                .iter()
+                .find(|(_, in_shared, s)| *in_shared == p.in_shared && *s == site)
+                .map_or("", |(kind, _, _)| kind);
+            cx.fact(kind, p.name, detail, p.range);
         }
     }
 
     fn check_workspace(&self, ws: &WorkspaceCx<'_>, out: &mut WorkspaceSink) {
         // Aliases per package: name -> expansions.
-        let mut aliases: AliasMap<'_> = HashMap::new();
-        let mut nominal: NominalSet<'_> = HashMap::new();
+        let mut aliases: AliasMap<'_> = HashMap::default();
         for f in &ws.workspace.files {
             for fact in &f.summary.facts {
                 if fact.rule == META.id && fact.kind == FACT_ALIAS {
@@ -235,36 +304,47 @@ impl Rule for SharedMutableState {
                         .push(&*fact.detail);
                 }
             }
-            for it in &f.summary.items {
-                if matches!(
-                    it.kind,
-                    ItemKind::Struct | ItemKind::Enum | ItemKind::Union | ItemKind::Trait
-                ) {
-                    nominal.insert((f.package, it.name.as_str()), ());
-                }
-            }
         }
         if aliases.is_empty() {
             return;
         }
+        // The nominal types that shadow an alias name of their package (no other name is
+        // looked up).
+        let mut nominal: NominalSet<'_> = HashSet::default();
+        for f in &ws.workspace.files {
+            for it in &f.summary.items {
+                if is_nominal(it.kind) && aliases.contains_key(&(f.package, it.name.as_str())) {
+                    nominal.insert((f.package, it.name.as_str()));
+                }
+            }
+        }
         let resolve = |pkg: Option<usize>, name: &str| resolve(&aliases, &nominal, pkg, name, 0);
         for f in &ws.workspace.files {
             for fact in &f.summary.facts {
-                if fact.rule != META.id || fact.kind != FACT_USE {
+                if fact.rule != META.id {
                     continue;
                 }
-                let mut parts = fact.detail.splitn(3, '\t');
-                let (Some(how), Some(site), Some(written)) =
-                    (parts.next(), parts.next(), parts.next())
+                if fact.kind == FACT_ALIAS {
+                    continue;
+                }
+                // Most names are not aliases: that one lookup first.
+                if !aliases.contains_key(&(f.package, fact.name.as_str())) {
+                    continue;
+                }
+                let Some(&(_, in_shared, site)) =
+                    USE_KINDS.iter().find(|(k, _, _)| *k == fact.kind)
                 else {
                     continue;
                 };
-                let expansion = match (how, resolve(f.package, &fact.name)) {
-                    ("direct", Some((true, exp))) => exp,
-                    ("in-shared", Some((false, lock))) => {
+                let (names, written) = split_names(&fact.detail, site.name_count());
+                let written = written.unwrap_or(fact.name.as_str());
+                let site = site.describe(names);
+                let expansion = match (in_shared, resolve(f.package, &fact.name)) {
+                    (false, Some((true, exp))) => exp,
+                    (true, Some((false, lock))) => {
                         format!("{}<{lock}<…>>", written.split('<').next().unwrap_or("Arc"))
                     }
-                    ("in-shared", Some((true, exp))) => exp,
+                    (true, Some((true, exp))) => exp,
                     _ => continue,
                 };
                 out.report(
@@ -283,8 +363,42 @@ impl Rule for SharedMutableState {
     }
 }
 
+/// The `use` facts of a file, held until its end (see [`SharedMutableState::finish_file`]):
+/// the site, the name, whether it is written inside `Arc<..>` / `Rc<..>`, the path type's range.
+#[derive(Default)]
+struct PendingUses(Vec<PendingUse>);
+
+struct PendingUse {
+    site: SyntaxNode,
+    name: SmolStr,
+    in_shared: bool,
+    range: TextRange,
+}
+
+/// The first `count` tab-separated fields of `detail`, and the rest after the next tab.
+fn split_names(detail: &str, count: usize) -> (&str, Option<&str>) {
+    let mut seen = 0;
+    for (i, b) in detail.bytes().enumerate() {
+        if b == b'\t' {
+            seen += 1;
+            if seen == count {
+                return (&detail[..i], Some(&detail[i + 1..]));
+            }
+        }
+    }
+    (detail, None)
+}
+
+/// The item kinds whose names `check_workspace` never resolves as aliases.
+fn is_nominal(kind: ItemKind) -> bool {
+    matches!(
+        kind,
+        ItemKind::Struct | ItemKind::Enum | ItemKind::Union | ItemKind::Trait
+    )
+}
+
 type AliasMap<'a> = HashMap<(Option<usize>, &'a str), Vec<&'a str>>;
-type NominalSet<'a> = HashMap<(Option<usize>, &'a str), ()>;
+type NominalSet<'a> = HashSet<(Option<usize>, &'a str)>;
 
 /// What an alias name expands to: `Some((true, expansion))` for shared mutable state,
 /// `Some((false, lock))` for a lock or cell. `None`: unknown, ambiguous or not an alias.
@@ -295,7 +409,7 @@ fn resolve(
     name: &str,
     depth: usize,
 ) -> Option<(bool, String)> {
-    if depth > 8 || nominal.contains_key(&(pkg, name)) {
+    if depth > 8 || nominal.contains(&(pkg, name)) {
         return None;
     }
     let defs = aliases.get(&(pkg, name))?;
@@ -316,37 +430,27 @@ fn resolve(
     }
 }
 
+/// `true` for a `PARAM` / `RET_TYPE` of a fn in `impl Trait for T` (see
+/// [`super::ownership_common::in_trait_impl_signature`]: from the signature node itself, that
+/// is its fn).
 fn in_trait_impl_signature_of(node: &SyntaxNode) -> bool {
     signature_fn(node).is_some_and(|f| super::ownership_common::in_trait_impl(&f))
-        || in_trait_impl_signature(node)
 }
 
 /// A name that may be a crate-local alias (the generic parameters in scope are checked apart).
 fn candidate_name(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_uppercase())
-        && !KNOWN.contains(&name)
-        && !LOCKS_AND_CELLS.contains(&name)
-        && !SHARED_OWNERS.contains(&name)
+    name.starts_with(|c: char| c.is_ascii_uppercase()) && NOT_ALIASES.binary_search(&name).is_err()
 }
 
 /// `true` when [`site_description`] gives a description for this site (cheaply: without
 /// building it). The caller has already checked that a `PARAM` / `RET_TYPE` belongs to a fn.
-fn has_site_description(node: &SyntaxNode) -> bool {
-    match node.kind() {
-        SyntaxKind::TYPE_ALIAS => {
-            ast::TypeAlias::cast(node.clone()).is_some_and(|a| a.name().is_some())
+fn has_site_description(site: GreenNode<'_>) -> bool {
+    match site.kind() {
+        SyntaxKind::TYPE_ALIAS | SyntaxKind::STATIC | SyntaxKind::CONST => {
+            site.child(SyntaxKind::NAME).is_some()
         }
-        SyntaxKind::STATIC => ast::Static::cast(node.clone()).is_some_and(|a| a.name().is_some()),
-        SyntaxKind::CONST => ast::Const::cast(node.clone()).is_some_and(|a| a.name().is_some()),
         _ => true,
     }
-}
-
-/// `Arc<Lock<..>>` / `Rc<Cell<..>>` (see [`find_shared_mutable`]).
-fn is_shared_mutable(t: &ast::Type) -> bool {
-    head(t).is_some_and(|(name, args)| {
-        SHARED_OWNERS.contains(&name.as_str()) && args.first().is_some_and(is_lock_or_cell)
-    })
 }
 
 /// Records what a `type` alias expands to: `shared\tArc<Mutex<..>>`, `lock\tMutex`,
@@ -450,6 +554,16 @@ fn shared_constructor(call: &ast::CallExpr) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use crate::analysis::fixture::{check, check_with_config};
+
+    /// `candidate_name` binary-searches the list, which must hold the owners and locks.
+    #[test]
+    fn not_aliases_is_sorted_and_holds_owners_and_locks() {
+        use super::{LOCKS_AND_CELLS, NOT_ALIASES, SHARED_OWNERS};
+        assert!(NOT_ALIASES.windows(2).all(|w| w[0] < w[1]));
+        for n in LOCKS_AND_CELLS.iter().chain(SHARED_OWNERS) {
+            assert!(NOT_ALIASES.contains(n), "{n}");
+        }
+    }
 
     #[test]
     fn reports_declaration_sites() {
@@ -621,6 +735,65 @@ version = "0.1.0"
 //- /b/src/lib.rs
 pub struct Handle;
 pub struct User { h: Handle }
+"#,
+        );
+    }
+    /// The edges of the file pass's green reading and of the facts it holds back: generic
+    /// parameters named like an alias, callbacks, `Self`, tuple fields of the same type, an
+    /// alias used in its own file, a struct of the package that shadows an alias (the uses in
+    /// its own file are not recorded, the others are recorded and not resolved), and every kind
+    /// of site (each has its own fact kind).
+    #[test]
+    fn generics_callbacks_and_shadowing_near_aliases() {
+        check(
+            "shared-mutable-state",
+            r#"
+//- /src/lib.rs
+mod types;
+mod a;
+mod b;
+//- /src/types.rs
+pub type Db = std::sync::Arc<std::sync::Mutex<u8>>;
+            //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: type alias `Db` shares mutable state through `std::sync::Arc<std::sync::Mutex<u8>>`: every clone can change it
+pub type Lock = parking_lot::Mutex<u8>;
+pub type Shadowed = std::rc::Rc<std::cell::RefCell<u8>>;
+                  //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: type alias `Shadowed` shares mutable state through `std::rc::Rc<std::cell::RefCell<u8>>`: every clone can change it
+//- /src/a.rs
+use crate::types::*;
+// Generic parameters named like an alias are not the alias.
+struct G<Db, Lock> { db: Db, lock: std::sync::Arc<Lock> }
+fn g<Db>(db: Db) -> Vec<Db> { todo!() }
+impl<Db> Wrap<Db> { fn get(&self) -> Option<Db> { None } }
+// Callbacks take the state, they do not hold it; `Self` is never an alias.
+struct P { cb: fn(Db) -> Db, f: Box<dyn Fn(Db) -> Db> }
+impl P { fn me(self) -> Self { self } }
+// Same field types: the index of each.
+struct T(u8, Db, Db);
+           //^^ warning: field `T::1` shares mutable state through `Db` (= `std::sync::Arc<std::sync::Mutex<u8>>`): every clone can change it
+               //^^ warning: field `T::2` shares mutable state through `Db` (= `std::sync::Arc<std::sync::Mutex<u8>>`): every clone can change it
+// Qualified, inside a shared owner, and in the same file as its alias.
+fn h(db: crate::types::Db, lock: std::rc::Rc<Lock>, local: Local) {}
+       //^^^^^^^^^^^^^^^^ warning: parameter `db` of `h` shares mutable state through `crate::types::Db` (= `std::sync::Arc<std::sync::Mutex<u8>>`): every clone can change it
+                               //^^^^^^^^^^^^^^^^^ warning: parameter `lock` of `h` shares mutable state through `std::rc::Rc<Lock>` (= `std::rc::Rc<Mutex<…>>`): every clone can change it
+                                                         //^^^^^ warning: parameter `local` of `h` shares mutable state through `Local` (= `std::rc::Rc<std::cell::Cell<u8>>`): every clone can change it
+type Local = std::rc::Rc<std::cell::Cell<u8>>;
+           //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: type alias `Local` shares mutable state through `std::rc::Rc<std::cell::Cell<u8>>`: every clone can change it
+// A struct of the package named like an alias shadows it (also in the other files).
+struct S { s: Shadowed }
+// Every kind of site.
+fn r(_: u8) -> Db { todo!() }
+             //^^ warning: the return type of `r` shares mutable state through `Db` (= `std::sync::Arc<std::sync::Mutex<u8>>`): every clone can change it
+static ST: Option<Db> = None;
+                //^^ warning: static `ST` shares mutable state through `Db` (= `std::sync::Arc<std::sync::Mutex<u8>>`): every clone can change it
+const C: Option<Db> = None;
+              //^^ warning: const `C` shares mutable state through `Db` (= `std::sync::Arc<std::sync::Mutex<u8>>`): every clone can change it
+fn l() { let (a, b): (Db, u8) = todo!(); }
+                    //^^ warning: local `(a, b)` shares mutable state through `Db` (= `std::sync::Arc<std::sync::Mutex<u8>>`): every clone can change it
+type Again = Db;
+           //^^ warning: type alias `Again` shares mutable state through `Db` (= `std::sync::Arc<std::sync::Mutex<u8>>`): every clone can change it
+//- /src/b.rs
+pub struct Shadowed;
+pub struct U { s: Shadowed, v: Vec<Shadowed> }
 "#,
         );
     }

@@ -170,6 +170,10 @@ pub struct Engine {
     /// Rule indexes by node kind (`SyntaxKind as usize`): looked up for every node of every
     /// file, so a plain table rather than a hash map (SipHash was 5% of `check`).
     by_kind: Vec<Vec<usize>>,
+    /// `false` only in tests that check the prefilter contract: every rule's
+    /// [`Rule::prefilter`] must only turn away nodes its `check_node` ignores, so running
+    /// without them gives the same findings and facts.
+    prefilters: bool,
 }
 
 /// Rule selection from the command line (`--select` / `--ignore`).
@@ -207,7 +211,16 @@ impl Engine {
             config,
             rules: active,
             by_kind,
+            prefilters: true,
         }
+    }
+
+    /// This engine with every node of a rule's kinds passed to the rule, as if no rule had a
+    /// [`Rule::prefilter`] (for tests of the prefilter contract).
+    #[cfg(test)]
+    pub(crate) fn without_prefilters(mut self) -> Engine {
+        self.prefilters = false;
+        self
     }
 
     pub fn is_active(&self, id: &str) -> bool {
@@ -283,7 +296,7 @@ impl Engine {
                         let green = walk.green();
                         let mut node = None;
                         for &i in rule_ids {
-                            if !self.rules[i].prefilter(green) {
+                            if self.prefilters && !self.rules[i].prefilter(green) {
                                 continue;
                             }
                             let node = node.get_or_insert_with(|| walk.node());
@@ -800,4 +813,65 @@ fn flatten_use(tree: &ast::UseTree, prefix: &mut Vec<SmolStr>, out: &mut Vec<Use
         out.push((prefix.clone(), alias, glob, tree.syntax().text_range()));
     }
     prefix.truncate(n);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `.rs` files under `dir`, recursively, sorted.
+    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                rust_files(&p, out);
+            } else if p.extension().is_some_and(|e| e == "rs") {
+                out.push(p);
+            }
+        }
+    }
+
+    /// The prefilter contract on real code: every rule (the ones off by default too) on this
+    /// crate's sources and the shipped fixture workspaces gives the same findings and
+    /// summaries with and without the prefilters. (The rule fixtures are checked the same way
+    /// by `fixture::analyse`.)
+    #[test]
+    fn prefilters_only_turn_away_nodes_rules_ignore() {
+        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        rust_files(&manifest.join("src"), &mut files);
+        rust_files(&manifest.join("../tests/fixtures"), &mut files);
+        assert!(files.len() > 50, "{}", files.len());
+        let select = Selection {
+            select: rules::all()
+                .iter()
+                .map(|r| r.meta().id.to_string())
+                .collect(),
+            ignore: vec![],
+        };
+        let config = Arc::new(Config::default());
+        let filtered = Engine::new(config.clone(), &select);
+        let unfiltered = Engine::new(config, &select).without_prefilters();
+        let mut findings = 0;
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let meta = FileMeta {
+                rel_path: path.display().to_string(),
+                edition: Edition::E2021,
+                target: TargetKind::Lib,
+                crate_name: Some("fixture".into()),
+            };
+            let a = filtered.analyse_text(&meta, &text);
+            let b = unfiltered.analyse_text(&meta, &text);
+            assert_eq!(a.findings, b.findings, "{}", meta.rel_path);
+            assert!(a.summary == b.summary, "{}", meta.rel_path);
+            findings += a.findings.len() + a.summary.facts.len();
+        }
+        // The comparison is not between two empty results.
+        assert!(findings > 100, "{findings}");
+    }
 }

@@ -805,6 +805,11 @@ mod tests {
 pub struct GreenNode<'a>(&'a rowan::GreenNodeData);
 
 impl<'a> GreenNode<'a> {
+    /// The green data of a syntax node (to read it without building its children's nodes).
+    pub fn of(node: &'a SyntaxNode) -> GreenNode<'a> {
+        GreenNode(node.green())
+    }
+
     pub fn kind(self) -> SyntaxKind {
         SyntaxKind::from(self.0.kind().0)
     }
@@ -838,6 +843,62 @@ impl<'a> GreenNode<'a> {
     ) -> bool {
         green_child_where(self.0, ast::Type::can_cast)
             .is_some_and(|ty| green_any_path_type_name(ty, skip, pred))
+    }
+
+    /// The first direct child node of kind `kind` (what an `ast` accessor returns).
+    pub fn child(self, kind: SyntaxKind) -> Option<GreenNode<'a>> {
+        green_child(self.0, kind).map(GreenNode)
+    }
+
+    /// The direct child nodes of kind `kind`, in order.
+    pub fn children_of(self, kind: SyntaxKind) -> impl Iterator<Item = GreenNode<'a>> {
+        self.0.children().filter_map(move |c| match c {
+            NodeOrToken::Node(n) if is_kind(n, kind) => Some(GreenNode(n)),
+            _ => None,
+        })
+    }
+
+    /// The first direct child node that is a type (a parameter's, a field's, a reference's...:
+    /// what `ty()` accessors return).
+    pub fn type_child(self) -> Option<GreenNode<'a>> {
+        green_child_where(self.0, ast::Type::can_cast).map(GreenNode)
+    }
+
+    /// `true` when a direct child token has kind `kind` (`unsafe`, `mut`...).
+    pub fn has_token(self, kind: SyntaxKind) -> bool {
+        self.0
+            .children()
+            .any(|c| matches!(c, NodeOrToken::Token(t) if t.kind().0 == kind as u16))
+    }
+
+    /// The types of a `FN`'s parameters, as `ast::Fn::param_list()?.params()` and `ty()` give
+    /// them (`self` is not a parameter here; a parameter without a type is skipped).
+    pub fn param_types(self) -> impl Iterator<Item = GreenNode<'a>> {
+        self.child(SyntaxKind::PARAM_LIST)
+            .into_iter()
+            .flat_map(|l| l.children_of(SyntaxKind::PARAM))
+            .filter_map(GreenNode::type_child)
+    }
+
+    /// `true` when the node's text without whitespace ([`text_without_whitespace`]) starts
+    /// with `prefix`. Reads only the tokens up to the first difference.
+    pub fn text_without_whitespace_starts_with(self, prefix: &str) -> bool {
+        let mut rest = prefix.chars().peekable();
+        let mut differs = false;
+        green_tokens(self.0, &mut |t| {
+            for c in t.text().chars().filter(|c| !c.is_whitespace()) {
+                match rest.next() {
+                    Some(p) if p == c => {}
+                    Some(_) => differs = true,
+                    None => return false,
+                }
+                if differs || rest.peek().is_none() {
+                    return false;
+                }
+            }
+            true
+        });
+        !differs && rest.peek().is_none()
     }
 
     /// `true` when a direct child is a string literal (`"done"`, not `b"x"` or `r"x"`... as

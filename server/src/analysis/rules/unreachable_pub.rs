@@ -10,6 +10,7 @@ use crate::analysis::resolve::Reach;
 use crate::analysis::rule::{
     Applicability, Category, Finding, Fix, Rule, RuleDocs, RuleMeta, Severity, TextEdit,
 };
+use crate::analysis::syntax::GreenNode;
 use crate::analysis::syntax::{
     ast, AstNode, HasName, HasVisibility, SyntaxKind, SyntaxNode, TextRange,
 };
@@ -67,6 +68,14 @@ impl Rule for UnreachablePub {
             SyntaxKind::MODULE,
             SyntaxKind::IMPL,
         ]
+    }
+
+    /// `check_node` records `#[cfg]` attributes, the `pub` of `use` items and the fields of
+    /// structs and unions: other nodes without an attribute hold nothing for it.
+    fn prefilter(&self, node: GreenNode<'_>) -> bool {
+        node.has_child(SyntaxKind::ATTR)
+            || matches!(node.kind(), SyntaxKind::STRUCT | SyntaxKind::UNION)
+            || node.kind() == SyntaxKind::USE && node.has_child(SyntaxKind::VISIBILITY)
     }
 
     /// Records the `pub` fields of each struct, so the fix can narrow them with the struct, and

@@ -954,6 +954,150 @@ impl<'a> GreenNode<'a> {
     }
 }
 
+/// A green node and where it starts in the file: the ranges of its descendants without
+/// building their syntax nodes (the `ast` accessors build a node per child they pass over).
+#[derive(Clone, Copy)]
+pub struct GreenAt<'a> {
+    pub green: GreenNode<'a>,
+    pub offset: TextSize,
+}
+
+impl<'a> GreenAt<'a> {
+    pub fn kind(self) -> SyntaxKind {
+        self.green.kind()
+    }
+
+    pub fn range(self) -> TextRange {
+        TextRange::at(self.offset, self.green.0.text_len())
+    }
+
+    /// The direct children with their offsets, tokens included.
+    pub fn children_with_tokens(
+        self,
+    ) -> impl Iterator<Item = NodeOrToken<GreenAt<'a>, (&'a rowan::GreenTokenData, TextSize)>> {
+        let mut offset = self.offset;
+        self.green.0.children().map(move |c| {
+            let at = offset;
+            match c {
+                NodeOrToken::Node(n) => {
+                    offset += n.text_len();
+                    NodeOrToken::Node(GreenAt {
+                        green: GreenNode(n),
+                        offset: at,
+                    })
+                }
+                NodeOrToken::Token(t) => {
+                    offset += t.text_len();
+                    NodeOrToken::Token((t, at))
+                }
+            }
+        })
+    }
+
+    /// The direct child nodes with their offsets.
+    pub fn child_nodes(self) -> impl Iterator<Item = GreenAt<'a>> {
+        self.children_with_tokens()
+            .filter_map(NodeOrToken::into_node)
+    }
+
+    /// The first direct child node of kind `kind` (what an `ast` accessor returns).
+    pub fn child(self, kind: SyntaxKind) -> Option<GreenAt<'a>> {
+        self.child_nodes().find(|c| c.kind() == kind)
+    }
+
+    /// The text of the node's first token when it is a direct child: an `ast::Name`'s or
+    /// `ast::NameRef`'s text.
+    pub fn first_token_text(self) -> Option<&'a str> {
+        match self.green.0.children().next()? {
+            NodeOrToken::Token(t) => Some(t.text()),
+            NodeOrToken::Node(_) => None,
+        }
+    }
+
+    /// The node's text without whitespace (see [`text_without_whitespace`]).
+    pub fn text_without_whitespace(self) -> String {
+        let mut out = String::new();
+        green_tokens(self.green.0, &mut |t| {
+            out.extend(t.text().chars().filter(|c| !c.is_whitespace()));
+            true
+        });
+        out
+    }
+
+    /// `true` when the node's text is `text`.
+    pub fn text_is(self, text: &str) -> bool {
+        let mut rest = text;
+        green_tokens(self.green.0, &mut |t| match rest.strip_prefix(t.text()) {
+            Some(r) => {
+                rest = r;
+                true
+            }
+            None => false,
+        }) && rest.is_empty()
+    }
+}
+
+impl<'a> GreenNode<'a> {
+    /// The node's text (all its tokens).
+    pub fn text(self) -> String {
+        let mut out = String::with_capacity(u32::from(self.0.text_len()) as usize);
+        green_tokens(self.0, &mut |t| {
+            out.push_str(t.text());
+            true
+        });
+        out
+    }
+
+    /// The last path segment's name of a type, as `engine::type_head` reads it from the `ast`
+    /// (`foo::Bar<T>` -> `Bar`, `&Bar` -> `Bar`; other types: their text).
+    pub fn type_head(self) -> String {
+        match self.kind() {
+            SyntaxKind::PATH_TYPE => self
+                .child(SyntaxKind::PATH)
+                .and_then(|p| p.child(SyntaxKind::PATH_SEGMENT))
+                .and_then(|s| s.child(SyntaxKind::NAME_REF))
+                .and_then(|n| match n.0.children().next()? {
+                    NodeOrToken::Token(t) => Some(t.text().to_string()),
+                    NodeOrToken::Node(_) => None,
+                })
+                .unwrap_or_default(),
+            SyntaxKind::REF_TYPE => self
+                .type_child()
+                .map(GreenNode::type_head)
+                .unwrap_or_default(),
+            _ => self.text(),
+        }
+    }
+
+    /// The path of an attribute's meta (`ast::Meta::path`): `None` for `cfg(..)` and
+    /// `cfg_attr(..)`.
+    pub fn meta_path(self) -> Option<GreenNode<'a>> {
+        match self.kind() {
+            SyntaxKind::KEY_VALUE_META | SyntaxKind::PATH_META | SyntaxKind::TOKEN_TREE_META => {
+                self.child(SyntaxKind::PATH)
+            }
+            SyntaxKind::UNSAFE_META => green_child_where(self.0, ast::Meta::can_cast)
+                .map(GreenNode)?
+                .meta_path(),
+            _ => None,
+        }
+    }
+
+    /// `true` when an attribute of the node is `#[name]`, `#[name(..)]` or `#[name = ..]`
+    /// with `name` a single path segment (`model::has_attr` for a name without `::`).
+    pub fn has_simple_attr(self, name: &str) -> bool {
+        self.children_of(SyntaxKind::ATTR).any(|a| {
+            green_child_where(a.0, ast::Meta::can_cast)
+                .and_then(|m| GreenNode(m).meta_path())
+                .is_some_and(|p| {
+                    let mut segs = Vec::new();
+                    green_path_segments(p.0, &mut segs);
+                    matches!(segs.as_slice(), [one] if one == name)
+                })
+        })
+    }
+}
+
 /// One node on the path from the root to the walk's current node.
 struct Frame<'g> {
     green: &'g rowan::GreenNodeData,
@@ -1068,6 +1212,20 @@ impl<'g> LazyWalk<'g> {
     pub(super) fn range(&self) -> TextRange {
         let top = self.top();
         TextRange::at(top.offset, top.green.text_len())
+    }
+
+    /// The current node with its offset.
+    pub(super) fn at(&self) -> GreenAt<'g> {
+        self.ancestor(0).expect("the walk is on a node")
+    }
+
+    /// The current node's `up`-th ancestor (1: the parent) with its offset.
+    pub(super) fn ancestor(&self, up: usize) -> Option<GreenAt<'g>> {
+        let f = &self.frames[self.frames.len().checked_sub(1 + up)?];
+        Some(GreenAt {
+            green: GreenNode(f.green),
+            offset: f.offset,
+        })
     }
 
     /// The kind of the current node's `up`-th ancestor (1: the parent).

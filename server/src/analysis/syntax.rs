@@ -1083,6 +1083,15 @@ impl<'a> GreenNode<'a> {
         }
     }
 
+    /// `true` when the node has a `#[cfg(..)]` attribute (an `ATTR` child whose meta is a
+    /// `CFG_META`, as `ast::Attr::meta()` finds it).
+    pub fn has_cfg_attr(self) -> bool {
+        self.children_of(SyntaxKind::ATTR).any(|a| {
+            green_child_where(a.0, ast::Meta::can_cast)
+                .is_some_and(|m| is_kind(m, SyntaxKind::CFG_META))
+        })
+    }
+
     /// `true` when an attribute of the node is `#[name]`, `#[name(..)]` or `#[name = ..]`
     /// with `name` a single path segment (`model::has_attr` for a name without `::`).
     pub fn has_simple_attr(self, name: &str) -> bool {
@@ -1109,8 +1118,6 @@ struct Frame<'g> {
     children: Option<rowan::Children<'g>>,
     child_offset: TextSize,
     child_nodes: usize,
-    /// The syntax node, once somebody asked for it.
-    red: Option<SyntaxNode>,
 }
 
 /// A preorder walk over a tree's nodes that reads the green tree and builds a syntax node (and
@@ -1118,6 +1125,10 @@ struct Frame<'g> {
 /// every node was the walk's main cost (an allocation per node).
 pub(super) struct LazyWalk<'g> {
     frames: Vec<Frame<'g>>,
+    /// The syntax nodes of `frames[..reds.len()]`, built when asked for (always a prefix of
+    /// the path: building a node builds its ancestors). Kept apart so that a frame needs no
+    /// drop.
+    reds: Vec<SyntaxNode>,
     started: bool,
     /// The top frame was left: pop it before moving on.
     left: bool,
@@ -1142,14 +1153,15 @@ impl<'g> LazyWalk<'g> {
                 children: Some(green.children()),
                 child_offset: offset,
                 child_nodes: 0,
-                red: Some(root.clone()),
             }],
+            reds: vec![root.clone()],
             started: false,
             left: false,
         }
     }
 
     /// Moves to the next event: the next node entered, or the current one left.
+    #[inline]
     pub(super) fn step(&mut self) -> Option<Step> {
         if !self.started {
             self.started = true;
@@ -1158,6 +1170,9 @@ impl<'g> LazyWalk<'g> {
         if self.left {
             self.left = false;
             self.frames.pop();
+            if self.reds.len() > self.frames.len() {
+                self.reds.pop();
+            }
         }
         let top = self.frames.last_mut()?;
         while let Some(child) = top.children.as_mut().and_then(Iterator::next) {
@@ -1174,7 +1189,6 @@ impl<'g> LazyWalk<'g> {
                         children: Some(n.children()),
                         child_offset: offset,
                         child_nodes: 0,
-                        red: None,
                     });
                     return Some(Step::Enter);
                 }
@@ -1252,15 +1266,9 @@ impl<'g> LazyWalk<'g> {
 
     /// The current node as a syntax node (built now, with the ancestors not built yet).
     pub(super) fn node(&mut self) -> SyntaxNode {
-        let last = self.frames.len() - 1;
-        let built = (0..=last)
-            .rev()
-            .find(|&i| self.frames[i].red.is_some())
-            .unwrap_or(0);
-        for i in built + 1..=last {
-            let (before, after) = self.frames.split_at_mut(i);
-            let parent = before[i - 1].red.as_ref().expect("built above");
-            let f = &mut after[0];
+        for i in self.reds.len()..self.frames.len() {
+            let parent = &self.reds[i - 1];
+            let f = &self.frames[i];
             let range = TextRange::at(f.offset, f.green.text_len());
             let same = |n: &SyntaxNode| std::ptr::eq(n.green(), f.green);
             // By range: a binary search among the parent's children (exact for non-empty
@@ -1272,9 +1280,9 @@ impl<'g> LazyWalk<'g> {
                 .filter(same)
                 .or_else(|| parent.children().nth(f.index).filter(same))
                 .expect("a green child is a child of its parent's syntax node");
-            f.red = Some(node);
+            self.reds.push(node);
         }
-        self.frames[last].red.clone().expect("built above")
+        self.reds[self.frames.len() - 1].clone()
     }
 }
 

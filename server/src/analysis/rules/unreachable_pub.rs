@@ -71,9 +71,9 @@ impl Rule for UnreachablePub {
     }
 
     /// `check_node` records `#[cfg]` attributes, the `pub` of `use` items and the fields of
-    /// structs and unions: other nodes without an attribute hold nothing for it.
+    /// structs and unions: other nodes without a `#[cfg]` hold nothing for it.
     fn prefilter(&self, node: GreenNode<'_>) -> bool {
-        node.has_child(SyntaxKind::ATTR)
+        node.has_cfg_attr()
             || matches!(node.kind(), SyntaxKind::STRUCT | SyntaxKind::UNION)
             || node.kind() == SyntaxKind::USE && node.has_child(SyntaxKind::VISIBILITY)
     }

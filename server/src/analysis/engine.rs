@@ -9,15 +9,15 @@ use std::sync::Arc;
 use super::config::Config;
 use super::line_index::LineIndex;
 use super::model::{
-    is_test_attr, name_of, path_attr, FileSummary, ItemKind, ItemSummary, ModDecl, Owner, PathRef,
-    UseDecl, Visibility,
+    name_of, path_attr, FileSummary, ItemKind, ItemSummary, ModDecl, Owner, PathRef, UseDecl,
+    Visibility,
 };
 use super::rule::{Finding, Rule, RuleMeta, Severity};
 use super::rules;
 use super::suppress;
 use super::syntax::{
-    ast, AstNode, Edition, GreenAt, HasName, LazyWalk, NodeOrToken, Parsed, SmolStr, Step,
-    SyntaxKind, TextRange, TextSize,
+    ast, AstNode, Edition, GreenAt, LazyWalk, NodeOrToken, Parsed, SmolStr, Step, SyntaxKind,
+    TextRange, TextSize,
 };
 use super::workspace::{TargetKind, Workspace};
 
@@ -507,13 +507,10 @@ impl Collector {
         // Test context (most items have no attribute: no syntax node built for those).
         if (ast::Item::can_cast(kind) || ast::AssocItem::can_cast(kind))
             && ast::AnyHasAttrs::can_cast(kind)
-            && walk.green().has_child(SyntaxKind::ATTR)
+            && walk.green().has_test_attr()
         {
-            let node = walk.node();
-            if ast::AnyHasAttrs::cast(node.clone()).is_some_and(|a| is_test_attr(&a)) {
-                s.test_ranges.push(node.text_range());
-                self.test_depth.push(depth);
-            }
+            s.test_ranges.push(walk.range());
+            self.test_depth.push(depth);
         }
         match kind {
             SyntaxKind::MODULE => {
@@ -564,12 +561,15 @@ impl Collector {
             }
             SyntaxKind::USE_TREE => self.use_depth += 1,
             SyntaxKind::USE => {
-                let node = walk.node();
-                let u = ast::Use::cast(node.clone()).unwrap();
-                if let Some(tree) = u.use_tree() {
-                    let (vis, _) = Visibility::of(&u);
+                let node = walk.at();
+                if let Some(tree) = node.child(SyntaxKind::USE_TREE) {
+                    let vis = node
+                        .child(SyntaxKind::VISIBILITY)
+                        .map_or(Visibility::Private, |v| {
+                            Visibility::from_text(&v.text_without_whitespace())
+                        });
                     let mut leaves = Vec::new();
-                    flatten_use(&tree, &mut Vec::new(), &mut leaves);
+                    flatten_use(tree, &mut Vec::new(), &mut leaves);
                     for (path, alias, glob, range) in leaves {
                         s.uses.push(UseDecl {
                             scope: self.shared_scope.clone(),
@@ -578,7 +578,7 @@ impl Collector {
                             glob,
                             vis: vis.clone(),
                             range,
-                            item_range: node.text_range(),
+                            item_range: node.range(),
                             is_test: self.in_test(),
                         });
                     }
@@ -589,14 +589,15 @@ impl Collector {
                 let parent = walk.ancestor_kind(1);
                 if parent != Some(SyntaxKind::PATH) && self.use_depth == 0 {
                     // Read into a reused buffer, kept in an exact-size box.
+                    // Most paths are one lowercase name (a local): told apart before the
+                    // segments are copied.
+                    let keep = (parent == Some(SyntaxKind::PATH_EXPR)
+                        && walk.ancestor_kind(2) == Some(SyntaxKind::CALL_EXPR))
+                        || walk.green().path_is_qualified_or_capitalised();
                     let segments = &mut self.segments;
-                    walk.path_segments(segments);
-                    let keep = segments.len() > 1
-                        || segments
-                            .first()
-                            .is_some_and(|s| s.starts_with(|c: char| c.is_ascii_uppercase()))
-                        || (parent == Some(SyntaxKind::PATH_EXPR)
-                            && walk.ancestor_kind(2) == Some(SyntaxKind::CALL_EXPR));
+                    if keep {
+                        walk.path_segments(segments);
+                    }
                     if keep && !segments.is_empty() {
                         s.paths.push(PathRef {
                             scope: self.shared_scope.clone(),
@@ -836,23 +837,28 @@ pub fn type_head(t: &ast::Type) -> String {
 
 type UseLeaf = (Vec<SmolStr>, Option<SmolStr>, bool, TextRange);
 
-fn flatten_use(tree: &ast::UseTree, prefix: &mut Vec<SmolStr>, out: &mut Vec<UseLeaf>) {
+/// The leaves of a use tree (`a::{b, c::*}` -> `a::b`, `a::c::*`), read from the green tree as
+/// `ast::UseTree`'s accessors would (the first path, list, `*` and rename of each tree).
+fn flatten_use(tree: GreenAt<'_>, prefix: &mut Vec<SmolStr>, out: &mut Vec<UseLeaf>) {
     let n = prefix.len();
-    if let Some(path) = tree.path() {
-        prefix.extend(super::syntax::path_segments_smol(&path));
+    if let Some(path) = tree.child(SyntaxKind::PATH) {
+        path.green.push_path_segments(prefix);
     }
-    if let Some(list) = tree.use_tree_list() {
-        for sub in list.use_trees() {
-            flatten_use(&sub, prefix, out);
+    if let Some(list) = tree.child(SyntaxKind::USE_TREE_LIST) {
+        for sub in list
+            .child_nodes()
+            .filter(|c| c.kind() == SyntaxKind::USE_TREE)
+        {
+            flatten_use(sub, prefix, out);
         }
     } else {
-        let glob = tree.star_token().is_some();
-        let alias = tree.rename().map(|r| {
-            r.name()
-                .map(|n| SmolStr::new(n.text()))
-                .unwrap_or_else(|| SmolStr::new_static("_"))
+        let glob = tree.green.has_token(SyntaxKind::STAR);
+        let alias = tree.child(SyntaxKind::RENAME).map(|r| {
+            r.child(SyntaxKind::NAME)
+                .and_then(GreenAt::first_token_text)
+                .map_or_else(|| SmolStr::new_static("_"), SmolStr::new)
         });
-        out.push((prefix.clone(), alias, glob, tree.syntax().text_range()));
+        out.push((prefix.clone(), alias, glob, tree.range()));
     }
     prefix.truncate(n);
 }
@@ -1006,11 +1012,91 @@ mod tests {
         out
     }
 
-    /// The summary's items, read from the green tree, are the ones the `ast` accessors give
-    /// (scope and test flags aside), on this crate's sources, the fixture workspaces and a
+    type AstUse = (
+        Vec<SmolStr>,
+        Option<SmolStr>,
+        bool,
+        Visibility,
+        TextRange,
+        TextRange,
+    );
+
+    /// The `use` leaves, test ranges and kept paths as the `ast` accessors give them (what the
+    /// collector read before it read the green tree), for the comparison below.
+    #[allow(clippy::type_complexity)]
+    fn ast_uses_tests_and_paths(
+        root: &crate::analysis::syntax::SyntaxNode,
+    ) -> (Vec<AstUse>, Vec<TextRange>, Vec<(Vec<SmolStr>, TextRange)>) {
+        use crate::analysis::model::is_test_attr;
+        use crate::analysis::syntax::{path_segments_smol, HasName};
+        fn flatten(tree: &ast::UseTree, prefix: &mut Vec<SmolStr>, out: &mut Vec<UseLeaf>) {
+            let n = prefix.len();
+            if let Some(path) = tree.path() {
+                prefix.extend(path_segments_smol(&path));
+            }
+            if let Some(list) = tree.use_tree_list() {
+                for sub in list.use_trees() {
+                    flatten(&sub, prefix, out);
+                }
+            } else {
+                let alias = tree.rename().map(|r| {
+                    r.name()
+                        .map(|n| SmolStr::new(n.text()))
+                        .unwrap_or_else(|| SmolStr::new_static("_"))
+                });
+                let glob = tree.star_token().is_some();
+                out.push((prefix.clone(), alias, glob, tree.syntax().text_range()));
+            }
+            prefix.truncate(n);
+        }
+        let (mut uses, mut tests, mut paths) = (Vec::new(), Vec::new(), Vec::new());
+        for node in root.descendants() {
+            let kind = node.kind();
+            if (ast::Item::can_cast(kind) || ast::AssocItem::can_cast(kind))
+                && ast::AnyHasAttrs::cast(node.clone()).is_some_and(|a| is_test_attr(&a))
+            {
+                tests.push(node.text_range());
+            }
+            if let Some(u) = ast::Use::cast(node.clone()) {
+                if let Some(tree) = u.use_tree() {
+                    let (vis, _) = Visibility::of(&u);
+                    let mut leaves = Vec::new();
+                    flatten(&tree, &mut Vec::new(), &mut leaves);
+                    for (path, alias, glob, range) in leaves {
+                        uses.push((path, alias, glob, vis.clone(), range, node.text_range()));
+                    }
+                }
+            }
+            if let Some(p) = ast::Path::cast(node.clone()) {
+                let parent = node.parent().map(|p| p.kind());
+                let in_use = node.ancestors().any(|a| a.kind() == SyntaxKind::USE_TREE);
+                // Macro arguments are not walked (see `analyse_parsed`).
+                let in_tt = node.ancestors().any(|a| a.kind() == SyntaxKind::TOKEN_TREE);
+                if parent == Some(SyntaxKind::PATH) || in_use || in_tt {
+                    continue;
+                }
+                let segs = path_segments_smol(&p);
+                let call = parent == Some(SyntaxKind::PATH_EXPR)
+                    && node.parent().and_then(|p| p.parent()).map(|g| g.kind())
+                        == Some(SyntaxKind::CALL_EXPR);
+                let keep = segs.len() > 1
+                    || segs
+                        .first()
+                        .is_some_and(|s| s.starts_with(|c: char| c.is_ascii_uppercase()))
+                    || call;
+                if keep && !segs.is_empty() {
+                    paths.push((segs, node.text_range()));
+                }
+            }
+        }
+        (uses, tests, paths)
+    }
+
+    /// The summary's items, `use` leaves, test ranges and paths, read from the green tree, are
+    /// the ones the `ast` accessors give (scopes and test flags aside), on this crate's sources, the fixture workspaces and a
     /// file of edge cases.
     #[test]
-    fn summary_items_match_the_ast() {
+    fn summary_matches_the_ast() {
         let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = Vec::new();
         rust_files(&manifest.join("src"), &mut files);
@@ -1027,7 +1113,10 @@ mod tests {
              struct R { pub  a: u8, pub\n b: u8, c: u8 }\n\
              impl<T> Tr for &'a Vec<T> { fn h(&self) {} type X = u8; }\n\
              impl [u8] { const K: u8 = 0; }\ntrait Q { fn q(); }\n\
-             mod inner { pub(in crate::x) fn i() {} pub mod deeper { fn j() {} } }\n"
+             mod inner { pub(in crate::x) fn i() {} pub mod deeper { fn j() {} } }\n\
+             pub use a::{b as _, c::{self, *}, D as E};\nuse ::f;\nuse {g, h::i};\n\
+             #[cfg(test)] mod t { #[test] fn u() { x(); Y; z; self::w::v(); } }\n\
+             #[tokio::test] async fn k() {}\n#[unsafe(cfg(test))] fn l() {}\n"
                 .to_string(),
         );
         let engine = Engine::new(Arc::new(Config::default()), &Selection::default());
@@ -1051,9 +1140,27 @@ mod tests {
                     ..i.clone()
                 })
                 .collect();
-            let want = ast_items(parsed.tree().syntax());
-            assert_eq!(got, want);
-            items += got.len();
+            let summary = engine.analyse_parsed(&meta, text, &parsed).summary;
+            let root = parsed.tree().syntax().clone();
+            assert_eq!(got, ast_items(&root));
+            let (uses, tests, paths) = ast_uses_tests_and_paths(&root);
+            let got_uses: Vec<_> = summary
+                .uses
+                .iter()
+                .map(|u| {
+                    let (path, alias, glob) = (u.path.clone(), u.alias.clone(), u.glob);
+                    (path, alias, glob, u.vis.clone(), u.range, u.item_range)
+                })
+                .collect();
+            assert_eq!(got_uses, uses);
+            assert_eq!(summary.test_ranges, tests);
+            let got_paths: Vec<_> = summary
+                .paths
+                .iter()
+                .map(|p| (p.segments.to_vec(), p.range))
+                .collect();
+            assert_eq!(got_paths, paths);
+            items += got.len() + uses.len() + tests.len() + paths.len();
         }
         assert!(items > 1000, "{items}");
     }

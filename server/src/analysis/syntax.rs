@@ -451,8 +451,12 @@ fn green_child(n: &rowan::GreenNodeData, k: SyntaxKind) -> Option<&rowan::GreenN
 /// `text_without_whitespace(node) == expected`, stopping at the first difference (attribute
 /// tests run this on every `#[cfg(..)]` of every item).
 pub(super) fn text_without_whitespace_is(node: &SyntaxNode, expected: &str) -> bool {
+    green_text_without_whitespace_is(node.green(), expected)
+}
+
+fn green_text_without_whitespace_is(node: &rowan::GreenNodeData, expected: &str) -> bool {
     let mut rest = expected.chars();
-    let same = green_tokens(node.green(), &mut |t| {
+    let same = green_tokens(node, &mut |t| {
         t.text()
             .chars()
             .filter(|c| !c.is_whitespace())
@@ -532,11 +536,35 @@ fn green_path_segments(path: &rowan::GreenNodeData, out: &mut Vec<SmolStr>) {
 }
 
 fn green_segment_text(seg: &rowan::GreenNodeData) -> SmolStr {
+    match green_segment_str(seg) {
+        std::borrow::Cow::Borrowed(s) => SmolStr::new(s),
+        std::borrow::Cow::Owned(s) => SmolStr::from(s),
+    }
+}
+
+/// The segments of a path (see [`green_path_segments`]), without copying their text.
+fn green_path_segment_nodes<'a>(
+    path: &'a rowan::GreenNodeData,
+    out: &mut impl FnMut(&'a rowan::GreenNodeData),
+) {
+    for child in path.children() {
+        if let NodeOrToken::Node(n) = child {
+            if is_kind(n, SyntaxKind::PATH) {
+                green_path_segment_nodes(n, out);
+            } else if is_kind(n, SyntaxKind::PATH_SEGMENT) {
+                out(n);
+            }
+        }
+    }
+}
+
+/// A path segment's text as [`path_segments`] gives it.
+fn green_segment_str(seg: &rowan::GreenNodeData) -> std::borrow::Cow<'_, str> {
     for child in seg.children() {
         match child {
             NodeOrToken::Node(n) if is_kind(n, SyntaxKind::NAME_REF) => {
                 if let Some(NodeOrToken::Token(t)) = n.children().next() {
-                    return SmolStr::new(t.text());
+                    return t.text().into();
                 }
             }
             NodeOrToken::Token(t) => {
@@ -548,14 +576,14 @@ fn green_segment_text(seg: &rowan::GreenNodeData) -> SmolStr {
                     (SyntaxKind::SELF_TYPE_KW, "Self"),
                 ] {
                     if k == kw as u16 {
-                        return SmolStr::new_static(text);
+                        return text.into();
                     }
                 }
             }
             _ => {}
         }
     }
-    SmolStr::from(seg.to_string())
+    seg.to_string().into()
 }
 
 /// For a `CALL_EXPR` node whose callee is a path `..::Type::func`: (`Type`, `func`) as written,
@@ -1081,6 +1109,47 @@ impl<'a> GreenNode<'a> {
                 .meta_path(),
             _ => None,
         }
+    }
+
+    /// For a `PATH`: appends its segments (see [`path_segments_smol`]) to `out`.
+    pub fn push_path_segments(self, out: &mut Vec<SmolStr>) {
+        green_path_segments(self.0, out);
+    }
+
+    /// For a `PATH`: `true` when it has more than one segment or its one segment starts with an
+    /// ASCII capital (`a::b`, `Foo`; not `x`), without copying the segments' text.
+    pub fn path_is_qualified_or_capitalised(self) -> bool {
+        let (mut count, mut first) = (0, None);
+        green_path_segment_nodes(self.0, &mut |seg| {
+            count += 1;
+            first.get_or_insert(seg);
+        });
+        count > 1
+            || first.is_some_and(|seg| {
+                green_segment_str(seg).starts_with(|c: char| c.is_ascii_uppercase())
+            })
+    }
+
+    /// `true` when an attribute of the node marks test code: `#[test]`, `#[tokio::test]`,
+    /// `#[cfg(test)]` (as `model::is_test_attr` reads them from the `ast`).
+    pub fn has_test_attr(self) -> bool {
+        self.children_of(SyntaxKind::ATTR).any(|a| {
+            let Some(meta) = green_child_where(a.0, ast::Meta::can_cast) else {
+                return false;
+            };
+            let Some(path) = GreenNode(meta).meta_path() else {
+                return green_text_without_whitespace_is(meta, "cfg(test)");
+            };
+            let mut segs = Vec::new();
+            green_path_segment_nodes(path.0, &mut |seg| segs.push(seg));
+            match segs.last().map(|s| green_segment_str(s)).as_deref() {
+                Some("test") => true,
+                Some("cfg") if segs.len() == 1 => {
+                    green_text_without_whitespace_is(meta, "cfg(test)")
+                }
+                _ => false,
+            }
+        })
     }
 
     /// `true` when the node has a `#[cfg(..)]` attribute (an `ATTR` child whose meta is a

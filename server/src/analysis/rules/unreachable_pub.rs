@@ -73,8 +73,17 @@ impl Rule for UnreachablePub {
     /// `check_node` records `#[cfg]` attributes, the `pub` of `use` items and the fields of
     /// structs and unions: other nodes without a `#[cfg]` hold nothing for it.
     fn prefilter(&self, node: GreenNode<'_>) -> bool {
+        let field_with_vis = |list: GreenNode<'_>| {
+            list.children_of(SyntaxKind::RECORD_FIELD)
+                .chain(list.children_of(SyntaxKind::TUPLE_FIELD))
+                .any(|f| f.has_child(SyntaxKind::VISIBILITY))
+        };
         node.has_cfg_attr()
             || matches!(node.kind(), SyntaxKind::STRUCT | SyntaxKind::UNION)
+                && [SyntaxKind::RECORD_FIELD_LIST, SyntaxKind::TUPLE_FIELD_LIST]
+                    .into_iter()
+                    .filter_map(|k| node.child(k))
+                    .any(field_with_vis)
             || node.kind() == SyntaxKind::USE && node.has_child(SyntaxKind::VISIBILITY)
     }
 

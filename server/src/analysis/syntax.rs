@@ -817,6 +817,29 @@ mod tests {
     }
 
     #[test]
+    fn text_prefixes_without_whitespace() {
+        let p = parse(
+            "fn f() -> std :: result ::\n Result<(), E> {}",
+            Edition::E2021,
+        );
+        let ret = p
+            .tree()
+            .syntax()
+            .descendants()
+            .find(|n| n.kind() == SyntaxKind::RET_TYPE)
+            .unwrap();
+        let ty = GreenNode::of(&ret).type_child().unwrap();
+        let yes = |ps: &[&str]| ty.text_without_whitespace_starts_with_any(ps);
+        assert!(yes(&["std::result::Result<"]));
+        assert!(yes(&["Result<", "std::r"]));
+        assert!(yes(&["std::result::Result<(),E>"]));
+        assert!(yes(&[""]));
+        assert!(!yes(&["Result<", "core::"]));
+        assert!(!yes(&["std::result::Result<(),E>x"]));
+        assert!(!yes(&[]));
+    }
+
+    #[test]
     fn reparse_clamps_ranges_past_the_end_and_inside_chars() {
         let p = parse("fn é() {}", Edition::E2021);
         let past = p.reparse(TextRange::new(100.into(), 200.into()), "// x");
@@ -909,24 +932,34 @@ impl<'a> GreenNode<'a> {
     }
 
     /// `true` when the node's text without whitespace ([`text_without_whitespace`]) starts
-    /// with `prefix`. Reads only the tokens up to the first difference.
-    pub fn text_without_whitespace_starts_with(self, prefix: &str) -> bool {
-        let mut rest = prefix.chars().peekable();
-        let mut differs = false;
+    /// with one of `prefixes` (at most 32). Reads the tokens once, up to where every prefix
+    /// matched or differed.
+    pub fn text_without_whitespace_starts_with_any(self, prefixes: &[&str]) -> bool {
+        // The prefixes still matching (a bit each), and how many bytes were compared.
+        let mut alive: u32 = (1u64 << prefixes.len()).wrapping_sub(1) as u32;
+        let mut at = 0;
+        let mut matched = false;
         green_tokens(self.0, &mut |t| {
             for c in t.text().chars().filter(|c| !c.is_whitespace()) {
-                match rest.next() {
-                    Some(p) if p == c => {}
-                    Some(_) => differs = true,
-                    None => return false,
+                let mut buf = [0; 4];
+                let c = c.encode_utf8(&mut buf).as_bytes();
+                for (i, p) in prefixes.iter().enumerate() {
+                    if alive & (1 << i) != 0 && p.as_bytes().get(at..at + c.len()) != Some(c) {
+                        alive &= !(1 << i);
+                    }
                 }
-                if differs || rest.peek().is_none() {
+                at += c.len();
+                matched = prefixes
+                    .iter()
+                    .enumerate()
+                    .any(|(i, p)| alive & (1 << i) != 0 && p.len() == at);
+                if matched || alive == 0 {
                     return false;
                 }
             }
             true
         });
-        !differs && rest.peek().is_none()
+        matched || prefixes.iter().any(|p| p.is_empty())
     }
 
     /// `true` when a direct child is a string literal (`"done"`, not `b"x"` or `r"x"`... as
@@ -991,6 +1024,14 @@ pub struct GreenAt<'a> {
 }
 
 impl<'a> GreenAt<'a> {
+    /// A syntax node's green data and offset.
+    pub fn of(node: &'a SyntaxNode) -> GreenAt<'a> {
+        GreenAt {
+            green: GreenNode(node.green()),
+            offset: node.text_range().start(),
+        }
+    }
+
     pub fn kind(self) -> SyntaxKind {
         self.green.kind()
     }

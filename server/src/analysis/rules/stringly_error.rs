@@ -88,11 +88,7 @@ impl Rule for StringlyError {
     fn prefilter(&self, node: GreenNode<'_>) -> bool {
         node.child(SyntaxKind::RET_TYPE)
             .and_then(GreenNode::type_child)
-            .is_some_and(|t| {
-                RESULT_PREFIXES
-                    .iter()
-                    .any(|p| t.text_without_whitespace_starts_with(p))
-            })
+            .is_some_and(|t| t.text_without_whitespace_starts_with_any(&RESULT_PREFIXES))
     }
 
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {

@@ -1018,30 +1018,30 @@ impl<'a> GreenNode<'a> {
 /// A green node and where it starts in the file: the ranges of its descendants without
 /// building their syntax nodes (the `ast` accessors build a node per child they pass over).
 #[derive(Clone, Copy)]
-pub struct GreenAt<'a> {
-    pub green: GreenNode<'a>,
-    pub offset: TextSize,
+pub(crate) struct GreenAt<'a> {
+    pub(crate) green: GreenNode<'a>,
+    pub(crate) offset: TextSize,
 }
 
 impl<'a> GreenAt<'a> {
     /// A syntax node's green data and offset.
-    pub fn of(node: &'a SyntaxNode) -> GreenAt<'a> {
+    pub(crate) fn of(node: &'a SyntaxNode) -> GreenAt<'a> {
         GreenAt {
             green: GreenNode(node.green()),
             offset: node.text_range().start(),
         }
     }
 
-    pub fn kind(self) -> SyntaxKind {
+    pub(crate) fn kind(self) -> SyntaxKind {
         self.green.kind()
     }
 
-    pub fn range(self) -> TextRange {
+    pub(crate) fn range(self) -> TextRange {
         TextRange::at(self.offset, self.green.0.text_len())
     }
 
     /// The direct children with their offsets, tokens included.
-    pub fn children_with_tokens(
+    pub(crate) fn children_with_tokens(
         self,
     ) -> impl Iterator<Item = NodeOrToken<GreenAt<'a>, (&'a rowan::GreenTokenData, TextSize)>> {
         let mut offset = self.offset;
@@ -1064,19 +1064,19 @@ impl<'a> GreenAt<'a> {
     }
 
     /// The direct child nodes with their offsets.
-    pub fn child_nodes(self) -> impl Iterator<Item = GreenAt<'a>> {
+    pub(crate) fn child_nodes(self) -> impl Iterator<Item = GreenAt<'a>> {
         self.children_with_tokens()
             .filter_map(NodeOrToken::into_node)
     }
 
     /// The first direct child node of kind `kind` (what an `ast` accessor returns).
-    pub fn child(self, kind: SyntaxKind) -> Option<GreenAt<'a>> {
+    pub(crate) fn child(self, kind: SyntaxKind) -> Option<GreenAt<'a>> {
         self.child_nodes().find(|c| c.kind() == kind)
     }
 
     /// The text of the node's first token when it is a direct child: an `ast::Name`'s or
     /// `ast::NameRef`'s text.
-    pub fn first_token_text(self) -> Option<&'a str> {
+    pub(crate) fn first_token_text(self) -> Option<&'a str> {
         match self.green.0.children().next()? {
             NodeOrToken::Token(t) => Some(t.text()),
             NodeOrToken::Node(_) => None,
@@ -1084,7 +1084,7 @@ impl<'a> GreenAt<'a> {
     }
 
     /// The node's text without whitespace (see [`text_without_whitespace`]).
-    pub fn text_without_whitespace(self) -> String {
+    pub(crate) fn text_without_whitespace(self) -> String {
         let mut out = String::new();
         green_tokens(self.green.0, &mut |t| {
             out.extend(t.text().chars().filter(|c| !c.is_whitespace()));
@@ -1094,7 +1094,7 @@ impl<'a> GreenAt<'a> {
     }
 
     /// `true` when the node's text is `text`.
-    pub fn text_is(self, text: &str) -> bool {
+    pub(crate) fn text_is(self, text: &str) -> bool {
         let mut rest = text;
         green_tokens(self.green.0, &mut |t| match rest.strip_prefix(t.text()) {
             Some(r) => {

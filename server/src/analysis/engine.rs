@@ -9,15 +9,14 @@ use std::sync::Arc;
 use super::config::Config;
 use super::line_index::LineIndex;
 use super::model::{
-    has_attr, is_test_attr, name_of, path_attr, FileSummary, ItemKind, ItemSummary, ModDecl, Owner,
-    UseDecl, Visibility,
+    name_of, path_attr, FileSummary, ItemKind, ItemSummary, ModDecl, Owner, UseDecl, Visibility,
 };
 use super::rule::{Finding, Rule, RuleMeta, Severity};
 use super::rules;
 use super::suppress;
 use super::syntax::{
-    ast, AstNode, Edition, HasName, HasVisibility, LazyWalk, NodeOrToken, Parsed, SmolStr, Step,
-    SyntaxKind, SyntaxNode, TextRange,
+    ast, AstNode, Edition, GreenAt, LazyWalk, NodeOrToken, Parsed, SmolStr, Step, SyntaxKind,
+    TextRange, TextSize,
 };
 use super::workspace::{TargetKind, Workspace};
 
@@ -179,6 +178,10 @@ pub struct Engine {
     /// Rule indexes by node kind (`SyntaxKind as usize`): looked up for every node of every
     /// file, so a plain table rather than a hash map (SipHash was 5% of `check`).
     by_kind: Vec<Vec<usize>>,
+    /// `false` only in tests that check the prefilter contract: every rule's
+    /// [`Rule::prefilter`] must only turn away nodes its `check_node` ignores, so running
+    /// without them gives the same findings and facts.
+    prefilters: bool,
 }
 
 /// Rule selection from the command line (`--select` / `--ignore`).
@@ -216,7 +219,16 @@ impl Engine {
             config,
             rules: active,
             by_kind,
+            prefilters: true,
         }
+    }
+
+    /// This engine with every node of a rule's kinds passed to the rule, as if no rule had a
+    /// [`Rule::prefilter`] (for tests of the prefilter contract).
+    #[cfg(test)]
+    pub(crate) fn without_prefilters(mut self) -> Engine {
+        self.prefilters = false;
+        self
     }
 
     pub fn is_active(&self, id: &str) -> bool {
@@ -294,7 +306,7 @@ impl Engine {
                         let green = walk.green();
                         let mut node = None;
                         for &i in rule_ids {
-                            if !self.rules[i].prefilter(green) {
+                            if self.prefilters && !self.rules[i].prefilter(green) {
                                 continue;
                             }
                             let node = node.get_or_insert_with(|| walk.node());
@@ -515,7 +527,7 @@ struct Collector {
     use_depth: usize,
     /// The owner of the last associated item pushed, by its `impl` / `trait` node: the items
     /// of one impl share it (reading an impl's types builds all its children's nodes).
-    last_owner: Option<(SyntaxNode, Arc<Owner>)>,
+    last_owner: Option<((TextSize, SyntaxKind), Arc<Owner>)>,
 }
 
 impl Collector {
@@ -529,13 +541,10 @@ impl Collector {
         // Test context (most items have no attribute: no syntax node built for those).
         if (ast::Item::can_cast(kind) || ast::AssocItem::can_cast(kind))
             && ast::AnyHasAttrs::can_cast(kind)
-            && walk.green().has_child(SyntaxKind::ATTR)
+            && walk.green().has_test_attr()
         {
-            let node = walk.node();
-            if ast::AnyHasAttrs::cast(node.clone()).is_some_and(|a| is_test_attr(&a)) {
-                s.test_ranges.push(node.text_range());
-                self.test_depth.push(depth);
-            }
+            s.test_ranges.push(walk.range());
+            self.test_depth.push(depth);
         }
         match kind {
             SyntaxKind::MODULE => {
@@ -553,7 +562,7 @@ impl Collector {
                         name_range,
                         is_test: self.in_test(),
                     });
-                    self.push_item(&node, s);
+                    self.push_item(walk, s);
                     if m.item_list().is_some() {
                         self.scope.push(name);
                         self.shared_scope = self.scope.as_slice().into();
@@ -581,18 +590,20 @@ impl Collector {
                             | SyntaxKind::ASSOC_ITEM_LIST
                     )
                 ) {
-                    let node = walk.node();
-                    self.push_item(&node, s);
+                    self.push_item(walk, s);
                 }
             }
             SyntaxKind::USE_TREE => self.use_depth += 1,
             SyntaxKind::USE => {
-                let node = walk.node();
-                let u = ast::Use::cast(node.clone()).unwrap();
-                if let Some(tree) = u.use_tree() {
-                    let (vis, _) = Visibility::of(&u);
+                let node = walk.at();
+                if let Some(tree) = node.child(SyntaxKind::USE_TREE) {
+                    let vis = node
+                        .child(SyntaxKind::VISIBILITY)
+                        .map_or(Visibility::Private, |v| {
+                            Visibility::from_text(&v.text_without_whitespace())
+                        });
                     let mut leaves = Vec::new();
-                    flatten_use(&tree, &mut Vec::new(), &mut leaves);
+                    flatten_use(tree, &mut Vec::new(), &mut leaves);
                     for (path, alias, glob, range) in leaves {
                         s.uses.push(UseDecl {
                             scope: self.shared_scope.clone(),
@@ -601,7 +612,7 @@ impl Collector {
                             glob,
                             vis: vis.clone(),
                             range,
-                            item_range: node.text_range(),
+                            item_range: node.range(),
                             is_test: self.in_test(),
                         });
                     }
@@ -611,15 +622,16 @@ impl Collector {
                 // Read from the green tree: paths are the most common nodes the summary keeps.
                 let parent = walk.ancestor_kind(1);
                 if parent != Some(SyntaxKind::PATH) && self.use_depth == 0 {
-                    // Read into a reused buffer, kept in an exact-size box.
+                    // Read into a reused buffer, then into the file's path table.
+                    // Most paths are one lowercase name (a local): told apart before the
+                    // segments are copied.
+                    let keep = (parent == Some(SyntaxKind::PATH_EXPR)
+                        && walk.ancestor_kind(2) == Some(SyntaxKind::CALL_EXPR))
+                        || walk.green().path_is_qualified_or_capitalised();
                     let segments = &mut self.segments;
-                    walk.path_segments(segments);
-                    let keep = segments.len() > 1
-                        || segments
-                            .first()
-                            .is_some_and(|s| s.starts_with(|c: char| c.is_ascii_uppercase()))
-                        || (parent == Some(SyntaxKind::PATH_EXPR)
-                            && walk.ancestor_kind(2) == Some(SyntaxKind::CALL_EXPR));
+                    if keep {
+                        walk.path_segments(segments);
+                    }
                     if keep && !segments.is_empty() {
                         let is_test = self.in_test();
                         let p = self.paths.push(
@@ -662,142 +674,185 @@ impl Collector {
         }
     }
 
-    fn push_item(&mut self, node: &SyntaxNode, s: &mut FileSummary) {
+    /// Records the current node of the walk (an item) in the summary when it is a module-level
+    /// or associated item. Read from the green tree: the `ast` accessors build a syntax node for
+    /// each child they pass over, and this runs for every item of every file.
+    fn push_item(&mut self, walk: &LazyWalk<'_>, s: &mut FileSummary) {
         // Only module-level and associated items; items inside function bodies are local.
-        let Some(parent) = node.parent() else { return };
-        let owner = match parent.kind() {
-            SyntaxKind::SOURCE_FILE | SyntaxKind::ITEM_LIST => None,
-            SyntaxKind::ASSOC_ITEM_LIST => {
-                let Some(gp) = parent.parent() else { return };
-                if let Some((_, owner)) = self.last_owner.as_ref().filter(|(n, _)| *n == gp) {
-                    Some(owner.clone())
-                } else {
-                    let owner = if let Some(imp) = ast::Impl::cast(gp.clone()) {
-                        let self_ty = imp.self_ty().map(|t| type_head(&t)).unwrap_or_default();
-                        let trait_name = imp.trait_().map(|t| type_head(&t));
-                        Owner {
-                            self_ty: self_ty.into(),
-                            trait_name: trait_name.map(Into::into),
-                            in_trait_def: false,
-                        }
-                    } else if let Some(tr) = ast::Trait::cast(gp.clone()) {
-                        let name = tr.name().map(|n| n.text().to_string()).unwrap_or_default();
-                        Owner {
-                            self_ty: name.clone().into(),
-                            trait_name: Some(name.into()),
-                            in_trait_def: true,
-                        }
-                    } else {
-                        return;
-                    };
-                    let owner = Arc::new(owner);
-                    self.last_owner = Some((gp, owner.clone()));
-                    Some(owner)
+        let owner = match walk.ancestor_kind(1) {
+            Some(SyntaxKind::SOURCE_FILE | SyntaxKind::ITEM_LIST) => None,
+            Some(SyntaxKind::ASSOC_ITEM_LIST) => {
+                let Some(gp) = walk.ancestor(2) else { return };
+                let key = (gp.offset, gp.kind());
+                match self.last_owner.as_ref().filter(|(k, _)| *k == key) {
+                    Some((_, owner)) => Some(owner.clone()),
+                    None => {
+                        let Some(owner) = owner_of(gp) else { return };
+                        let owner = Arc::new(owner);
+                        self.last_owner = Some((key, owner.clone()));
+                        Some(owner)
+                    }
                 }
             }
             _ => return,
         };
-        let item = match ast::Item::cast(node.clone()) {
-            Some(i) => i,
-            None => return,
-        };
-        let (kind, named): (ItemKind, Option<(SmolStr, TextRange)>) = match &item {
-            ast::Item::Fn(x) => (ItemKind::Fn, name_of(x)),
-            ast::Item::Struct(x) => (ItemKind::Struct, name_of(x)),
-            ast::Item::Enum(x) => (ItemKind::Enum, name_of(x)),
-            ast::Item::Union(x) => (ItemKind::Union, name_of(x)),
-            ast::Item::Trait(x) => (ItemKind::Trait, name_of(x)),
-            ast::Item::TypeAlias(x) => (ItemKind::TypeAlias, name_of(x)),
-            ast::Item::Const(x) => (ItemKind::Const, name_of(x)),
-            ast::Item::Static(x) => (ItemKind::Static, name_of(x)),
-            ast::Item::Module(x) => (ItemKind::Mod, name_of(x)),
-            ast::Item::MacroRules(x) => (ItemKind::MacroRules, name_of(x)),
-            ast::Item::MacroDef(x) => (ItemKind::MacroDef, name_of(x)),
-            ast::Item::ExternCrate(x) => (
-                ItemKind::ExternCrate,
-                x.rename()
-                    .and_then(|r| r.name())
-                    .or(None)
-                    .map(|n| (SmolStr::new(n.text()), n.syntax().text_range()))
-                    .or_else(|| {
-                        x.name_ref()
-                            .map(|n| (SmolStr::new(n.text()), n.syntax().text_range()))
-                    }),
-            ),
+        let node = walk.at();
+        let kind = match node.kind() {
+            SyntaxKind::FN => ItemKind::Fn,
+            SyntaxKind::STRUCT => ItemKind::Struct,
+            SyntaxKind::ENUM => ItemKind::Enum,
+            SyntaxKind::UNION => ItemKind::Union,
+            SyntaxKind::TRAIT => ItemKind::Trait,
+            SyntaxKind::TYPE_ALIAS => ItemKind::TypeAlias,
+            SyntaxKind::CONST => ItemKind::Const,
+            SyntaxKind::STATIC => ItemKind::Static,
+            SyntaxKind::MODULE => ItemKind::Mod,
+            SyntaxKind::MACRO_RULES => ItemKind::MacroRules,
+            SyntaxKind::MACRO_DEF => ItemKind::MacroDef,
+            SyntaxKind::EXTERN_CRATE => ItemKind::ExternCrate,
             _ => return,
+        };
+        let name = |n: GreenAt<'_>| Some((SmolStr::new(n.first_token_text()?), n.range()));
+        let named = if kind == ItemKind::ExternCrate {
+            // `extern crate a as b;` is named `b`; `extern crate a as _;` (no name) and
+            // `extern crate a;` are named `a`.
+            node.child(SyntaxKind::RENAME)
+                .and_then(|r| r.child(SyntaxKind::NAME))
+                .or_else(|| node.child(SyntaxKind::NAME_REF))
+                .and_then(name)
+        } else {
+            node.child(SyntaxKind::NAME).and_then(name)
         };
         let Some((name, name_range)) = named else {
             return;
         };
-        let (vis, vis_range) = match ast::AnyHasVisibility::cast(node.clone()) {
-            Some(v) => Visibility::of(&v),
+        let vis_node = node.child(SyntaxKind::VISIBILITY);
+        let (vis, vis_range) = match vis_node {
+            Some(v) => (
+                Visibility::from_text(&v.text_without_whitespace()),
+                Some(v.range()),
+            ),
             None => (Visibility::Private, None),
         };
         // The spaces and tabs after the visibility, up to anything else (a newline, a comment).
         // Only where a fix removes the visibility (narrowable-pub: fns, consts, statics), so
         // that respacing other items stays a move of offsets.
         let removable = matches!(kind, ItemKind::Fn | ItemKind::Const | ItemKind::Static);
-        let vis_node = vis_range
-            .filter(|_| removable)
-            .and_then(|_| ast::AnyHasVisibility::cast(node.clone()))
-            .and_then(|v| v.visibility());
-        let vis_ws = match vis_node {
-            Some(v) => match v.syntax().next_sibling_or_token() {
-                Some(NodeOrToken::Token(t)) if t.kind() == SyntaxKind::WHITESPACE => {
-                    t.text()
-                        .chars()
-                        .take_while(|c| *c == ' ' || *c == '\t')
-                        .count() as u32
+        let vis_ws = match vis_node.filter(|_| removable) {
+            Some(v) => {
+                let mut after = node
+                    .children_with_tokens()
+                    .skip_while(|c| !matches!(c, NodeOrToken::Node(n) if n.offset == v.offset));
+                match after.nth(1) {
+                    Some(NodeOrToken::Token((t, _)))
+                        if t.kind().0 == SyntaxKind::WHITESPACE as u16 =>
+                    {
+                        t.text()
+                            .chars()
+                            .take_while(|c| *c == ' ' || *c == '\t')
+                            .count() as u32
+                    }
+                    _ => 0,
                 }
-                _ => 0,
-            },
+            }
             None => 0,
         };
-        let attrs = ast::AnyHasAttrs::cast(node.clone());
         s.items.push(ItemSummary {
             name,
             kind,
             vis,
             scope: self.shared_scope.clone(),
             owner,
-            range: node.text_range(),
+            range: node.range(),
             name_range,
             vis_range,
             vis_ws,
-            hidden_ranges: hidden_ranges(&item).into(),
-            macro_export: attrs.as_ref().is_some_and(|a| has_attr(a, "macro_export")),
+            hidden_ranges: hidden_ranges(node).into(),
+            macro_export: node.green.has_simple_attr("macro_export"),
             is_test: self.in_test(),
         });
     }
 }
 
-/// The parts of an item that are not its interface: a fn body, non-`pub` fields.
-fn hidden_ranges(item: &ast::Item) -> Vec<TextRange> {
-    use super::syntax::HasVisibility;
-    let private = |v: Option<ast::Visibility>| v.is_none_or(|v| v.syntax().text() != "pub");
-    let fields = |l: Option<ast::FieldList>| -> Vec<TextRange> {
-        match l {
-            Some(ast::FieldList::RecordFieldList(l)) => l
-                .fields()
-                .filter(|f| private(f.visibility()))
-                .map(|f| f.syntax().text_range())
-                .collect(),
-            Some(ast::FieldList::TupleFieldList(l)) => l
-                .fields()
-                .filter(|f| private(f.visibility()))
-                .map(|f| f.syntax().text_range())
-                .collect(),
-            None => Vec::new(),
+/// The owner of the associated items of an `impl` or `trait` node (`None` for other nodes).
+fn owner_of(node: GreenAt<'_>) -> Option<Owner> {
+    match node.kind() {
+        SyntaxKind::IMPL => {
+            // As `ast::Impl::trait_()` / `self_ty()`: the first type is the trait when it starts
+            // before the `for` keyword; the self type is the next one.
+            let for_at = node.children_with_tokens().find_map(|c| match c {
+                NodeOrToken::Token((t, at)) if t.kind().0 == SyntaxKind::FOR_KW as u16 => Some(at),
+                _ => None,
+            });
+            let mut types = node
+                .child_nodes()
+                .filter(|c| ast::Type::can_cast(c.kind()))
+                .peekable();
+            let trait_ = types.next_if(|t| for_at.is_some_and(|f| t.offset < f));
+            let self_ty = types.next();
+            Some(Owner {
+                self_ty: self_ty
+                    .map(|t| t.green.type_head())
+                    .unwrap_or_default()
+                    .into(),
+                trait_name: trait_.map(|t| t.green.type_head().into()),
+                in_trait_def: false,
+            })
         }
+        SyntaxKind::TRAIT => {
+            let name: SmolStr = node
+                .child(SyntaxKind::NAME)
+                .and_then(GreenAt::first_token_text)
+                .unwrap_or_default()
+                .into();
+            Some(Owner {
+                self_ty: name.clone(),
+                trait_name: Some(name),
+                in_trait_def: true,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The parts of an item that are not its interface: a fn body, non-`pub` fields.
+fn hidden_ranges(item: GreenAt<'_>) -> Vec<TextRange> {
+    // A field whose visibility is not written exactly `pub`.
+    let private = |f: &GreenAt<'_>| {
+        f.child(SyntaxKind::VISIBILITY)
+            .is_none_or(|v| !v.text_is("pub"))
     };
-    match item {
-        ast::Item::Fn(f) => f
-            .body()
-            .map(|b| b.syntax().text_range())
+    let fields = |list: Option<GreenAt<'_>>, field: SyntaxKind| -> Vec<TextRange> {
+        list.into_iter()
+            .flat_map(|l| l.child_nodes())
+            .filter(|f| f.kind() == field && private(f))
+            .map(GreenAt::range)
+            .collect()
+    };
+    match item.kind() {
+        SyntaxKind::FN => item
+            .child(SyntaxKind::BLOCK_EXPR)
+            .map(GreenAt::range)
             .into_iter()
             .collect(),
-        ast::Item::Struct(s) => fields(s.field_list()),
-        ast::Item::Union(u) => fields(u.record_field_list().map(ast::FieldList::RecordFieldList)),
+        SyntaxKind::STRUCT => {
+            // `ast::Struct::field_list()`: the first record or tuple field list.
+            let list = item.child_nodes().find(|c| {
+                matches!(
+                    c.kind(),
+                    SyntaxKind::RECORD_FIELD_LIST | SyntaxKind::TUPLE_FIELD_LIST
+                )
+            });
+            let field = match list.map(GreenAt::kind) {
+                Some(SyntaxKind::TUPLE_FIELD_LIST) => SyntaxKind::TUPLE_FIELD,
+                _ => SyntaxKind::RECORD_FIELD,
+            };
+            fields(list, field)
+        }
+        SyntaxKind::UNION => fields(
+            item.child(SyntaxKind::RECORD_FIELD_LIST),
+            SyntaxKind::RECORD_FIELD,
+        ),
         _ => Vec::new(),
     }
 }
@@ -818,23 +873,376 @@ pub fn type_head(t: &ast::Type) -> String {
 
 type UseLeaf = (Vec<SmolStr>, Option<SmolStr>, bool, TextRange);
 
-fn flatten_use(tree: &ast::UseTree, prefix: &mut Vec<SmolStr>, out: &mut Vec<UseLeaf>) {
+/// The leaves of a use tree (`a::{b, c::*}` -> `a::b`, `a::c::*`), read from the green tree as
+/// `ast::UseTree`'s accessors would (the first path, list, `*` and rename of each tree).
+fn flatten_use(tree: GreenAt<'_>, prefix: &mut Vec<SmolStr>, out: &mut Vec<UseLeaf>) {
     let n = prefix.len();
-    if let Some(path) = tree.path() {
-        prefix.extend(super::syntax::path_segments_smol(&path));
+    if let Some(path) = tree.child(SyntaxKind::PATH) {
+        path.green.push_path_segments(prefix);
     }
-    if let Some(list) = tree.use_tree_list() {
-        for sub in list.use_trees() {
-            flatten_use(&sub, prefix, out);
+    if let Some(list) = tree.child(SyntaxKind::USE_TREE_LIST) {
+        for sub in list
+            .child_nodes()
+            .filter(|c| c.kind() == SyntaxKind::USE_TREE)
+        {
+            flatten_use(sub, prefix, out);
         }
     } else {
-        let glob = tree.star_token().is_some();
-        let alias = tree.rename().map(|r| {
-            r.name()
-                .map(|n| SmolStr::new(n.text()))
-                .unwrap_or_else(|| SmolStr::new_static("_"))
+        let glob = tree.green.has_token(SyntaxKind::STAR);
+        let alias = tree.child(SyntaxKind::RENAME).map(|r| {
+            r.child(SyntaxKind::NAME)
+                .and_then(GreenAt::first_token_text)
+                .map_or_else(|| SmolStr::new_static("_"), SmolStr::new)
         });
-        out.push((prefix.clone(), alias, glob, tree.syntax().text_range()));
+        out.push((prefix.clone(), alias, glob, tree.range()));
     }
     prefix.truncate(n);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `.rs` files under `dir`, recursively, sorted.
+    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                rust_files(&p, out);
+            } else if p.extension().is_some_and(|e| e == "rs") {
+                out.push(p);
+            }
+        }
+    }
+
+    /// Module-level and associated items as the `ast` accessors see them (what `push_item`
+    /// read before it read the green tree), for the comparison below.
+    fn ast_items(root: &crate::analysis::syntax::SyntaxNode) -> Vec<ItemSummary> {
+        use crate::analysis::model::has_attr;
+        use crate::analysis::syntax::{HasName, HasVisibility};
+        let mut out = Vec::new();
+        for node in root.descendants() {
+            let Some(item) = ast::Item::cast(node.clone()) else {
+                continue;
+            };
+            let Some(parent) = node.parent() else {
+                continue;
+            };
+            let owner = match parent.kind() {
+                SyntaxKind::SOURCE_FILE | SyntaxKind::ITEM_LIST => None,
+                SyntaxKind::ASSOC_ITEM_LIST => {
+                    let gp = parent.parent().unwrap();
+                    if let Some(imp) = ast::Impl::cast(gp.clone()) {
+                        Some(Owner {
+                            self_ty: imp
+                                .self_ty()
+                                .map(|t| type_head(&t))
+                                .unwrap_or_default()
+                                .into(),
+                            trait_name: imp.trait_().map(|t| type_head(&t).into()),
+                            in_trait_def: false,
+                        })
+                    } else if let Some(tr) = ast::Trait::cast(gp) {
+                        let name: SmolStr = tr.name().map(|n| n.text().into()).unwrap_or_default();
+                        Some(Owner {
+                            self_ty: name.clone(),
+                            trait_name: Some(name),
+                            in_trait_def: true,
+                        })
+                    } else {
+                        continue;
+                    }
+                }
+                _ => continue,
+            };
+            let (kind, named) = match &item {
+                ast::Item::Fn(x) => (ItemKind::Fn, name_of(x)),
+                ast::Item::Struct(x) => (ItemKind::Struct, name_of(x)),
+                ast::Item::Enum(x) => (ItemKind::Enum, name_of(x)),
+                ast::Item::Union(x) => (ItemKind::Union, name_of(x)),
+                ast::Item::Trait(x) => (ItemKind::Trait, name_of(x)),
+                ast::Item::TypeAlias(x) => (ItemKind::TypeAlias, name_of(x)),
+                ast::Item::Const(x) => (ItemKind::Const, name_of(x)),
+                ast::Item::Static(x) => (ItemKind::Static, name_of(x)),
+                ast::Item::Module(x) => (ItemKind::Mod, name_of(x)),
+                ast::Item::MacroRules(x) => (ItemKind::MacroRules, name_of(x)),
+                ast::Item::MacroDef(x) => (ItemKind::MacroDef, name_of(x)),
+                ast::Item::ExternCrate(x) => (
+                    ItemKind::ExternCrate,
+                    x.rename()
+                        .and_then(|r| r.name())
+                        .map(|n| (SmolStr::new(n.text()), n.syntax().text_range()))
+                        .or_else(|| {
+                            x.name_ref()
+                                .map(|n| (SmolStr::new(n.text()), n.syntax().text_range()))
+                        }),
+                ),
+                _ => continue,
+            };
+            let Some((name, name_range)) = named else {
+                continue;
+            };
+            let v = ast::AnyHasVisibility::cast(node.clone()).unwrap();
+            let (vis, vis_range) = Visibility::of(&v);
+            let removable = matches!(kind, ItemKind::Fn | ItemKind::Const | ItemKind::Static);
+            let vis_ws = match v.visibility().filter(|_| removable) {
+                Some(v) => match v.syntax().next_sibling_or_token() {
+                    Some(NodeOrToken::Token(t)) if t.kind() == SyntaxKind::WHITESPACE => {
+                        t.text()
+                            .chars()
+                            .take_while(|c| *c == ' ' || *c == '\t')
+                            .count() as u32
+                    }
+                    _ => 0,
+                },
+                None => 0,
+            };
+            let private = |v: Option<ast::Visibility>| v.is_none_or(|v| v.syntax().text() != "pub");
+            let hidden: Vec<TextRange> = match &item {
+                ast::Item::Fn(f) => f
+                    .body()
+                    .map(|b| b.syntax().text_range())
+                    .into_iter()
+                    .collect(),
+                ast::Item::Struct(x) => match x.field_list() {
+                    Some(ast::FieldList::RecordFieldList(l)) => l
+                        .fields()
+                        .filter(|f| private(f.visibility()))
+                        .map(|f| f.syntax().text_range())
+                        .collect(),
+                    Some(ast::FieldList::TupleFieldList(l)) => l
+                        .fields()
+                        .filter(|f| private(f.visibility()))
+                        .map(|f| f.syntax().text_range())
+                        .collect(),
+                    None => Vec::new(),
+                },
+                ast::Item::Union(u) => u
+                    .record_field_list()
+                    .into_iter()
+                    .flat_map(|l| l.fields())
+                    .filter(|f| private(f.visibility()))
+                    .map(|f| f.syntax().text_range())
+                    .collect(),
+                _ => Vec::new(),
+            };
+            out.push(ItemSummary {
+                name,
+                kind,
+                vis,
+                scope: Arc::from([]),
+                owner: owner.map(Arc::new),
+                range: node.text_range(),
+                name_range,
+                vis_range,
+                vis_ws,
+                hidden_ranges: hidden.into(),
+                macro_export: has_attr(&ast::AnyHasAttrs::cast(node).unwrap(), "macro_export"),
+                is_test: false,
+            });
+        }
+        out
+    }
+
+    type AstUse = (
+        Vec<SmolStr>,
+        Option<SmolStr>,
+        bool,
+        Visibility,
+        TextRange,
+        TextRange,
+    );
+
+    /// The `use` leaves, test ranges and kept paths as the `ast` accessors give them (what the
+    /// collector read before it read the green tree), for the comparison below.
+    #[allow(clippy::type_complexity)]
+    fn ast_uses_tests_and_paths(
+        root: &crate::analysis::syntax::SyntaxNode,
+    ) -> (Vec<AstUse>, Vec<TextRange>, Vec<(Vec<SmolStr>, TextRange)>) {
+        use crate::analysis::model::is_test_attr;
+        use crate::analysis::syntax::{path_segments_smol, HasName};
+        fn flatten(tree: &ast::UseTree, prefix: &mut Vec<SmolStr>, out: &mut Vec<UseLeaf>) {
+            let n = prefix.len();
+            if let Some(path) = tree.path() {
+                prefix.extend(path_segments_smol(&path));
+            }
+            if let Some(list) = tree.use_tree_list() {
+                for sub in list.use_trees() {
+                    flatten(&sub, prefix, out);
+                }
+            } else {
+                let alias = tree.rename().map(|r| {
+                    r.name()
+                        .map(|n| SmolStr::new(n.text()))
+                        .unwrap_or_else(|| SmolStr::new_static("_"))
+                });
+                let glob = tree.star_token().is_some();
+                out.push((prefix.clone(), alias, glob, tree.syntax().text_range()));
+            }
+            prefix.truncate(n);
+        }
+        let (mut uses, mut tests, mut paths) = (Vec::new(), Vec::new(), Vec::new());
+        for node in root.descendants() {
+            let kind = node.kind();
+            if (ast::Item::can_cast(kind) || ast::AssocItem::can_cast(kind))
+                && ast::AnyHasAttrs::cast(node.clone()).is_some_and(|a| is_test_attr(&a))
+            {
+                tests.push(node.text_range());
+            }
+            if let Some(u) = ast::Use::cast(node.clone()) {
+                if let Some(tree) = u.use_tree() {
+                    let (vis, _) = Visibility::of(&u);
+                    let mut leaves = Vec::new();
+                    flatten(&tree, &mut Vec::new(), &mut leaves);
+                    for (path, alias, glob, range) in leaves {
+                        uses.push((path, alias, glob, vis.clone(), range, node.text_range()));
+                    }
+                }
+            }
+            if let Some(p) = ast::Path::cast(node.clone()) {
+                let parent = node.parent().map(|p| p.kind());
+                let in_use = node.ancestors().any(|a| a.kind() == SyntaxKind::USE_TREE);
+                // Macro arguments are not walked (see `analyse_parsed`).
+                let in_tt = node.ancestors().any(|a| a.kind() == SyntaxKind::TOKEN_TREE);
+                if parent == Some(SyntaxKind::PATH) || in_use || in_tt {
+                    continue;
+                }
+                let segs = path_segments_smol(&p);
+                let call = parent == Some(SyntaxKind::PATH_EXPR)
+                    && node.parent().and_then(|p| p.parent()).map(|g| g.kind())
+                        == Some(SyntaxKind::CALL_EXPR);
+                let keep = segs.len() > 1
+                    || segs
+                        .first()
+                        .is_some_and(|s| s.starts_with(|c: char| c.is_ascii_uppercase()))
+                    || call;
+                if keep && !segs.is_empty() {
+                    paths.push((segs, node.text_range()));
+                }
+            }
+        }
+        (uses, tests, paths)
+    }
+
+    /// The summary's items, `use` leaves, test ranges and paths, read from the green tree, are
+    /// the ones the `ast` accessors give (scopes and test flags aside), on this crate's sources, the fixture workspaces and a
+    /// file of edge cases.
+    #[test]
+    fn summary_matches_the_ast() {
+        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        rust_files(&manifest.join("src"), &mut files);
+        rust_files(&manifest.join("../tests/fixtures"), &mut files);
+        let mut texts: Vec<String> = files
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect();
+        texts.push(
+            "extern crate a as b;\nextern crate c as _;\nextern crate d;\n\
+             pub  fn f() {}\npub(crate)\tconst C: u8 = 0;\npub /* c */ static S: u8 = 0;\n\
+             #[macro_export] macro_rules! m { () => {} }\n#[unsafe(no_mangle)] fn g() {}\n\
+             struct T(pub u8, pub(crate) u8, u8);\nunion U { pub a: u8, b: u16 }\n\
+             struct R { pub  a: u8, pub\n b: u8, c: u8 }\n\
+             impl<T> Tr for &'a Vec<T> { fn h(&self) {} type X = u8; }\n\
+             impl [u8] { const K: u8 = 0; }\ntrait Q { fn q(); }\n\
+             mod inner { pub(in crate::x) fn i() {} pub mod deeper { fn j() {} } }\n\
+             pub use a::{b as _, c::{self, *}, D as E};\nuse ::f;\nuse {g, h::i};\n\
+             #[cfg(test)] mod t { #[test] fn u() { x(); Y; z; self::w::v(); } }\n\
+             #[tokio::test] async fn k() {}\n#[unsafe(cfg(test))] fn l() {}\n"
+                .to_string(),
+        );
+        let engine = Engine::new(Arc::new(Config::default()), &Selection::default());
+        let mut items = 0;
+        for text in &texts {
+            let meta = FileMeta {
+                rel_path: "src/lib.rs".into(),
+                edition: Edition::E2021,
+                target: TargetKind::Lib,
+                crate_name: None,
+            };
+            let parsed = crate::analysis::syntax::parse(text, Edition::E2021);
+            let got: Vec<ItemSummary> = engine
+                .analyse_parsed(&meta, text, &parsed)
+                .summary
+                .items
+                .iter()
+                .map(|i| ItemSummary {
+                    scope: Arc::from([]),
+                    is_test: false,
+                    ..i.clone()
+                })
+                .collect();
+            let summary = engine.analyse_parsed(&meta, text, &parsed).summary;
+            let root = parsed.tree().syntax().clone();
+            assert_eq!(got, ast_items(&root));
+            let (uses, tests, paths) = ast_uses_tests_and_paths(&root);
+            let got_uses: Vec<_> = summary
+                .uses
+                .iter()
+                .map(|u| {
+                    let (path, alias, glob) = (u.path.clone(), u.alias.clone(), u.glob);
+                    (path, alias, glob, u.vis.clone(), u.range, u.item_range)
+                })
+                .collect();
+            assert_eq!(got_uses, uses);
+            assert_eq!(summary.test_ranges, tests);
+            let got_paths: Vec<_> = summary
+                .paths
+                .iter()
+                .map(|p| {
+                    (
+                        summary.path_table.segments(p).cloned().collect::<Vec<_>>(),
+                        p.range,
+                    )
+                })
+                .collect();
+            assert_eq!(got_paths, paths);
+            items += got.len() + uses.len() + tests.len() + paths.len();
+        }
+        assert!(items > 1000, "{items}");
+    }
+
+    /// The prefilter contract on real code: every rule (the ones off by default too) on this
+    /// crate's sources and the shipped fixture workspaces gives the same findings and
+    /// summaries with and without the prefilters. (The rule fixtures are checked the same way
+    /// by `fixture::analyse`.)
+    #[test]
+    fn prefilters_only_turn_away_nodes_rules_ignore() {
+        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        rust_files(&manifest.join("src"), &mut files);
+        rust_files(&manifest.join("../tests/fixtures"), &mut files);
+        assert!(files.len() > 50, "{}", files.len());
+        let select = Selection {
+            select: rules::all()
+                .iter()
+                .map(|r| r.meta().id.to_string())
+                .collect(),
+            ignore: vec![],
+        };
+        let config = Arc::new(Config::default());
+        let filtered = Engine::new(config.clone(), &select);
+        let unfiltered = Engine::new(config, &select).without_prefilters();
+        let mut findings = 0;
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let meta = FileMeta {
+                rel_path: path.display().to_string(),
+                edition: Edition::E2021,
+                target: TargetKind::Lib,
+                crate_name: Some("fixture".into()),
+            };
+            let a = filtered.analyse_text(&meta, &text);
+            let b = unfiltered.analyse_text(&meta, &text);
+            assert_eq!(a.findings, b.findings, "{}", meta.rel_path);
+            assert!(a.summary == b.summary, "{}", meta.rel_path);
+            findings += a.findings.len() + a.summary.facts.len();
+        }
+        // The comparison is not between two empty results.
+        assert!(findings > 100, "{findings}");
+    }
 }

@@ -78,6 +78,10 @@ fn trim_indent(text: &str) -> String {
 
 /// Writes the fixture to a temporary directory and analyses it with only `rule` enabled (plus
 /// the config given).
+///
+/// Also checks the prefilter contract on the fixture: the same analysis without the rules'
+/// prefilters (every node of a rule's kinds passed to `check_node`) gives the same findings
+/// (fixes included) and the same file summaries (facts included).
 pub fn analyse(
     rule: &str,
     config: &str,
@@ -90,14 +94,32 @@ pub fn analyse(
         std::fs::write(&p, text).unwrap();
     }
     let root = dir.path().canonicalize().unwrap();
-    let cfg = Config::parse(config, Path::new("boundary.toml"), &super::rules::metas())
-        .expect("fixture config");
+    let cfg = std::sync::Arc::new(
+        Config::parse(config, Path::new("boundary.toml"), &super::rules::metas())
+            .expect("fixture config"),
+    );
     let sel = Selection {
         select: rule.split(',').map(str::to_string).collect(),
         ignore: vec![],
     };
-    let engine = Engine::new(std::sync::Arc::new(cfg), &sel);
-    let analysis = loader::analyse_path(&root, &engine);
+    let analysis = loader::analyse_path(&root, &Engine::new(cfg.clone(), &sel));
+    let unfiltered = loader::analyse_path(&root, &Engine::new(cfg, &sel).without_prefilters());
+    assert_eq!(
+        analysis.findings, unfiltered.findings,
+        "a prefilter of `{rule}` turned away a node its check_node reports on"
+    );
+    for (a, b) in analysis
+        .workspace
+        .files
+        .iter()
+        .zip(&unfiltered.workspace.files)
+    {
+        assert!(
+            a.summary == b.summary,
+            "a prefilter of `{rule}` turned away a node its check_node records facts for ({})",
+            a.meta.rel_path
+        );
+    }
     (dir, analysis)
 }
 

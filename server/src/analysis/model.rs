@@ -37,7 +37,12 @@ impl Visibility {
         };
         let range = vis.syntax().text_range();
         let text: String = super::syntax::text_without_whitespace(vis.syntax());
-        let v = match text.as_str() {
+        (Visibility::from_text(&text), Some(range))
+    }
+
+    /// A visibility from its text without whitespace (`pub(crate)`).
+    pub fn from_text(text: &str) -> Visibility {
+        match text {
             "pub" => Visibility::Pub,
             "pub(crate)" | "crate" => Visibility::PubCrate,
             "pub(super)" => Visibility::PubSuper,
@@ -46,8 +51,7 @@ impl Visibility {
                 Some(p) => Visibility::PubIn(p.into()),
                 None => Visibility::Pub,
             },
-        };
-        (v, Some(range))
+        }
     }
 
     pub fn is_pub(&self) -> bool {

@@ -451,8 +451,12 @@ fn green_child(n: &rowan::GreenNodeData, k: SyntaxKind) -> Option<&rowan::GreenN
 /// `text_without_whitespace(node) == expected`, stopping at the first difference (attribute
 /// tests run this on every `#[cfg(..)]` of every item).
 pub(super) fn text_without_whitespace_is(node: &SyntaxNode, expected: &str) -> bool {
+    green_text_without_whitespace_is(node.green(), expected)
+}
+
+fn green_text_without_whitespace_is(node: &rowan::GreenNodeData, expected: &str) -> bool {
     let mut rest = expected.chars();
-    let same = green_tokens(node.green(), &mut |t| {
+    let same = green_tokens(node, &mut |t| {
         t.text()
             .chars()
             .filter(|c| !c.is_whitespace())
@@ -532,11 +536,35 @@ fn green_path_segments(path: &rowan::GreenNodeData, out: &mut Vec<SmolStr>) {
 }
 
 fn green_segment_text(seg: &rowan::GreenNodeData) -> SmolStr {
+    match green_segment_str(seg) {
+        std::borrow::Cow::Borrowed(s) => SmolStr::new(s),
+        std::borrow::Cow::Owned(s) => SmolStr::from(s),
+    }
+}
+
+/// The segments of a path (see [`green_path_segments`]), without copying their text.
+fn green_path_segment_nodes<'a>(
+    path: &'a rowan::GreenNodeData,
+    out: &mut impl FnMut(&'a rowan::GreenNodeData),
+) {
+    for child in path.children() {
+        if let NodeOrToken::Node(n) = child {
+            if is_kind(n, SyntaxKind::PATH) {
+                green_path_segment_nodes(n, out);
+            } else if is_kind(n, SyntaxKind::PATH_SEGMENT) {
+                out(n);
+            }
+        }
+    }
+}
+
+/// A path segment's text as [`path_segments`] gives it.
+fn green_segment_str(seg: &rowan::GreenNodeData) -> std::borrow::Cow<'_, str> {
     for child in seg.children() {
         match child {
             NodeOrToken::Node(n) if is_kind(n, SyntaxKind::NAME_REF) => {
                 if let Some(NodeOrToken::Token(t)) = n.children().next() {
-                    return SmolStr::new(t.text());
+                    return t.text().into();
                 }
             }
             NodeOrToken::Token(t) => {
@@ -548,14 +576,14 @@ fn green_segment_text(seg: &rowan::GreenNodeData) -> SmolStr {
                     (SyntaxKind::SELF_TYPE_KW, "Self"),
                 ] {
                     if k == kw as u16 {
-                        return SmolStr::new_static(text);
+                        return text.into();
                     }
                 }
             }
             _ => {}
         }
     }
-    SmolStr::from(seg.to_string())
+    seg.to_string().into()
 }
 
 /// For a `CALL_EXPR` node whose callee is a path `..::Type::func`: (`Type`, `func`) as written,
@@ -780,6 +808,29 @@ mod tests {
     }
 
     #[test]
+    fn text_prefixes_without_whitespace() {
+        let p = parse(
+            "fn f() -> std :: result ::\n Result<(), E> {}",
+            Edition::E2021,
+        );
+        let ret = p
+            .tree()
+            .syntax()
+            .descendants()
+            .find(|n| n.kind() == SyntaxKind::RET_TYPE)
+            .unwrap();
+        let ty = GreenNode::of(&ret).type_child().unwrap();
+        let yes = |ps: &[&str]| ty.text_without_whitespace_starts_with_any(ps);
+        assert!(yes(&["std::result::Result<"]));
+        assert!(yes(&["Result<", "std::r"]));
+        assert!(yes(&["std::result::Result<(),E>"]));
+        assert!(yes(&[""]));
+        assert!(!yes(&["Result<", "core::"]));
+        assert!(!yes(&["std::result::Result<(),E>x"]));
+        assert!(!yes(&[]));
+    }
+
+    #[test]
     fn reparse_clamps_ranges_past_the_end_and_inside_chars() {
         let p = parse("fn é() {}", Edition::E2021);
         let past = p.reparse(TextRange::new(100.into(), 200.into()), "// x");
@@ -796,6 +847,11 @@ mod tests {
 pub struct GreenNode<'a>(&'a rowan::GreenNodeData);
 
 impl<'a> GreenNode<'a> {
+    /// The green data of a syntax node (to read it without building its children's nodes).
+    pub fn of(node: &'a SyntaxNode) -> GreenNode<'a> {
+        GreenNode(node.green())
+    }
+
     pub fn kind(self) -> SyntaxKind {
         SyntaxKind::from(self.0.kind().0)
     }
@@ -829,6 +885,72 @@ impl<'a> GreenNode<'a> {
     ) -> bool {
         green_child_where(self.0, ast::Type::can_cast)
             .is_some_and(|ty| green_any_path_type_name(ty, skip, pred))
+    }
+
+    /// The first direct child node of kind `kind` (what an `ast` accessor returns).
+    pub fn child(self, kind: SyntaxKind) -> Option<GreenNode<'a>> {
+        green_child(self.0, kind).map(GreenNode)
+    }
+
+    /// The direct child nodes of kind `kind`, in order.
+    pub fn children_of(self, kind: SyntaxKind) -> impl Iterator<Item = GreenNode<'a>> {
+        self.0.children().filter_map(move |c| match c {
+            NodeOrToken::Node(n) if is_kind(n, kind) => Some(GreenNode(n)),
+            _ => None,
+        })
+    }
+
+    /// The first direct child node that is a type (a parameter's, a field's, a reference's...:
+    /// what `ty()` accessors return).
+    pub fn type_child(self) -> Option<GreenNode<'a>> {
+        green_child_where(self.0, ast::Type::can_cast).map(GreenNode)
+    }
+
+    /// `true` when a direct child token has kind `kind` (`unsafe`, `mut`...).
+    pub fn has_token(self, kind: SyntaxKind) -> bool {
+        self.0
+            .children()
+            .any(|c| matches!(c, NodeOrToken::Token(t) if t.kind().0 == kind as u16))
+    }
+
+    /// The types of a `FN`'s parameters, as `ast::Fn::param_list()?.params()` and `ty()` give
+    /// them (`self` is not a parameter here; a parameter without a type is skipped).
+    pub fn param_types(self) -> impl Iterator<Item = GreenNode<'a>> {
+        self.child(SyntaxKind::PARAM_LIST)
+            .into_iter()
+            .flat_map(|l| l.children_of(SyntaxKind::PARAM))
+            .filter_map(GreenNode::type_child)
+    }
+
+    /// `true` when the node's text without whitespace ([`text_without_whitespace`]) starts
+    /// with one of `prefixes` (at most 32). Reads the tokens once, up to where every prefix
+    /// matched or differed.
+    pub fn text_without_whitespace_starts_with_any(self, prefixes: &[&str]) -> bool {
+        // The prefixes still matching (a bit each), and how many bytes were compared.
+        let mut alive: u32 = (1u64 << prefixes.len()).wrapping_sub(1) as u32;
+        let mut at = 0;
+        let mut matched = false;
+        green_tokens(self.0, &mut |t| {
+            for c in t.text().chars().filter(|c| !c.is_whitespace()) {
+                let mut buf = [0; 4];
+                let c = c.encode_utf8(&mut buf).as_bytes();
+                for (i, p) in prefixes.iter().enumerate() {
+                    if alive & (1 << i) != 0 && p.as_bytes().get(at..at + c.len()) != Some(c) {
+                        alive &= !(1 << i);
+                    }
+                }
+                at += c.len();
+                matched = prefixes
+                    .iter()
+                    .enumerate()
+                    .any(|(i, p)| alive & (1 << i) != 0 && p.len() == at);
+                if matched || alive == 0 {
+                    return false;
+                }
+            }
+            true
+        });
+        matched || prefixes.iter().any(|p| p.is_empty())
     }
 
     /// `true` when a direct child is a string literal (`"done"`, not `b"x"` or `r"x"`... as
@@ -884,6 +1006,208 @@ impl<'a> GreenNode<'a> {
     }
 }
 
+/// A green node and where it starts in the file: the ranges of its descendants without
+/// building their syntax nodes (the `ast` accessors build a node per child they pass over).
+#[derive(Clone, Copy)]
+pub(crate) struct GreenAt<'a> {
+    pub(crate) green: GreenNode<'a>,
+    pub(crate) offset: TextSize,
+}
+
+impl<'a> GreenAt<'a> {
+    /// A syntax node's green data and offset.
+    pub(crate) fn of(node: &'a SyntaxNode) -> GreenAt<'a> {
+        GreenAt {
+            green: GreenNode(node.green()),
+            offset: node.text_range().start(),
+        }
+    }
+
+    pub(crate) fn kind(self) -> SyntaxKind {
+        self.green.kind()
+    }
+
+    pub(crate) fn range(self) -> TextRange {
+        TextRange::at(self.offset, self.green.0.text_len())
+    }
+
+    /// The direct children with their offsets, tokens included.
+    pub(crate) fn children_with_tokens(
+        self,
+    ) -> impl Iterator<Item = NodeOrToken<GreenAt<'a>, (&'a rowan::GreenTokenData, TextSize)>> {
+        let mut offset = self.offset;
+        self.green.0.children().map(move |c| {
+            let at = offset;
+            match c {
+                NodeOrToken::Node(n) => {
+                    offset += n.text_len();
+                    NodeOrToken::Node(GreenAt {
+                        green: GreenNode(n),
+                        offset: at,
+                    })
+                }
+                NodeOrToken::Token(t) => {
+                    offset += t.text_len();
+                    NodeOrToken::Token((t, at))
+                }
+            }
+        })
+    }
+
+    /// The direct child nodes with their offsets.
+    pub(crate) fn child_nodes(self) -> impl Iterator<Item = GreenAt<'a>> {
+        self.children_with_tokens()
+            .filter_map(NodeOrToken::into_node)
+    }
+
+    /// The first direct child node of kind `kind` (what an `ast` accessor returns).
+    pub(crate) fn child(self, kind: SyntaxKind) -> Option<GreenAt<'a>> {
+        self.child_nodes().find(|c| c.kind() == kind)
+    }
+
+    /// The text of the node's first token when it is a direct child: an `ast::Name`'s or
+    /// `ast::NameRef`'s text.
+    pub(crate) fn first_token_text(self) -> Option<&'a str> {
+        match self.green.0.children().next()? {
+            NodeOrToken::Token(t) => Some(t.text()),
+            NodeOrToken::Node(_) => None,
+        }
+    }
+
+    /// The node's text without whitespace (see [`text_without_whitespace`]).
+    pub(crate) fn text_without_whitespace(self) -> String {
+        let mut out = String::new();
+        green_tokens(self.green.0, &mut |t| {
+            out.extend(t.text().chars().filter(|c| !c.is_whitespace()));
+            true
+        });
+        out
+    }
+
+    /// `true` when the node's text is `text`.
+    pub(crate) fn text_is(self, text: &str) -> bool {
+        let mut rest = text;
+        green_tokens(self.green.0, &mut |t| match rest.strip_prefix(t.text()) {
+            Some(r) => {
+                rest = r;
+                true
+            }
+            None => false,
+        }) && rest.is_empty()
+    }
+}
+
+impl<'a> GreenNode<'a> {
+    /// The node's text (all its tokens).
+    pub fn text(self) -> String {
+        let mut out = String::with_capacity(u32::from(self.0.text_len()) as usize);
+        green_tokens(self.0, &mut |t| {
+            out.push_str(t.text());
+            true
+        });
+        out
+    }
+
+    /// The last path segment's name of a type, as `engine::type_head` reads it from the `ast`
+    /// (`foo::Bar<T>` -> `Bar`, `&Bar` -> `Bar`; other types: their text).
+    pub fn type_head(self) -> String {
+        match self.kind() {
+            SyntaxKind::PATH_TYPE => self
+                .child(SyntaxKind::PATH)
+                .and_then(|p| p.child(SyntaxKind::PATH_SEGMENT))
+                .and_then(|s| s.child(SyntaxKind::NAME_REF))
+                .and_then(|n| match n.0.children().next()? {
+                    NodeOrToken::Token(t) => Some(t.text().to_string()),
+                    NodeOrToken::Node(_) => None,
+                })
+                .unwrap_or_default(),
+            SyntaxKind::REF_TYPE => self
+                .type_child()
+                .map(GreenNode::type_head)
+                .unwrap_or_default(),
+            _ => self.text(),
+        }
+    }
+
+    /// The path of an attribute's meta (`ast::Meta::path`): `None` for `cfg(..)` and
+    /// `cfg_attr(..)`.
+    pub fn meta_path(self) -> Option<GreenNode<'a>> {
+        match self.kind() {
+            SyntaxKind::KEY_VALUE_META | SyntaxKind::PATH_META | SyntaxKind::TOKEN_TREE_META => {
+                self.child(SyntaxKind::PATH)
+            }
+            SyntaxKind::UNSAFE_META => green_child_where(self.0, ast::Meta::can_cast)
+                .map(GreenNode)?
+                .meta_path(),
+            _ => None,
+        }
+    }
+
+    /// For a `PATH`: appends its segments (see [`path_segments_smol`]) to `out`.
+    pub fn push_path_segments(self, out: &mut Vec<SmolStr>) {
+        green_path_segments(self.0, out);
+    }
+
+    /// For a `PATH`: `true` when it has more than one segment or its one segment starts with an
+    /// ASCII capital (`a::b`, `Foo`; not `x`), without copying the segments' text.
+    pub fn path_is_qualified_or_capitalised(self) -> bool {
+        let (mut count, mut first) = (0, None);
+        green_path_segment_nodes(self.0, &mut |seg| {
+            count += 1;
+            first.get_or_insert(seg);
+        });
+        count > 1
+            || first.is_some_and(|seg| {
+                green_segment_str(seg).starts_with(|c: char| c.is_ascii_uppercase())
+            })
+    }
+
+    /// `true` when an attribute of the node marks test code: `#[test]`, `#[tokio::test]`,
+    /// `#[cfg(test)]` (as `model::is_test_attr` reads them from the `ast`).
+    pub fn has_test_attr(self) -> bool {
+        self.children_of(SyntaxKind::ATTR).any(|a| {
+            let Some(meta) = green_child_where(a.0, ast::Meta::can_cast) else {
+                return false;
+            };
+            let Some(path) = GreenNode(meta).meta_path() else {
+                return green_text_without_whitespace_is(meta, "cfg(test)");
+            };
+            let mut segs = Vec::new();
+            green_path_segment_nodes(path.0, &mut |seg| segs.push(seg));
+            match segs.last().map(|s| green_segment_str(s)).as_deref() {
+                Some("test") => true,
+                Some("cfg") if segs.len() == 1 => {
+                    green_text_without_whitespace_is(meta, "cfg(test)")
+                }
+                _ => false,
+            }
+        })
+    }
+
+    /// `true` when the node has a `#[cfg(..)]` attribute (an `ATTR` child whose meta is a
+    /// `CFG_META`, as `ast::Attr::meta()` finds it).
+    pub fn has_cfg_attr(self) -> bool {
+        self.children_of(SyntaxKind::ATTR).any(|a| {
+            green_child_where(a.0, ast::Meta::can_cast)
+                .is_some_and(|m| is_kind(m, SyntaxKind::CFG_META))
+        })
+    }
+
+    /// `true` when an attribute of the node is `#[name]`, `#[name(..)]` or `#[name = ..]`
+    /// with `name` a single path segment (`model::has_attr` for a name without `::`).
+    pub fn has_simple_attr(self, name: &str) -> bool {
+        self.children_of(SyntaxKind::ATTR).any(|a| {
+            green_child_where(a.0, ast::Meta::can_cast)
+                .and_then(|m| GreenNode(m).meta_path())
+                .is_some_and(|p| {
+                    let mut segs = Vec::new();
+                    green_path_segments(p.0, &mut segs);
+                    matches!(segs.as_slice(), [one] if one == name)
+                })
+        })
+    }
+}
+
 /// One node on the path from the root to the walk's current node.
 struct Frame<'g> {
     green: &'g rowan::GreenNodeData,
@@ -895,8 +1219,6 @@ struct Frame<'g> {
     children: Option<rowan::Children<'g>>,
     child_offset: TextSize,
     child_nodes: usize,
-    /// The syntax node, once somebody asked for it.
-    red: Option<SyntaxNode>,
 }
 
 /// A preorder walk over a tree's nodes that reads the green tree and builds a syntax node (and
@@ -904,6 +1226,10 @@ struct Frame<'g> {
 /// every node was the walk's main cost (an allocation per node).
 pub(super) struct LazyWalk<'g> {
     frames: Vec<Frame<'g>>,
+    /// The syntax nodes of `frames[..reds.len()]`, built when asked for (always a prefix of
+    /// the path: building a node builds its ancestors). Kept apart so that a frame needs no
+    /// drop.
+    reds: Vec<SyntaxNode>,
     started: bool,
     /// The top frame was left: pop it before moving on.
     left: bool,
@@ -928,14 +1254,15 @@ impl<'g> LazyWalk<'g> {
                 children: Some(green.children()),
                 child_offset: offset,
                 child_nodes: 0,
-                red: Some(root.clone()),
             }],
+            reds: vec![root.clone()],
             started: false,
             left: false,
         }
     }
 
     /// Moves to the next event: the next node entered, or the current one left.
+    #[inline]
     pub(super) fn step(&mut self) -> Option<Step> {
         if !self.started {
             self.started = true;
@@ -944,6 +1271,9 @@ impl<'g> LazyWalk<'g> {
         if self.left {
             self.left = false;
             self.frames.pop();
+            if self.reds.len() > self.frames.len() {
+                self.reds.pop();
+            }
         }
         let top = self.frames.last_mut()?;
         while let Some(child) = top.children.as_mut().and_then(Iterator::next) {
@@ -960,7 +1290,6 @@ impl<'g> LazyWalk<'g> {
                         children: Some(n.children()),
                         child_offset: offset,
                         child_nodes: 0,
-                        red: None,
                     });
                     return Some(Step::Enter);
                 }
@@ -1000,6 +1329,20 @@ impl<'g> LazyWalk<'g> {
         TextRange::at(top.offset, top.green.text_len())
     }
 
+    /// The current node with its offset.
+    pub(super) fn at(&self) -> GreenAt<'g> {
+        self.ancestor(0).expect("the walk is on a node")
+    }
+
+    /// The current node's `up`-th ancestor (1: the parent) with its offset.
+    pub(super) fn ancestor(&self, up: usize) -> Option<GreenAt<'g>> {
+        let f = &self.frames[self.frames.len().checked_sub(1 + up)?];
+        Some(GreenAt {
+            green: GreenNode(f.green),
+            offset: f.offset,
+        })
+    }
+
     /// The kind of the current node's `up`-th ancestor (1: the parent).
     pub(super) fn ancestor_kind(&self, up: usize) -> Option<SyntaxKind> {
         let i = self.frames.len().checked_sub(1 + up)?;
@@ -1024,15 +1367,9 @@ impl<'g> LazyWalk<'g> {
 
     /// The current node as a syntax node (built now, with the ancestors not built yet).
     pub(super) fn node(&mut self) -> SyntaxNode {
-        let last = self.frames.len() - 1;
-        let built = (0..=last)
-            .rev()
-            .find(|&i| self.frames[i].red.is_some())
-            .unwrap_or(0);
-        for i in built + 1..=last {
-            let (before, after) = self.frames.split_at_mut(i);
-            let parent = before[i - 1].red.as_ref().expect("built above");
-            let f = &mut after[0];
+        for i in self.reds.len()..self.frames.len() {
+            let parent = &self.reds[i - 1];
+            let f = &self.frames[i];
             let range = TextRange::at(f.offset, f.green.text_len());
             let same = |n: &SyntaxNode| std::ptr::eq(n.green(), f.green);
             // By range: a binary search among the parent's children (exact for non-empty
@@ -1044,9 +1381,9 @@ impl<'g> LazyWalk<'g> {
                 .filter(same)
                 .or_else(|| parent.children().nth(f.index).filter(same))
                 .expect("a green child is a child of its parent's syntax node");
-            f.red = Some(node);
+            self.reds.push(node);
         }
-        self.frames[last].red.clone().expect("built above")
+        self.reds[self.frames.len() - 1].clone()
     }
 }
 
@@ -1085,21 +1422,6 @@ fn green_call_type_and_fn(green: &rowan::GreenNodeData) -> Option<(&str, &str)> 
 /// parameter and `let` (`shared-mutable-state`): what the `ast` accessors give (the *first* child
 /// of each kind, as `support::child` takes it), without building syntax nodes.
 impl<'a> GreenNode<'a> {
-    /// The green data of a syntax node.
-    pub fn of(node: &'a SyntaxNode) -> GreenNode<'a> {
-        GreenNode(node.green())
-    }
-
-    /// The node's text (`node.text().to_string()`).
-    pub fn text(self) -> String {
-        let mut out = String::with_capacity(u32::from(self.0.text_len()) as usize);
-        green_tokens(self.0, &mut |t| {
-            out.push_str(t.text());
-            true
-        });
-        out
-    }
-
     /// The first child node whose kind passes `pred` (`support::child`), with its offset from
     /// this node's start.
     pub fn child_where(
@@ -1145,11 +1467,6 @@ impl<'a> GreenNode<'a> {
             }
         }
         None
-    }
-
-    /// The first child node of kind `kind`.
-    pub fn child(self, kind: SyntaxKind) -> Option<GreenNode<'a>> {
-        green_child(self.0, kind).map(GreenNode)
     }
 
     /// The text of the node's first child, when it is a token (`ast::Name::text` and

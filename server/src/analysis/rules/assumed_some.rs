@@ -68,8 +68,11 @@ impl Rule for AssumedSome {
     }
 
     fn prefilter(&self, node: crate::analysis::syntax::GreenNode<'_>) -> bool {
+        // `record_unwrap` looks at `unwrap`/`expect` calls whose receiver, through adapter
+        // calls, parentheses and `&`, is a field access (`self.conn.as_ref().unwrap()`).
         node.kind() != SyntaxKind::METHOD_CALL_EXPR
             || matches!(node.method_name(), Some("unwrap" | "expect"))
+                && node.first_expr_child_is_field()
     }
 
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {

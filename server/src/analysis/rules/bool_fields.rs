@@ -5,6 +5,7 @@ use crate::analysis::model::has_attr;
 use crate::analysis::rule::{
     Category, Finding, OptionDefault, Rule, RuleDocs, RuleMeta, RuleOption, Severity,
 };
+use crate::analysis::syntax::GreenNode;
 use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode};
 
 pub(crate) struct BoolFields;
@@ -72,6 +73,16 @@ impl Rule for BoolFields {
 
     fn node_kinds(&self) -> &'static [SyntaxKind] {
         &[SyntaxKind::STRUCT]
+    }
+
+    /// Only structs with a record field whose type is a path type named `bool` (`is_bool`):
+    /// without one, nothing is reported.
+    fn prefilter(&self, node: GreenNode<'_>) -> bool {
+        node.child(SyntaxKind::RECORD_FIELD_LIST)
+            .into_iter()
+            .flat_map(|l| l.children_of(SyntaxKind::RECORD_FIELD))
+            .filter_map(GreenNode::type_child)
+            .any(|t| t.path_type_name() == Some("bool"))
     }
 
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {

@@ -71,7 +71,14 @@ impl Rule for BoolParams {
     }
 
     fn prefilter(&self, node: crate::analysis::syntax::GreenNode<'_>) -> bool {
-        node.kind() == SyntaxKind::FN || node.call_has_bool_literal_arg()
+        match node.kind() {
+            // `check_fn` reports and records only functions with a `bool` parameter (`is_bool`
+            // types are path types named `bool`).
+            SyntaxKind::FN => node
+                .param_types()
+                .any(|t| t.path_type_name() == Some("bool")),
+            _ => node.call_has_bool_literal_arg(),
+        }
     }
 
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {

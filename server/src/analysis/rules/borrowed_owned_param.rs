@@ -17,6 +17,7 @@ use crate::analysis::rule::{
 };
 use crate::analysis::syntax::ast::HasArgList;
 use crate::analysis::syntax::Edition;
+use crate::analysis::syntax::GreenNode;
 use crate::analysis::syntax::{
     ast, AstNode, HasName, SyntaxKind, SyntaxNode, SyntaxToken, TextRange, T,
 };
@@ -209,6 +210,18 @@ impl Rule for BorrowedOwnedParam {
 
     fn node_kinds(&self) -> &'static [SyntaxKind] {
         &[SyntaxKind::FN]
+    }
+
+    /// Only functions with a parameter of type `&String`, `&Vec<..>`, `&PathBuf` or `&Box<..>`
+    /// (a shared reference to a path type of that name: what `classify` accepts).
+    fn prefilter(&self, node: GreenNode<'_>) -> bool {
+        node.param_types().any(|t| {
+            t.kind() == SyntaxKind::REF_TYPE
+                && !t.has_token(SyntaxKind::MUT_KW)
+                && t.type_child()
+                    .and_then(GreenNode::path_type_name)
+                    .is_some_and(|n| matches!(n, "String" | "Vec" | "PathBuf" | "Box"))
+        })
     }
 
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {

@@ -6,7 +6,7 @@ use crate::analysis::model::has_attr;
 use crate::analysis::rule::{
     Category, Finding, OptionDefault, Rule, RuleDocs, RuleMeta, RuleOption, Severity,
 };
-use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode};
+use crate::analysis::syntax::{ast, AstNode, GreenNode, HasName, SyntaxKind, SyntaxNode};
 
 pub(crate) struct OptionFields;
 
@@ -62,6 +62,18 @@ impl Rule for OptionFields {
     }
 
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {
+        // At most the fields whose type is a path type named `Option` are reported (what
+        // `is_option` accepts): counted in the green tree, before the attributes and config.
+        let at_most = GreenNode::of(node)
+            .child(SyntaxKind::RECORD_FIELD_LIST)
+            .into_iter()
+            .flat_map(|l| l.children_of(SyntaxKind::RECORD_FIELD))
+            .filter_map(GreenNode::type_child)
+            .filter(|t| t.path_type_name() == Some("Option"))
+            .count();
+        if (at_most as i64) < cx.int("min-option-fields") {
+            return;
+        }
         let Some(s) = ast::Struct::cast(node.clone()) else {
             return;
         };

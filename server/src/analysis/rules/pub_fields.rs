@@ -6,6 +6,7 @@ use crate::analysis::engine::{FileCx, WorkspaceCx, WorkspaceSink};
 use crate::analysis::model::ItemKind;
 use crate::analysis::resolve::{Reach, Res};
 use crate::analysis::rule::{Category, Finding, Rule, RuleDocs, RuleMeta, Severity};
+use crate::analysis::syntax::GreenNode;
 use crate::analysis::syntax::{ast, AstNode, HasName, HasVisibility, SyntaxKind, SyntaxNode};
 
 pub(crate) struct PubFields;
@@ -41,6 +42,14 @@ impl Rule for PubFields {
 
     fn node_kinds(&self) -> &'static [SyntaxKind] {
         &[SyntaxKind::STRUCT]
+    }
+
+    /// Only structs with a record field that has a visibility.
+    fn prefilter(&self, node: GreenNode<'_>) -> bool {
+        node.child(SyntaxKind::RECORD_FIELD_LIST)
+            .into_iter()
+            .flat_map(|l| l.children_of(SyntaxKind::RECORD_FIELD))
+            .any(|f| f.has_child(SyntaxKind::VISIBILITY))
     }
 
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {

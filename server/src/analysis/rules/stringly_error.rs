@@ -4,6 +4,7 @@
 use crate::analysis::engine::{FileCx, WorkspaceCx, WorkspaceSink};
 use crate::analysis::resolve::Reach;
 use crate::analysis::rule::{Category, Finding, Rule, RuleDocs, RuleMeta, Severity};
+use crate::analysis::syntax::GreenNode;
 use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode};
 use crate::analysis::workspace::TargetKind;
 
@@ -33,15 +34,22 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 /// The kind of stringly error in a return type, if any.
+/// How the return types `classify` looks at start (whitespace removed).
+const RESULT_PREFIXES: [&str; 4] = [
+    "anyhow::Result<",
+    "std::result::Result<",
+    "core::result::Result<",
+    "Result<",
+];
+
 fn classify(ret: &ast::Type) -> Option<&'static str> {
     let text: String = crate::analysis::syntax::text_without_whitespace(ret.syntax());
-    if text.starts_with("anyhow::Result<") {
+    if text.starts_with(RESULT_PREFIXES[0]) {
         return Some("anyhow");
     }
-    let inner = text
-        .strip_prefix("std::result::Result<")
-        .or_else(|| text.strip_prefix("core::result::Result<"))
-        .or_else(|| text.strip_prefix("Result<"))?
+    let inner = RESULT_PREFIXES[1..]
+        .iter()
+        .find_map(|p| text.strip_prefix(p))?
         .strip_suffix('>')?;
     // The last top-level generic argument.
     let mut depth = 0i32;
@@ -74,6 +82,13 @@ impl Rule for StringlyError {
 
     fn node_kinds(&self) -> &'static [SyntaxKind] {
         &[SyntaxKind::FN]
+    }
+
+    /// Only functions whose return type's text starts as one `classify` accepts.
+    fn prefilter(&self, node: GreenNode<'_>) -> bool {
+        node.child(SyntaxKind::RET_TYPE)
+            .and_then(GreenNode::type_child)
+            .is_some_and(|t| t.text_without_whitespace_starts_with_any(&RESULT_PREFIXES))
     }
 
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {

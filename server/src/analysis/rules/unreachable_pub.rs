@@ -10,9 +10,8 @@ use crate::analysis::resolve::Reach;
 use crate::analysis::rule::{
     Applicability, Category, Finding, Fix, Rule, RuleDocs, RuleMeta, Severity, TextEdit,
 };
-use crate::analysis::syntax::{
-    ast, AstNode, HasName, HasVisibility, SyntaxKind, SyntaxNode, TextRange,
-};
+use crate::analysis::syntax::{ast, AstNode, HasVisibility, SyntaxKind, SyntaxNode, TextRange};
+use crate::analysis::syntax::{GreenAt, GreenNode};
 
 pub(crate) struct UnreachablePub;
 
@@ -67,6 +66,23 @@ impl Rule for UnreachablePub {
             SyntaxKind::MODULE,
             SyntaxKind::IMPL,
         ]
+    }
+
+    /// `check_node` records `#[cfg]` attributes, the `pub` of `use` items and the fields of
+    /// structs and unions: other nodes without a `#[cfg]` hold nothing for it.
+    fn prefilter(&self, node: GreenNode<'_>) -> bool {
+        let field_with_vis = |list: GreenNode<'_>| {
+            list.children_of(SyntaxKind::RECORD_FIELD)
+                .chain(list.children_of(SyntaxKind::TUPLE_FIELD))
+                .any(|f| f.has_child(SyntaxKind::VISIBILITY))
+        };
+        node.has_cfg_attr()
+            || matches!(node.kind(), SyntaxKind::STRUCT | SyntaxKind::UNION)
+                && [SyntaxKind::RECORD_FIELD_LIST, SyntaxKind::TUPLE_FIELD_LIST]
+                    .into_iter()
+                    .filter_map(|k| node.child(k))
+                    .any(field_with_vis)
+            || node.kind() == SyntaxKind::USE && node.has_child(SyntaxKind::VISIBILITY)
     }
 
     /// Records the `pub` fields of each struct, so the fix can narrow them with the struct, and
@@ -339,37 +355,38 @@ fn record_cfg(node: &SyntaxNode, cx: &mut FileCx<'_>) {
     }
 }
 
+/// Read from the green tree: the `ast` accessors build a node for every child of every field.
 fn record_pub_fields(node: &SyntaxNode, cx: &mut FileCx<'_>) {
-    let (name, fields): (Option<ast::Name>, Vec<ast::Visibility>) =
-        if let Some(s) = ast::Struct::cast(node.clone()) {
-            let vis = match s.field_list() {
-                Some(ast::FieldList::RecordFieldList(l)) => {
-                    l.fields().filter_map(|f| f.visibility()).collect()
-                }
-                Some(ast::FieldList::TupleFieldList(l)) => {
-                    l.fields().filter_map(|f| f.visibility()).collect()
-                }
-                None => Vec::new(),
-            };
-            (s.name(), vis)
-        } else if let Some(u) = ast::Union::cast(node.clone()) {
-            let vis = u
-                .record_field_list()
-                .map(|l| l.fields().filter_map(|f| f.visibility()).collect())
-                .unwrap_or_default();
-            (u.name(), vis)
-        } else {
-            return;
-        };
-    let Some(name) = name else { return };
-    let start = u32::from(name.syntax().text_range().start());
-    for v in fields {
-        if is_plain_pub(&v) {
+    let item = GreenAt::of(node);
+    // `ast::Struct::field_list()` (the first record or tuple field list), or
+    // `ast::Union::record_field_list()`.
+    let list = match node.kind() {
+        SyntaxKind::STRUCT => item.child_nodes().find(|c| {
+            matches!(
+                c.kind(),
+                SyntaxKind::RECORD_FIELD_LIST | SyntaxKind::TUPLE_FIELD_LIST
+            )
+        }),
+        SyntaxKind::UNION => item.child(SyntaxKind::RECORD_FIELD_LIST),
+        _ => return,
+    };
+    let Some(name) = item.child(SyntaxKind::NAME) else {
+        return;
+    };
+    let Some(list) = list else { return };
+    let field = match list.kind() {
+        SyntaxKind::TUPLE_FIELD_LIST => SyntaxKind::TUPLE_FIELD,
+        _ => SyntaxKind::RECORD_FIELD,
+    };
+    let name_text = name.first_token_text().unwrap_or_default();
+    let start = u32::from(name.offset);
+    for f in list.child_nodes().filter(|f| f.kind() == field) {
+        if let Some(v) = f.child(SyntaxKind::VISIBILITY).filter(|v| v.text_is("pub")) {
             cx.fact(
                 FACT_PUB_FIELD,
-                name.text().to_string(),
+                name_text.to_string(),
                 start.to_string(),
-                v.syntax().text_range(),
+                v.range(),
             );
         }
     }

@@ -4,6 +4,7 @@ use crate::analysis::engine::FileCx;
 use crate::analysis::rule::{
     Category, Finding, OptionDefault, Rule, RuleDocs, RuleMeta, RuleOption, Severity,
 };
+use crate::analysis::syntax::GreenNode;
 use crate::analysis::syntax::{
     ast, is_comment, AstNode, Direction, NodeOrToken, SyntaxKind, SyntaxNode, TextRange,
 };
@@ -45,6 +46,11 @@ impl Rule for UnsafeSendSync {
 
     fn node_kinds(&self) -> &'static [SyntaxKind] {
         &[SyntaxKind::IMPL]
+    }
+
+    /// Only `unsafe impl`s.
+    fn prefilter(&self, node: GreenNode<'_>) -> bool {
+        node.has_token(SyntaxKind::UNSAFE_KW)
     }
 
     fn check_node(&self, node: &SyntaxNode, cx: &mut FileCx<'_>) {

@@ -324,11 +324,7 @@ impl Engine {
         // then copied.
         collector.macro_idents.sort_unstable();
         collector.macro_idents.dedup();
-        summary.macro_idents = collector
-            .macro_idents
-            .iter()
-            .map(|s| SmolStr::new(s))
-            .collect();
+        summary.macro_idents = collector.macro_idents.iter().map(SmolStr::new).collect();
         summary.line_index = Some(index);
         // The summary outlives the tree (the workspace keeps one per file): no growth slack.
         summary.items.shrink_to_fit();

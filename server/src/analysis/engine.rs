@@ -338,8 +338,11 @@ impl Engine {
                 &|rule, cx| rule.finish_file(cx),
             );
         }
-        summary.macro_idents.sort();
-        summary.macro_idents.dedup();
+        // Sorted and deduplicated as borrowed strings (a macro body repeats its identifiers),
+        // then copied.
+        collector.macro_idents.sort_unstable();
+        collector.macro_idents.dedup();
+        summary.macro_idents = collector.macro_idents.iter().map(SmolStr::new).collect();
         summary.line_index = Some(index);
         // The summary outlives the tree (the workspace keeps one per file): no growth slack.
         summary.items.shrink_to_fit();
@@ -511,7 +514,9 @@ impl Engine {
 
 /// Builds the summary during the walk.
 #[derive(Default)]
-struct Collector {
+struct Collector<'g> {
+    /// The identifiers inside macro calls and definitions (for `FileSummary::macro_idents`).
+    macro_idents: Vec<&'g str>,
     scope: Vec<SmolStr>,
     /// A buffer for the segments of each path.
     segments: Vec<SmolStr>,
@@ -530,12 +535,12 @@ struct Collector {
     last_owner: Option<((TextSize, SyntaxKind), Arc<Owner>)>,
 }
 
-impl Collector {
+impl<'g> Collector<'g> {
     fn in_test(&self) -> bool {
         !self.test_depth.is_empty()
     }
 
-    fn enter(&mut self, walk: &mut LazyWalk<'_>, s: &mut FileSummary) {
+    fn enter(&mut self, walk: &mut LazyWalk<'g>, s: &mut FileSummary) {
         let kind = walk.kind();
         let depth = walk.depth();
         // Test context (most items have no attribute: no syntax node built for those).
@@ -652,7 +657,7 @@ impl Collector {
                     Some(SyntaxKind::MACRO_CALL | SyntaxKind::MACRO_RULES | SyntaxKind::MACRO_DEF)
                 ) =>
             {
-                walk.idents(&mut s.macro_idents);
+                walk.idents(&mut self.macro_idents);
             }
             _ => {}
         }

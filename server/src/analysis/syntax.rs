@@ -487,9 +487,9 @@ pub(super) fn impl_has_trait(node: &SyntaxNode) -> bool {
 
 /// Calls `f` with the text of every token under `node`, in order, while it returns `true`.
 /// Returns `false` when `f` stopped the walk.
-fn green_tokens(
-    node: &rowan::GreenNodeData,
-    f: &mut impl FnMut(&rowan::GreenTokenData) -> bool,
+fn green_tokens<'a>(
+    node: &'a rowan::GreenNodeData,
+    f: &mut impl FnMut(&'a rowan::GreenTokenData) -> bool,
 ) -> bool {
     node.children().all(|c| match c {
         NodeOrToken::Node(n) => green_tokens(n, f),
@@ -1350,10 +1350,11 @@ impl<'g> LazyWalk<'g> {
     }
 
     /// The current node's identifiers inside token trees and tokens (`IDENT` tokens), in order.
-    pub(super) fn idents(&self, out: &mut Vec<SmolStr>) {
+    /// Borrowed from the tree: copied once deduplicated.
+    pub(super) fn idents(&self, out: &mut Vec<&'g str>) {
         green_tokens(self.top().green, &mut |t| {
             if t.kind().0 == SyntaxKind::IDENT as u16 {
-                out.push(SmolStr::new(t.text()));
+                out.push(t.text());
             }
             true
         });

@@ -512,6 +512,11 @@ impl Engine {
     }
 }
 
+/// The spaces and tabs a whitespace token starts with (an item's `vis_ws`).
+fn leading_blanks(text: &str) -> u32 {
+    text.chars().take_while(|c| *c == ' ' || *c == '\t').count() as u32
+}
+
 /// Builds the summary during the walk.
 #[derive(Default)]
 struct Collector<'g> {
@@ -752,10 +757,7 @@ impl<'g> Collector<'g> {
                     Some(NodeOrToken::Token((t, _)))
                         if t.kind().0 == SyntaxKind::WHITESPACE as u16 =>
                     {
-                        t.text()
-                            .chars()
-                            .take_while(|c| *c == ' ' || *c == '\t')
-                            .count() as u32
+                        leading_blanks(t.text())
                     }
                     _ => 0,
                 }
@@ -997,10 +999,7 @@ mod tests {
             let vis_ws = match v.visibility().filter(|_| removable) {
                 Some(v) => match v.syntax().next_sibling_or_token() {
                     Some(NodeOrToken::Token(t)) if t.kind() == SyntaxKind::WHITESPACE => {
-                        t.text()
-                            .chars()
-                            .take_while(|c| *c == ' ' || *c == '\t')
-                            .count() as u32
+                        leading_blanks(t.text())
                     }
                     _ => 0,
                 },

@@ -21,8 +21,10 @@ pub mod memory {
         /// only with its `extended` feature): frees what the calling thread's heap holds
         /// empty and, with `force`, purges the freed pages back to the system at once.
         fn mi_collect(force: bool);
-        /// mimalloc's option setter (`mi_option_t` is a C enum: an `int`).
+        /// mimalloc's option setter and getter (`mi_option_t` is a C enum: an `int`).
         fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+        #[cfg(test)]
+        fn mi_option_get(option: std::ffi::c_int) -> std::ffi::c_long;
     }
 
     /// `mi_option_purge_delay` in the `mi_option_t` of the mimalloc version the `mimalloc`
@@ -31,9 +33,9 @@ pub mod memory {
     const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 
     /// Makes mimalloc hand pages that became free back to the system after 1 ms instead of
-    /// its default 10 ms (times 10 for whole arena ranges), which in practice meant "at the
-    /// next `release_free`" for much of a load's memory and left the server's resident size
-    /// well above what its model holds. Measured with `scripts/bench-lsp` on 627k lines
+    /// its default 1000 ms (`src/options.c` of the bundled v3; the header's comment says 10),
+    /// which left much of a load's freed memory resident until a later allocation or free of
+    /// the owning thread, well above what the server's model holds. Measured with `scripts/bench-lsp` on 627k lines
     /// (docs/benchmarks.md): settled 108-120 -> 99-100 B/line, peak 208-239 -> 136-140
     /// B/line, cold indexing no slower. 0 (immediate) was measured 10-20% slower to index.
     /// For the long-running server; call before the work starts.
@@ -67,5 +69,18 @@ pub mod memory {
         });
         // SAFETY: as above.
         unsafe { mi_collect(true) }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        /// The index is mimalloc's purge delay: its default in the bundled v3 is 1000 (ms,
+        /// `src/options.c`), which the options around it (commit and NUMA settings, 0-2) do
+        /// not have. Nothing in the lib tests sets it (the server does, at start).
+        #[test]
+        fn the_purge_delay_index_names_the_purge_delay() {
+            // SAFETY: reads one integer option of the allocator.
+            let delay = unsafe { super::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
+            assert_eq!(delay, 1000);
+        }
     }
 }

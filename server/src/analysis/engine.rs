@@ -365,9 +365,6 @@ impl Engine {
         let mut out: HashMap<String, Vec<Finding>> = HashMap::new();
         let resolution = std::sync::OnceLock::new();
         let graph = std::sync::OnceLock::new();
-        let uses = |f: fn(&dyn Rule) -> bool| self.rules.iter().any(|r| f(*r));
-        let (needs_resolution, needs_graph) =
-            (uses(|r| r.uses_resolution()), uses(|r| r.uses_graph()));
         let quiet = |f: &(dyn Fn() + Sync)| {
             let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
         };
@@ -403,6 +400,8 @@ impl Engine {
             .iter()
             .copied()
             .partition(|r| r.uses_resolution() || r.uses_graph());
+        let needs_resolution = dependent.iter().any(|r| r.uses_resolution());
+        let needs_graph = dependent.iter().any(|r| r.uses_graph());
         let (mut sinks, early) = rayon::join(
             || {
                 rayon::join(
@@ -926,6 +925,15 @@ mod tests {
         }
     }
 
+    /// This crate's sources and the shipped fixture workspaces' `.rs` files, in a fixed order.
+    fn crate_and_fixture_sources() -> Vec<std::path::PathBuf> {
+        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        rust_files(&manifest.join("src"), &mut files);
+        rust_files(&manifest.join("../tests/fixtures"), &mut files);
+        files
+    }
+
     /// Module-level and associated items as the `ast` accessors see them (what `push_item`
     /// read before it read the green tree), for the comparison below.
     fn ast_items(root: &crate::analysis::syntax::SyntaxNode) -> Vec<ItemSummary> {
@@ -1137,10 +1145,7 @@ mod tests {
     /// file of edge cases.
     #[test]
     fn summary_matches_the_ast() {
-        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = Vec::new();
-        rust_files(&manifest.join("src"), &mut files);
-        rust_files(&manifest.join("../tests/fixtures"), &mut files);
+        let files = crate_and_fixture_sources();
         let mut texts: Vec<String> = files
             .iter()
             .map(|p| std::fs::read_to_string(p).unwrap())
@@ -1216,10 +1221,7 @@ mod tests {
     /// by `fixture::analyse`.)
     #[test]
     fn prefilters_only_turn_away_nodes_rules_ignore() {
-        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = Vec::new();
-        rust_files(&manifest.join("src"), &mut files);
-        rust_files(&manifest.join("../tests/fixtures"), &mut files);
+        let files = crate_and_fixture_sources();
         assert!(files.len() > 50, "{}", files.len());
         let select = Selection {
             select: rules::all()

@@ -139,9 +139,10 @@ impl Summaries {
                 + vis(&u.vis);
         }
         self.uses.add(s.uses.len(), uses);
-        let (names, scopes) = s.path_table.heap_bytes();
-        let mut paths = vec(&s.paths) + names + scopes;
-        for scope in s.path_table.scopes() {
+        let t = &s.path_table;
+        let mut paths =
+            vec(&s.paths) + vec(&t.names) + smols(&t.names) + vec(&t.segments) + vec(&t.scopes);
+        for scope in &t.scopes {
             paths += self.scope(scope);
         }
         self.paths.add(s.paths.len(), paths);

@@ -185,9 +185,10 @@ impl PathRef {
 /// path. Equal tables and equal `PathRef`s mean equal paths (both are built in file order).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PathTable {
-    names: Vec<SmolStr>,
-    segments: Vec<u32>,
-    scopes: Vec<Scope>,
+    /// Read by `heap` for the memory figures.
+    pub(super) names: Vec<SmolStr>,
+    pub(super) segments: Vec<u32>,
+    pub(super) scopes: Vec<Scope>,
 }
 
 impl PathTable {
@@ -205,23 +206,6 @@ impl PathTable {
     /// The inline modules around the path (see [`ItemSummary::scope`]).
     pub fn scope(&self, p: &PathRef) -> &Scope {
         &self.scopes[p.scope as usize]
-    }
-
-    /// Heap bytes of the tables (the names' own heap text included).
-    pub fn heap_bytes(&self) -> (usize, usize) {
-        let names = self.names.capacity() * std::mem::size_of::<SmolStr>()
-            + self
-                .names
-                .iter()
-                .map(|n| if n.is_heap_allocated() { n.len() } else { 0 })
-                .sum::<usize>()
-            + self.segments.capacity() * std::mem::size_of::<u32>();
-        (names, self.scopes.capacity() * std::mem::size_of::<Scope>())
-    }
-
-    /// The scopes the table refers to (for counting shared scopes once).
-    pub fn scopes(&self) -> &[Scope] {
-        &self.scopes
     }
 
     fn shrink_to_fit(&mut self) {

@@ -405,22 +405,12 @@ pub fn parse(text: &str, edition: Edition) -> Parsed {
 /// short syntax such as visibilities, attributes and type names.
 /// Read from the green tree: no syntax node is built.
 pub fn text_without_whitespace(node: &SyntaxNode) -> String {
-    let mut out = String::new();
-    green_tokens(node.green(), &mut |t| {
-        out.extend(t.text().chars().filter(|c| !c.is_whitespace()));
-        true
-    });
-    out
+    GreenNode::of(node).text_without_whitespace()
 }
 
 /// The node's text (`node.text().to_string()`), read from the green tree.
 pub(super) fn node_text(node: &SyntaxNode) -> String {
-    let mut out = String::with_capacity(u32::from(node.text_range().len()) as usize);
-    green_tokens(node.green(), &mut |t| {
-        out.push_str(t.text());
-        true
-    });
-    out
+    GreenNode::of(node).text()
 }
 
 /// `true` when `node` has a direct child node of kind `kind` (read from the green tree: no
@@ -883,8 +873,8 @@ impl<'a> GreenNode<'a> {
         skip: &[SyntaxKind],
         pred: &mut impl FnMut(&str) -> bool,
     ) -> bool {
-        green_child_where(self.0, ast::Type::can_cast)
-            .is_some_and(|ty| green_any_path_type_name(ty, skip, pred))
+        self.type_child()
+            .is_some_and(|ty| green_any_path_type_name(ty.0, skip, pred))
     }
 
     /// The first direct child node of kind `kind` (what an `ast` accessor returns).
@@ -1068,20 +1058,12 @@ impl<'a> GreenAt<'a> {
     /// The text of the node's first token when it is a direct child: an `ast::Name`'s or
     /// `ast::NameRef`'s text.
     pub(crate) fn first_token_text(self) -> Option<&'a str> {
-        match self.green.0.children().next()? {
-            NodeOrToken::Token(t) => Some(t.text()),
-            NodeOrToken::Node(_) => None,
-        }
+        self.green.first_token_text()
     }
 
     /// The node's text without whitespace (see [`text_without_whitespace`]).
     pub(crate) fn text_without_whitespace(self) -> String {
-        let mut out = String::new();
-        green_tokens(self.green.0, &mut |t| {
-            out.extend(t.text().chars().filter(|c| !c.is_whitespace()));
-            true
-        });
-        out
+        self.green.text_without_whitespace()
     }
 
     /// `true` when the node's text is `text`.
@@ -1103,6 +1085,16 @@ impl<'a> GreenNode<'a> {
         let mut out = String::with_capacity(u32::from(self.0.text_len()) as usize);
         green_tokens(self.0, &mut |t| {
             out.push_str(t.text());
+            true
+        });
+        out
+    }
+
+    /// The node's text with all whitespace removed (see [`text_without_whitespace`]).
+    pub fn text_without_whitespace(self) -> String {
+        let mut out = String::new();
+        green_tokens(self.0, &mut |t| {
+            out.extend(t.text().chars().filter(|c| !c.is_whitespace()));
             true
         });
         out

@@ -33,7 +33,6 @@ pub static META: RuleMeta = RuleMeta {
     fixable: false,
 };
 
-/// The kind of stringly error in a return type, if any.
 /// How the return types `classify` looks at start (whitespace removed).
 const RESULT_PREFIXES: [&str; 4] = [
     "anyhow::Result<",
@@ -42,6 +41,7 @@ const RESULT_PREFIXES: [&str; 4] = [
     "Result<",
 ];
 
+/// The kind of stringly error in a return type, if any.
 fn classify(ret: &ast::Type) -> Option<&'static str> {
     let text: String = crate::analysis::syntax::text_without_whitespace(ret.syntax());
     if text.starts_with(RESULT_PREFIXES[0]) {

@@ -903,6 +903,19 @@ impl<'a> GreenNode<'a> {
             .any(|c| matches!(c, NodeOrToken::Token(t) if t.kind().0 == kind as u16))
     }
 
+    /// A struct's (or union's) record fields, in order (`ast::RecordFieldList::fields`).
+    pub fn record_fields(self) -> impl Iterator<Item = GreenNode<'a>> {
+        self.child(SyntaxKind::RECORD_FIELD_LIST)
+            .into_iter()
+            .flat_map(|l| l.children_of(SyntaxKind::RECORD_FIELD))
+    }
+
+    /// The types of a struct's (or union's) record fields, as [`GreenNode::record_fields`]
+    /// gives them (fields without a type left out).
+    pub fn record_field_types(self) -> impl Iterator<Item = GreenNode<'a>> {
+        self.record_fields().filter_map(GreenNode::type_child)
+    }
+
     /// The types of a `FN`'s parameters, as `ast::Fn::param_list()?.params()` and `ty()` give
     /// them (`self` is not a parameter here; a parameter without a type is skipped).
     pub fn param_types(self) -> impl Iterator<Item = GreenNode<'a>> {
@@ -1157,10 +1170,7 @@ impl<'a> GreenNode<'a> {
     /// `true` when an attribute of the node marks test code: `#[test]`, `#[tokio::test]`,
     /// `#[cfg(test)]` (as `model::is_test_attr` reads them from the `ast`).
     pub fn has_test_attr(self) -> bool {
-        self.children_of(SyntaxKind::ATTR).any(|a| {
-            let Some(meta) = green_child_where(a.0, ast::Meta::can_cast) else {
-                return false;
-            };
+        self.attr_metas().any(|GreenNode(meta)| {
             let Some(path) = GreenNode(meta).meta_path() else {
                 return green_text_without_whitespace_is(meta, "cfg(test)");
             };
@@ -1179,24 +1189,27 @@ impl<'a> GreenNode<'a> {
     /// `true` when the node has a `#[cfg(..)]` attribute (an `ATTR` child whose meta is a
     /// `CFG_META`, as `ast::Attr::meta()` finds it).
     pub fn has_cfg_attr(self) -> bool {
-        self.children_of(SyntaxKind::ATTR).any(|a| {
-            green_child_where(a.0, ast::Meta::can_cast)
-                .is_some_and(|m| is_kind(m, SyntaxKind::CFG_META))
-        })
+        self.attr_metas()
+            .any(|m| is_kind(m.0, SyntaxKind::CFG_META))
     }
 
     /// `true` when an attribute of the node is `#[name]`, `#[name(..)]` or `#[name = ..]`
     /// with `name` a single path segment (`model::has_attr` for a name without `::`).
     pub fn has_simple_attr(self, name: &str) -> bool {
-        self.children_of(SyntaxKind::ATTR).any(|a| {
-            green_child_where(a.0, ast::Meta::can_cast)
-                .and_then(|m| GreenNode(m).meta_path())
-                .is_some_and(|p| {
-                    let mut segs = Vec::new();
-                    green_path_segments(p.0, &mut segs);
-                    matches!(segs.as_slice(), [one] if one == name)
-                })
+        self.attr_metas().filter_map(GreenNode::meta_path).any(|p| {
+            let (mut count, mut last) = (0, None);
+            green_path_segment_nodes(p.0, &mut |seg| {
+                count += 1;
+                last = Some(seg);
+            });
+            count == 1 && last.is_some_and(|seg| green_segment_str(seg) == name)
         })
+    }
+
+    /// The meta of each of the node's attributes (`#[meta]`), as `ast::Attr::meta()` finds it.
+    fn attr_metas(self) -> impl Iterator<Item = GreenNode<'a>> {
+        self.children_of(SyntaxKind::ATTR)
+            .filter_map(|a| green_child_where(a.0, ast::Meta::can_cast).map(GreenNode))
     }
 }
 

@@ -78,10 +78,7 @@ impl Rule for BoolFields {
     /// Only structs with a record field whose type is a path type named `bool` (`is_bool`):
     /// without one, nothing is reported.
     fn prefilter(&self, node: GreenNode<'_>) -> bool {
-        node.child(SyntaxKind::RECORD_FIELD_LIST)
-            .into_iter()
-            .flat_map(|l| l.children_of(SyntaxKind::RECORD_FIELD))
-            .filter_map(GreenNode::type_child)
+        node.record_field_types()
             .any(|t| t.path_type_name() == Some("bool"))
     }
 

@@ -65,10 +65,7 @@ impl Rule for OptionFields {
         // At most the fields whose type is a path type named `Option` are reported (what
         // `is_option` accepts): counted in the green tree, before the attributes and config.
         let at_most = GreenNode::of(node)
-            .child(SyntaxKind::RECORD_FIELD_LIST)
-            .into_iter()
-            .flat_map(|l| l.children_of(SyntaxKind::RECORD_FIELD))
-            .filter_map(GreenNode::type_child)
+            .record_field_types()
             .filter(|t| t.path_type_name() == Some("Option"))
             .count();
         if (at_most as i64) < cx.int("min-option-fields") {

@@ -46,9 +46,7 @@ impl Rule for PubFields {
 
     /// Only structs with a record field that has a visibility.
     fn prefilter(&self, node: GreenNode<'_>) -> bool {
-        node.child(SyntaxKind::RECORD_FIELD_LIST)
-            .into_iter()
-            .flat_map(|l| l.children_of(SyntaxKind::RECORD_FIELD))
+        node.record_fields()
             .any(|f| f.has_child(SyntaxKind::VISIBILITY))
     }
 

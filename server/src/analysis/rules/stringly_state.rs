@@ -296,6 +296,22 @@ mod tests { struct T { state: String } }
         );
     }
 
+    /// Where the prefilters cut: a `match` or comparison on a call that takes the field is not
+    /// a comparison of the field (run with and without the prefilters by `check`).
+    #[test]
+    fn comparisons_of_a_call_on_the_field_are_not_the_fields() {
+        check(
+            "stringly-state",
+            r#"
+pub struct Job { status: String }
+//               ^^^^^^ info: `status` holds a state as a string (`String`)
+fn label(s: &str) -> &str { s }
+fn f(j: &Job) -> u8 { match label(&j.status) { "a" => 1, "b" => 2, _ => 0 } }
+fn g(j: &Job) -> bool { label(&j.status) == "c" || "d" == label(&j.status) }
+"#,
+        );
+    }
+
     #[test]
     fn names_are_configurable() {
         check_with_config(

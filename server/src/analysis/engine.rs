@@ -344,19 +344,13 @@ impl Engine {
         collector.macro_idents.dedup();
         summary.macro_idents = collector.macro_idents.iter().map(SmolStr::new).collect();
         summary.line_index = Some(index);
-        // The summary outlives the tree (the workspace keeps one per file): no growth slack.
-        summary.items.shrink_to_fit();
-        summary.mods.shrink_to_fit();
-        summary.uses.shrink_to_fit();
-        summary.paths.shrink_to_fit();
         summary.path_table = std::mem::take(&mut collector.paths).finish();
-        summary.macro_idents.shrink_to_fit();
-        summary.test_ranges.shrink_to_fit();
-        summary.facts.shrink_to_fit();
-        FileAnalysis {
-            findings,
-            summary: Arc::new(summary),
-        }
+        // The summary outlives the tree (the workspace keeps one per file): copied without
+        // growth slack into the model's own allocator pages (see `memory::in_heap`).
+        let summary = crate::memory::in_heap(crate::memory::Heap::Model, || {
+            Arc::new(FileSummary::clone(&summary))
+        });
+        FileAnalysis { findings, summary }
     }
 
     /// Runs the workspace-level rules over every file's summary.

@@ -1,0 +1,286 @@
+//! The global allocator (mimalloc, with a heap of its own for syntax trees), and process-wide
+//! memory settings and hand-back.
+
+use std::alloc::{GlobalAlloc, Layout};
+use std::cell::Cell;
+use std::ffi::c_void;
+use std::sync::atomic::{AtomicPtr, Ordering};
+extern "C" {
+    /// mimalloc's own API (in the library the `mimalloc` crate links; the crate exposes it
+    /// only with its `extended` feature): frees what the calling thread's heap holds
+    /// empty and, with `force`, purges the freed pages back to the system at once.
+    fn mi_collect(force: bool);
+    /// mimalloc's option setter and getter (`mi_option_t` is a C enum: an `int`).
+    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+    #[cfg(test)]
+    fn mi_option_get(option: std::ffi::c_int) -> std::ffi::c_long;
+}
+
+/// `mi_option_purge_delay` in the `mi_option_t` of the mimalloc version the `mimalloc`
+/// crate builds (v3, `c_src/mimalloc/v3/include/mimalloc.h` of `libmimalloc-sys` 0.1.49;
+/// check it again when bumping that crate).
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
+/// Makes mimalloc hand pages that became free back to the system after 1 ms instead of
+/// its default 1000 ms (`src/options.c` of the bundled v3; the header's comment says 10),
+/// which left much of a load's freed memory resident until a later allocation or free of
+/// the owning thread, well above what the server's model holds. Measured with `scripts/bench-lsp` on 627k lines
+/// (docs/benchmarks.md): settled 108-120 -> 99-100 B/line, peak 208-239 -> 136-140
+/// B/line, cold indexing no slower. 0 (immediate) was measured 10-20% slower to index.
+/// For the long-running server; call before the work starts.
+pub fn purge_freed_pages_soon() {
+    // SAFETY: sets one integer option of the allocator; takes no pointers.
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 1) }
+}
+
+/// Turns transparent huge pages off for this process. mimalloc asks for them on its
+/// arenas (`MADV_HUGEPAGE`), so every first touch of a 2 MiB region zeroes all of it: that
+/// was 20% of the CPU of `check` and of the server's indexing (`perf`, docs/benchmarks.md)
+/// and about 45 MB of the peak (196 MB -> 149 MB on 628k lines) for memory the analysis
+/// never used. Call before the work starts; regions faulted in before keep their pages.
+pub fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: `PR_SET_THP_DISABLE` only changes how later page faults of this process are
+    // served; it takes no pointers.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
+/// Hands the memory freed so far back to the system: on the calling thread and on every
+/// thread of rayon's global pool (each mimalloc thread keeps its own free pages, and the
+/// pool's threads freed the syntax trees of a load). mimalloc would purge most of it by
+/// itself after a delay, but only on a later allocation or free of the owning thread.
+pub fn release_free() {
+    rayon::broadcast(|_| collect_this_thread());
+    collect_this_thread();
+}
+
+/// `mi_collect` covers the calling thread's part of the default heap only: our heaps' parts
+/// are collected one by one.
+fn collect_this_thread() {
+    // SAFETY: `mi_collect` takes no pointers; it only walks the allocator's own state.
+    unsafe { mi_collect(true) }
+    for slot in &HEAPS {
+        let heap = slot.load(Ordering::Acquire);
+        if !heap.is_null() {
+            // SAFETY: `heap` came from `mi_heap_new` and is never deleted.
+            unsafe { mi_heap_collect(heap, true) }
+        }
+    }
+}
+
+extern "C" {
+    // mimalloc v3's first-class heaps (`mimalloc.h`: "can allocate from any thread (and be
+    // free'd from any thread); heaps keep allocations in separate pages from each other").
+    fn mi_heap_new() -> *mut c_void;
+    fn mi_heap_delete(heap: *mut c_void);
+    fn mi_heap_collect(heap: *mut c_void, force: bool);
+    #[cfg(test)]
+    fn mi_heap_contains(heap: *const c_void, p: *const c_void) -> bool;
+    fn mi_heap_malloc_aligned(heap: *mut c_void, size: usize, align: usize) -> *mut c_void;
+    fn mi_heap_zalloc_aligned(heap: *mut c_void, size: usize, align: usize) -> *mut c_void;
+    fn mi_heap_realloc_aligned(
+        heap: *mut c_void,
+        p: *mut c_void,
+        newsize: usize,
+        align: usize,
+    ) -> *mut c_void;
+}
+
+thread_local! {
+    /// The heap this thread's allocations go to now (see [`in_heap`]).
+    static CURRENT: Cell<Heap> = const { Cell::new(Heap::Default) };
+}
+
+/// Where an allocation goes: mimalloc's default heap, or one of two heaps of our own, each in
+/// its own allocator pages.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Heap {
+    Default,
+    /// Syntax trees: what a parse builds (green nodes and tokens, the parser's buffers).
+    Trees,
+    /// What outlives a file's analysis: its summary, as the workspace model keeps it.
+    Model,
+}
+
+/// The heaps of [`Heap::Trees`] and [`Heap::Model`], created on first use, never deleted.
+static HEAPS: [AtomicPtr<c_void>; 2] = [
+    AtomicPtr::new(std::ptr::null_mut()),
+    AtomicPtr::new(std::ptr::null_mut()),
+];
+
+impl Heap {
+    /// This heap's mimalloc heap; `None` for the default one (or when creating it failed).
+    #[inline]
+    fn get(self) -> Option<*mut c_void> {
+        let slot = match self {
+            Heap::Default => return None,
+            Heap::Trees => &HEAPS[0],
+            Heap::Model => &HEAPS[1],
+        };
+        let heap = slot.load(Ordering::Acquire);
+        if !heap.is_null() {
+            return Some(heap);
+        }
+        // SAFETY: creates a heap; takes no pointers.
+        let new = unsafe { mi_heap_new() };
+        if new.is_null() {
+            // Out of memory or of thread-local slots: the default heap serves instead.
+            return None;
+        }
+        match slot.compare_exchange(
+            std::ptr::null_mut(),
+            new,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => Some(new),
+            Err(first) => {
+                // SAFETY: `new` came from `mi_heap_new` and holds no blocks.
+                unsafe { mi_heap_delete(new) };
+                Some(first)
+            }
+        }
+    }
+}
+
+/// Runs `f` with the calling thread's allocations in `heap`.
+///
+/// Why: a file's tree lives from its parse until its summary and findings are made, and what
+/// the analysis keeps (the summary) and its temporaries are allocated in between. In one heap
+/// they share pages, so when the tree is freed its pages stay partly used, and the next
+/// parse allocates from scattered free lists and fresh pages. Measured with `perf` on
+/// `check` over the 2.85M-line corpus (2 threads): the allocator's block path took 553
+/// samples against 153 for parsing alone, 360 of them under the parser's node allocations;
+/// with the trees in their own heap, 288. Freeing works from any heap, so only where a block
+/// is allocated changes.
+pub fn in_heap<R>(heap: Heap, f: impl FnOnce() -> R) -> R {
+    /// Restores the previous heap, also when `f` panics.
+    struct Restore(Heap);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            CURRENT.set(self.0);
+        }
+    }
+    let _restore = Restore(CURRENT.replace(heap));
+    f()
+}
+
+/// The global allocator: mimalloc (glibc's free path was 15% of `check`, callgrind,
+/// docs/benchmarks.md), with heaps of our own chosen by [`in_heap`].
+pub struct Allocator;
+
+impl Allocator {
+    #[inline]
+    fn heap() -> Option<*mut c_void> {
+        CURRENT.get().get()
+    }
+}
+
+// SAFETY: every call forwards to mimalloc, which meets `GlobalAlloc`'s contract for blocks of
+// any of its heaps: the `*_aligned` functions honour `layout.align()`, and `mi_free` (behind
+// `MiMalloc::dealloc`) and `mi_heap_realloc_aligned` accept a block of any heap.
+unsafe impl GlobalAlloc for Allocator {
+    #[inline]
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        match Self::heap() {
+            Some(h) => mi_heap_malloc_aligned(h, layout.size(), layout.align()).cast(),
+            None => mimalloc::MiMalloc.alloc(layout),
+        }
+    }
+
+    #[inline]
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        match Self::heap() {
+            Some(h) => mi_heap_zalloc_aligned(h, layout.size(), layout.align()).cast(),
+            None => mimalloc::MiMalloc.alloc_zeroed(layout),
+        }
+    }
+
+    #[inline]
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        mimalloc::MiMalloc.dealloc(ptr, layout)
+    }
+
+    #[inline]
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        match Self::heap() {
+            Some(h) => mi_heap_realloc_aligned(h, ptr.cast(), new_size, layout.align()).cast(),
+            None => mimalloc::MiMalloc.realloc(ptr, layout, new_size),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The index is mimalloc's purge delay: its default in the bundled v3 is 1000 (ms,
+    /// `src/options.c`), which the options around it (commit and NUMA settings, 0-2) do
+    /// not have. Nothing in the lib tests sets it (the server does, at start).
+    #[test]
+    fn the_purge_delay_index_names_the_purge_delay() {
+        // SAFETY: reads one integer option of the allocator.
+        let delay = unsafe { super::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
+        assert_eq!(delay, 1000);
+    }
+
+    use super::{in_heap, Heap};
+
+    /// Which of our heaps holds the block at `p` (`Default`: neither).
+    fn heap_of<T>(p: *const T) -> Heap {
+        for (heap, slot) in [Heap::Trees, Heap::Model].into_iter().zip(&super::HEAPS) {
+            let h = slot.load(super::Ordering::Acquire);
+            // SAFETY: `h` is null or a heap from `mi_heap_new`; `p` is only compared.
+            if !h.is_null() && unsafe { super::mi_heap_contains(h, p.cast()) } {
+                return heap;
+            }
+        }
+        Heap::Default
+    }
+
+    #[test]
+    fn allocations_go_to_the_heap_in_force_and_nest() {
+        let outside = Box::new([1u8; 100]);
+        let (trees, model, back) = in_heap(Heap::Trees, || {
+            let trees = Box::new([2u8; 100]);
+            let model = in_heap(Heap::Model, || vec![3u64; 50]);
+            // Left the inner call: the outer heap again.
+            (trees, model, Box::new([4u8; 100]))
+        });
+        assert_eq!(heap_of(outside.as_ptr()), Heap::Default);
+        assert_eq!(heap_of(trees.as_ptr()), Heap::Trees);
+        assert_eq!(heap_of(model.as_ptr()), Heap::Model);
+        assert_eq!(heap_of(back.as_ptr()), Heap::Trees);
+        let after = Box::new([5u8; 100]);
+        assert_eq!(heap_of(after.as_ptr()), Heap::Default);
+    }
+
+    #[test]
+    fn a_panic_inside_restores_the_previous_heap() {
+        let caught = std::panic::catch_unwind(|| in_heap(Heap::Trees, || panic!("inside")));
+        assert!(caught.is_err());
+        let after = Box::new([0u8; 64]);
+        assert_eq!(heap_of(after.as_ptr()), Heap::Default);
+    }
+
+    #[test]
+    fn blocks_of_our_heaps_are_aligned_grown_and_freed_anywhere() {
+        #[repr(align(256))]
+        struct Aligned([u8; 300]);
+        let (aligned, mut grown, zeroed) = in_heap(Heap::Model, || {
+            let zeroed = vec![0u32; 10_000];
+            (Box::new(Aligned([7; 300])), vec![1u8; 16], zeroed)
+        });
+        assert_eq!(aligned.as_ref() as *const Aligned as usize % 256, 0);
+        assert_eq!(heap_of(aligned.0.as_ptr()), Heap::Model);
+        assert!(zeroed.iter().all(|&x| x == 0));
+        // Grown outside: the block moves to the default heap, its contents kept.
+        grown.extend(std::iter::repeat_n(2u8, 100_000));
+        assert_eq!((grown[15], grown[16], grown.len()), (1, 2, 100_016));
+        assert_eq!(heap_of(grown.as_ptr()), Heap::Default);
+        // Freed on another thread than the one that allocated them.
+        std::thread::spawn(move || drop((aligned, grown, zeroed)))
+            .join()
+            .unwrap();
+    }
+}

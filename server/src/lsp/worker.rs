@@ -572,15 +572,22 @@ fn load_root(
     } else {
         Default::default()
     };
-    let t_compact = Instant::now();
-    let (ws, local) = compact(ws, local);
-    let compact_us = t_compact.elapsed().as_micros();
+    // The summaries are in the model's own allocator pages already (the engine copies each
+    // one there, `memory::Heap::Model`); the findings maps were built on the pool's threads
+    // between the syntax trees: copied there too, so that the pages the load used become free
+    // as a whole and `memory::release_free` can hand them back. Files without local findings
+    // need no entry; the workspace findings are kept as they are, empty lists included
+    // (`changed_files` compares the maps).
+    let local = crate::memory::in_heap(crate::memory::Heap::Model, || {
+        local
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect::<Findings>()
+    });
     let t_workspace = Instant::now();
     let global = engine.analyse_workspace(&ws);
-    // Off the pool too (see `compact`); as they are, empty lists included (`changed_files`
-    // compares the maps).
-    let global =
-        std::thread::scope(|s| s.spawn(|| copy_findings(&global)).join()).unwrap_or(global);
+    let global = crate::memory::in_heap(crate::memory::Heap::Model, || copy_findings(&global));
     let workspace_us = t_workspace.elapsed().as_micros();
     let baseline = load_baseline(&root.dir, &engine.config);
     let files = ws.files.len();
@@ -610,57 +617,12 @@ fn load_root(
         files,
         walk_us,
         load_us,
-        compact_us,
         workspace_us,
         release_us = t_release.elapsed().as_micros(),
         "indexed"
     );
     super::memstat::log(&lock(&root.model), "indexed");
     error
-}
-
-/// Copies what the model keeps of the load into fresh, exactly sized allocations (a clone of
-/// a `Vec` has no spare capacity): the summaries, and the rest that was allocated on the load's
-/// threads (the files' metadata and module paths, the path index, the packages, the local
-/// findings). They were built between the syntax trees the load freed since, and each one left
-/// there keeps its allocator page resident. With [`crate::memory::release_free`] afterwards, the
-/// settled memory is about what the model holds.
-fn compact(
-    mut ws: crate::analysis::workspace::Workspace,
-    local: Findings,
-) -> (crate::analysis::workspace::Workspace, Findings) {
-    // On new threads, not on the pool that loaded the files: mimalloc gives each thread its own
-    // pages, so the copies are packed into fresh pages instead of filling the holes the syntax
-    // trees left between the originals; the pool's pages are then free as a whole and
-    // `memory::release_free` can hand them back.
-    let threads = std::thread::available_parallelism().map_or(2, usize::from);
-    let chunk = ws.files.len().div_ceil(threads).max(1);
-    let crate::analysis::workspace::Workspace {
-        packages,
-        files,
-        by_path,
-    } = &mut ws;
-    let local = std::thread::scope(|s| {
-        for part in files.chunks_mut(chunk) {
-            s.spawn(move || {
-                for f in part {
-                    f.summary = Arc::new(crate::analysis::model::FileSummary::clone(&f.summary));
-                    f.meta = f.meta.clone();
-                    f.module_path = f.module_path.clone();
-                    f.targets = f.targets.clone();
-                }
-            });
-        }
-        let rest = s.spawn(move || {
-            *by_path = by_path.clone();
-            *packages = packages.clone();
-            // Files without local findings need no entry.
-            let local: Findings = local.into_iter().filter(|(_, v)| !v.is_empty()).collect();
-            copy_findings(&local)
-        });
-        rest.join().unwrap_or_default()
-    });
-    (ws, local)
 }
 
 fn copy_findings(m: &Findings) -> Findings {

@@ -90,6 +90,7 @@ extern "C" {
 
 thread_local! {
     /// The heap this thread's allocations go to now (see [`in_heap`]).
+    // boundary: allow(global-mutable-state) (a global allocator takes no context: the scope of `in_heap` is the handle)
     static CURRENT: Cell<Heap> = const { Cell::new(Heap::Default) };
 }
 

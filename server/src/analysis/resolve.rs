@@ -335,21 +335,14 @@ pub fn resolve(ws: &Workspace) -> Resolution {
 fn resolve_within(ws: &Workspace, query_budget: u32, total_budget: u64) -> Resolution {
     let mut r = Resolution::default();
     // Two independent parts, at once.
-    let ((), macro_names) = rayon::join(
+    let ((), (macro_names, layout)) = rayon::join(
         || build_modules(ws, &mut r),
-        || {
-            let total = ws.files.iter().map(|f| f.summary.macro_idents.len()).sum();
-            let mut names = HashSet::with_capacity_and_hasher(total, Default::default());
-            for f in &ws.files {
-                names.extend(f.summary.macro_idents.iter().cloned());
-            }
-            names
-        },
+        || rayon::join(|| all_macro_names(ws), || file_layout(ws)),
     );
     r.all_macro_names = macro_names;
     let (paths, fresh) = path_names(ws, &r.index);
-    let mut cx = Resolver::new(ws, &r, fresh, query_budget, total_budget);
-    let (exported, reach, use_reach, uncertain) = reachability(&mut cx, &paths);
+    let mut cx = Resolver::for_pass(ws, &r, fresh, query_budget, total_budget);
+    let (exported, reach, use_reach, uncertain) = reachability(&mut cx, &paths, &layout);
     let (used_in, glob_users) = usages(&mut cx, &paths);
     let incomplete = cx.budget.exhausted.get();
     r.exported = exported;
@@ -372,10 +365,60 @@ fn resolve_within(ws: &Workspace, query_budget: u32, total_budget: u64) -> Resol
     r
 }
 
+/// Per file, where its bodies are and whether its paths are in order (for [`reachability`]).
+struct FileLayout {
+    /// The outermost bodies (ranges nest or are disjoint), sorted: a path is inside some body
+    /// when it is inside the last one starting at or before it.
+    bodies: Vec<Vec<TextRange>>,
+    /// The engine records paths in tree order; an item's paths are then one slice.
+    paths_sorted: Vec<bool>,
+}
+
+#[inline(never)]
+fn file_layout(ws: &Workspace) -> FileLayout {
+    use rayon::prelude::*;
+    let (bodies, paths_sorted) = ws
+        .files
+        .par_iter()
+        .map(|f| {
+            let mut all: Vec<TextRange> = f
+                .summary
+                .items
+                .iter()
+                .flat_map(|x| x.hidden_ranges.iter().copied())
+                .collect();
+            all.sort_by_key(|b| (b.start(), std::cmp::Reverse(b.end())));
+            let mut outer: Vec<TextRange> = Vec::with_capacity(all.len());
+            for b in all {
+                if !outer.last().is_some_and(|o| o.contains_range(b)) {
+                    outer.push(b);
+                }
+            }
+            let sorted = f.summary.paths.is_sorted_by_key(|p| p.range.start());
+            (outer, sorted)
+        })
+        .unzip();
+    FileLayout {
+        bodies,
+        paths_sorted,
+    }
+}
+
+#[inline(never)]
+fn all_macro_names(ws: &Workspace) -> HashSet<SmolStr> {
+    let total = ws.files.iter().map(|f| f.summary.macro_idents.len()).sum();
+    let mut names = HashSet::with_capacity_and_hasher(total, Default::default());
+    for f in &ws.files {
+        names.extend(f.summary.macro_idents.iter().cloned());
+    }
+    names
+}
+
 /// Per file, the names of its path table as [`Name`]s, and the first name past them. A name
 /// the index does not know (no module declares or imports it) gets an id of its own per file:
 /// the paths of one file are resolved together, and their lookups of such a name only ever
 /// meet that file's names and the index's.
+#[inline(never)]
 fn path_names(ws: &Workspace, ix: &Index) -> (Vec<Vec<Name>>, Name) {
     use rayon::prelude::*;
     let mut bases = Vec::with_capacity(ws.files.len());
@@ -401,6 +444,7 @@ fn path_names(ws: &Workspace, ix: &Index) -> (Vec<Vec<Name>>, Name) {
     (names, next)
 }
 
+#[inline(never)]
 fn build_modules(ws: &Workspace, r: &mut Resolution) {
     let mut by_path: HashMap<(usize, Vec<SmolStr>), ModId> = HashMap::default();
     for (pi, p) in ws.packages.iter().enumerate() {
@@ -519,6 +563,10 @@ fn build_modules(ws: &Workspace, r: &mut Resolution) {
                 .push(id);
         }
     }
+    r.item_module
+        .reserve(ws.files.iter().map(|f| f.summary.items.len()).sum());
+    r.use_module
+        .reserve(ws.files.iter().map(|f| f.summary.uses.len()).sum());
     for ((fi, scope), mods) in by_file_scope {
         let s = &ws.files[fi].summary;
         for &id in &mods {
@@ -545,6 +593,7 @@ fn build_modules(ws: &Workspace, r: &mut Resolution) {
 }
 
 /// Interns the names the modules declare and import, and indexes the modules' names.
+#[inline(never)]
 fn build_index(ws: &Workspace, r: &mut Resolution) -> Index {
     let mut ix = Index::default();
     for k in KEYWORDS {
@@ -566,18 +615,30 @@ fn build_index(ws: &Workspace, r: &mut Resolution) -> Index {
             ix.use_paths.push((start, u.path.len() as u32));
         }
     }
-    // (module, name, declaration order) -> item or `use`, then one run per (module, name).
-    let mut items: Vec<(u32, Name, ItemRef)> = Vec::new();
-    let mut uses: Vec<(u32, Name, UseRef)> = Vec::new();
+    // One entry per (module, name); its items and `use` leaves counted, then placed in
+    // declaration order.
+    fn entry_of(ix: &mut Index, key: (u32, Name)) -> usize {
+        let next = ix.entry_list.len() as u32;
+        let e = *ix.entries.entry(key).or_insert(next);
+        if e == next {
+            ix.entry_list.push(Entry::EMPTY);
+        }
+        e as usize
+    }
+    let mut items: Vec<(u32, ItemRef)> = Vec::new();
+    let mut uses: Vec<(u32, UseRef)> = Vec::new();
     for (id, m) in r.modules.iter_mut().enumerate() {
         let id = id as u32;
         for (name, &c) in &m.children {
             let n = ix.intern(name);
-            ix.entries.entry((id, n)).or_insert(Entry::EMPTY).child = c as u32;
+            let e = entry_of(&mut ix, (id, n));
+            ix.entry_list[e].child = c as u32;
         }
         for &(fi, ii) in &m.items {
             let n = ix.intern(&ws.files[fi].summary.items[ii].name);
-            items.push((id, n, (fi, ii)));
+            let e = entry_of(&mut ix, (id, n));
+            ix.entry_list[e].items.1 += 1;
+            items.push((e as u32, (fi, ii)));
         }
         for &(fi, ui) in &m.uses {
             let u = &ws.files[fi].summary.uses[ui];
@@ -585,40 +646,32 @@ fn build_index(ws: &Workspace, r: &mut Resolution) -> Index {
                 m.globs.push((fi, ui));
             } else if let Some(name) = use_binding(u) {
                 let n = ix.intern(&name);
-                uses.push((id, n, (fi, ui)));
+                let e = entry_of(&mut ix, (id, n));
+                ix.entry_list[e].uses.1 += 1;
+                uses.push((e as u32, (fi, ui)));
             }
         }
     }
-    // Stable: a run keeps the module's declaration order.
-    items.sort_by_key(|&(m, n, _)| (m, n));
-    uses.sort_by_key(|&(m, n, _)| (m, n));
-    ix.item_lists = items.iter().map(|&(_, _, i)| i).collect();
-    ix.use_lists = uses.iter().map(|&(_, _, u)| u).collect();
-    for (i, run) in items
-        .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
-        .scan(0, |at, run| {
-            let start = *at;
-            *at += run.len();
-            Some((start, run))
-        })
-    {
-        ix.entries
-            .entry((run[0].0, run[0].1))
-            .or_insert(Entry::EMPTY)
-            .items = (i as u32, run.len() as u32);
+    // Starts from the counts; the lengths count up again as the lists fill.
+    let (mut at_item, mut at_use) = (0, 0);
+    for e in &mut ix.entry_list {
+        let (n_items, n_uses) = (e.items.1, e.uses.1);
+        e.items = (at_item, 0);
+        e.uses = (at_use, 0);
+        at_item += n_items;
+        at_use += n_uses;
     }
-    for (i, run) in uses
-        .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
-        .scan(0, |at, run| {
-            let start = *at;
-            *at += run.len();
-            Some((start, run))
-        })
-    {
-        ix.entries
-            .entry((run[0].0, run[0].1))
-            .or_insert(Entry::EMPTY)
-            .uses = (i as u32, run.len() as u32);
+    ix.item_lists = vec![(0, 0); items.len()];
+    for (e, i) in items {
+        let list = &mut ix.entry_list[e as usize].items;
+        ix.item_lists[(list.0 + list.1) as usize] = i;
+        list.1 += 1;
+    }
+    ix.use_lists = vec![(0, 0); uses.len()];
+    for (e, u) in uses {
+        let list = &mut ix.entry_list[e as usize].uses;
+        ix.use_lists[(list.0 + list.1) as usize] = u;
+        list.1 += 1;
     }
     for c in &r.crates {
         if c.kind == TargetKind::Lib {
@@ -680,8 +733,9 @@ impl Entry {
 #[derive(Debug, Clone, Default)]
 struct Index {
     names: HashMap<SmolStr, Name>,
-    /// (module, name) -> what the module has under the name.
-    entries: HashMap<(u32, Name), Entry>,
+    /// (module, name) -> what the module has under the name, an index into `entry_list`.
+    entries: HashMap<(u32, Name), u32>,
+    entry_list: Vec<Entry>,
     item_lists: Vec<ItemRef>,
     use_lists: Vec<UseRef>,
     /// Per file, the global index of its first `use` leaf.
@@ -738,6 +792,31 @@ enum R {
     Unknown,
 }
 
+/// Resolved `use` leaves by global index: dense for the whole-workspace pass, sparse for the
+/// one-query resolvers of the rules (they touch few).
+enum UseCache {
+    Dense(Vec<Option<R>>),
+    Sparse(HashMap<u32, R>),
+}
+
+impl UseCache {
+    fn get(&self, g: u32) -> Option<R> {
+        match self {
+            UseCache::Dense(v) => v[g as usize],
+            UseCache::Sparse(m) => m.get(&g).copied(),
+        }
+    }
+
+    fn insert(&mut self, g: u32, r: R) {
+        match self {
+            UseCache::Dense(v) => v[g as usize] = Some(r),
+            UseCache::Sparse(m) => {
+                m.insert(g, r);
+            }
+        }
+    }
+}
+
 struct Resolver<'a> {
     ws: &'a Workspace,
     r: &'a Resolution,
@@ -748,7 +827,7 @@ struct Resolver<'a> {
     /// Visible subsets of the index's item lists.
     arena: RefCell<Vec<ItemRef>>,
     /// `use` leaves by global index ([`Index::use_index`]): resolved, and in progress.
-    cache: RefCell<HashMap<u32, R>>,
+    cache: RefCell<UseCache>,
     active: RefCell<Vec<u32>>,
     /// When set, the `use` leaves a resolution goes through (a re-export chain), for rustc's
     /// rule that every import of a chain from the crate root is itself reachable.
@@ -842,7 +921,7 @@ impl<'a> Resolver<'a> {
             fresh: Default::default(),
             next_fresh: Cell::new(fresh),
             arena: Default::default(),
-            cache: Default::default(),
+            cache: RefCell::new(UseCache::Sparse(HashMap::default())),
             active: Default::default(),
             trace: Default::default(),
             lookups: Default::default(),
@@ -859,6 +938,19 @@ impl<'a> Resolver<'a> {
     fn for_query(ws: &'a Workspace, r: &'a Resolution) -> Resolver<'a> {
         let fresh = r.index.names.len() as Name;
         Resolver::new(ws, r, fresh, QUERY_BUDGET, TOTAL_BUDGET)
+    }
+
+    /// A resolver for the whole-workspace pass, which resolves most `use` leaves.
+    fn for_pass(
+        ws: &'a Workspace,
+        r: &'a Resolution,
+        fresh: Name,
+        query_budget: u32,
+        total_budget: u64,
+    ) -> Resolver<'a> {
+        let cx = Resolver::new(ws, r, fresh, query_budget, total_budget);
+        *cx.cache.borrow_mut() = UseCache::Dense(vec![None; r.index.use_paths.len()]);
+        cx
     }
 
     /// The id of a name: the index's, or one of its own.
@@ -963,7 +1055,8 @@ impl<'a> Resolver<'a> {
             !matches!(vis, Visibility::Private | Visibility::PubSelf)
                 || self.r.is_within(from, owner_mod)
         };
-        if let Some(e) = self.ix.entries.get(&(m as u32, name)) {
+        if let Some(&e) = self.ix.entries.get(&(m as u32, name)) {
+            let e = &self.ix.entry_list[e as usize];
             if e.child != Entry::NO_CHILD {
                 let c = e.child as usize;
                 if visible(&self.r.modules[c].vis, m) {
@@ -1073,7 +1166,7 @@ impl<'a> Resolver<'a> {
         let g = self.ix.use_index(u);
         let tracing = self.trace.borrow().is_some();
         if !tracing {
-            if let Some(&r) = self.cache.borrow().get(&g) {
+            if let Some(r) = self.cache.borrow().get(g) {
                 return r;
             }
         }
@@ -1191,7 +1284,8 @@ const PRIMITIVES: &[&str] = &[
     "i128", "isize", "f32", "f64",
 ];
 
-fn reachability(cx: &mut Resolver<'_>, path_names: &[Vec<Name>]) -> ReachMaps {
+#[inline(never)]
+fn reachability(cx: &mut Resolver<'_>, path_names: &[Vec<Name>], layout: &FileLayout) -> ReachMaps {
     let r = cx.r;
     let mut exported: Vec<bool> = vec![false; r.modules.len()];
     let mut item_pub: HashSet<ItemRef> = HashSet::default();
@@ -1247,93 +1341,83 @@ fn reachability(cx: &mut Resolver<'_>, path_names: &[Vec<Name>]) -> ReachMaps {
     // reachable types are reachable. Iterate to a fixpoint.
     let mut assoc_pub: HashSet<ItemRef> = HashSet::default();
     let mut done: HashSet<ItemRef> = HashSet::default();
-    // Per file, the outermost bodies (ranges nest or are disjoint), sorted: a path is inside
-    // some body when it is inside the last one starting at or before it.
-    let bodies: Vec<Vec<TextRange>> = cx
-        .ws
-        .files
-        .iter()
-        .map(|f| {
-            let mut all: Vec<TextRange> = f
-                .summary
-                .items
-                .iter()
-                .flat_map(|x| x.hidden_ranges.iter().copied())
-                .collect();
-            all.sort_by_key(|b| (b.start(), std::cmp::Reverse(b.end())));
-            let mut outer: Vec<TextRange> = Vec::with_capacity(all.len());
-            for b in all {
-                if !outer.last().is_some_and(|o| o.contains_range(b)) {
-                    outer.push(b);
-                }
-            }
-            outer
-        })
-        .collect();
+    let bodies = &layout.bodies;
+    let paths_sorted = &layout.paths_sorted;
     let in_body = |fi: usize, r: TextRange| {
         let b = &bodies[fi];
         let i = b.partition_point(|b| b.start() <= r.start());
         i > 0 && b[i - 1].contains_range(r)
     };
-    // The engine records paths in tree order; an item's paths are then one slice.
-    let paths_sorted: Vec<bool> = cx
-        .ws
-        .files
-        .iter()
-        .map(|f| f.summary.paths.is_sorted_by_key(|p| p.range.start()))
-        .collect();
+    // The associated items that may become reachable, with their owners' names, once: the
+    // fixpoint below goes over them again each round.
+    struct Assoc {
+        item: ItemRef,
+        module: ModId,
+        /// `None`: a tuple, slice, array or primitive type (`impl From<Span> for (usize,
+        /// usize)`), nobody's item.
+        owner: Option<Name>,
+        /// The trait of a trait impl (not of a trait's own items).
+        impl_trait: Option<Name>,
+    }
+    let mut assoc: Vec<Assoc> = Vec::new();
+    for (mid, module) in r.modules.iter().enumerate() {
+        for &a in &module.assoc {
+            let it = cx.item(a);
+            let Some(owner) = &it.owner else { continue };
+            let in_trait = owner.in_trait_def || owner.trait_name.is_some();
+            if !in_trait && !it.vis.is_pub() {
+                continue;
+            }
+            let owner_name = if owner.in_trait_def {
+                owner.trait_name.as_deref().unwrap_or_default()
+            } else {
+                owner.self_ty.as_str()
+            };
+            let builtin = !owner_name.chars().all(|c| c.is_alphanumeric() || c == '_')
+                || PRIMITIVES.contains(&owner_name);
+            assoc.push(Assoc {
+                item: a,
+                module: mid,
+                owner: (!builtin).then(|| cx.name(owner_name)),
+                impl_trait: if owner.in_trait_def {
+                    None
+                } else {
+                    owner.trait_name.as_deref().map(|t| cx.name(t))
+                },
+            });
+        }
+    }
     loop {
         let mut changed = false;
         // Associated items whose owner is reachable.
-        for (mid, module) in r.modules.iter().enumerate() {
-            for &a in &module.assoc {
-                if assoc_pub.contains(&a) {
-                    continue;
-                }
-                let it = cx.item(a);
-                let Some(owner) = &it.owner else { continue };
-                let in_trait = owner.in_trait_def || owner.trait_name.is_some();
-                if !in_trait && !it.vis.is_pub() {
-                    continue;
-                }
-                let owner_name = if owner.in_trait_def {
-                    owner.trait_name.clone().unwrap_or_default()
-                } else {
-                    owner.self_ty.clone()
-                };
-                // A tuple, slice, array or primitive type (`impl From<Span> for (usize, usize)`)
-                // is nobody's item.
-                let builtin = !owner_name.chars().all(|c| c.is_alphanumeric() || c == '_')
-                    || PRIMITIVES.contains(&owner_name.as_str());
-                let owner_res = if builtin {
-                    R::External
-                } else {
-                    cx.lookup(mid, cx.name(&owner_name), mid, 0)
-                };
-                let reachable = match owner_res {
-                    R::Items(items) => cx.items(items).iter().any(|i| item_pub.contains(i)),
-                    // A trait impl for a type of another crate (`impl From<MyError> for
-                    // io::Error`) is as reachable as its trait: rustc's effective visibility
-                    // of an impl is the smaller of its type's and its trait's.
-                    R::External if !owner.in_trait_def => {
-                        owner.trait_name.as_ref().is_some_and(|t| {
-                            match cx.lookup(mid, cx.name(t), mid, 0) {
-                                // (Unknown: a glob of another crate may bring it. In doubt,
-                                // reachable: nothing is reported.)
-                                R::External | R::Unknown => true,
-                                R::Items(items) => {
-                                    cx.items(items).iter().any(|i| item_pub.contains(i))
-                                }
-                                _ => false,
-                            }
-                        })
+        for a in &assoc {
+            if assoc_pub.contains(&a.item) {
+                continue;
+            }
+            let mid = a.module;
+            let owner_res = match a.owner {
+                Some(owner) => cx.lookup(mid, owner, mid, 0),
+                None => R::External,
+            };
+            let reachable = match owner_res {
+                R::Items(items) => cx.items(items).iter().any(|i| item_pub.contains(i)),
+                // A trait impl for a type of another crate (`impl From<MyError> for
+                // io::Error`) is as reachable as its trait: rustc's effective visibility
+                // of an impl is the smaller of its type's and its trait's.
+                R::External => a.impl_trait.is_some_and(|t| {
+                    match cx.lookup(mid, t, mid, 0) {
+                        // (Unknown: a glob of another crate may bring it. In doubt,
+                        // reachable: nothing is reported.)
+                        R::External | R::Unknown => true,
+                        R::Items(items) => cx.items(items).iter().any(|i| item_pub.contains(i)),
+                        _ => false,
                     }
-                    _ => false,
-                };
-                if reachable {
-                    assoc_pub.insert(a);
-                    changed = true;
-                }
+                }),
+                _ => false,
+            };
+            if reachable {
+                assoc_pub.insert(a.item);
+                changed = true;
             }
         }
         let pending: Vec<ItemRef> = item_pub
@@ -1384,7 +1468,12 @@ fn reachability(cx: &mut Resolver<'_>, path_names: &[Vec<Name>]) -> ReachMaps {
             break;
         }
     }
-    let mut reach = HashMap::default();
+    let n_items = r
+        .modules
+        .iter()
+        .map(|m| m.items.len() + m.assoc.len())
+        .sum();
+    let mut reach = HashMap::with_capacity_and_hasher(n_items, Default::default());
     for (mid, module) in r.modules.iter().enumerate() {
         let k = module.krate;
         for &i in module.items.iter().chain(module.assoc.iter()) {
@@ -1408,7 +1497,8 @@ fn reachability(cx: &mut Resolver<'_>, path_names: &[Vec<Name>]) -> ReachMaps {
             reach.insert(i, v);
         }
     }
-    let mut ureach = HashMap::default();
+    let n_uses = r.modules.iter().map(|m| m.uses.len()).sum();
+    let mut ureach = HashMap::with_capacity_and_hasher(n_uses, Default::default());
     for module in &r.modules {
         for &u in &module.uses {
             let v = if use_pub.contains(&u) {
@@ -1429,10 +1519,20 @@ type UsageMaps = (
     HashMap<ItemRef, BTreeSet<ModId>>,
 );
 
+#[inline(never)]
 fn usages(cx: &mut Resolver<'_>, path_names: &[Vec<Name>]) -> UsageMaps {
     let r = cx.r;
-    // (item, module naming it), grouped into sets at the end.
-    let mut uses: Vec<(ItemRef, ModId)> = Vec::new();
+    // (item, module naming it) as one integer, (global item index << 32) | module, sorted
+    // and grouped into sets at the end.
+    let mut item_base: Vec<u64> = Vec::with_capacity(cx.ws.files.len());
+    let mut n_items = 0u64;
+    for f in &cx.ws.files {
+        item_base.push(n_items);
+        n_items += f.summary.items.len() as u64;
+    }
+    assert!(n_items <= u32::MAX as u64 && r.modules.len() <= u32::MAX as usize);
+    let key = |i: ItemRef, m: ModId| ((item_base[i.0] + i.1 as u64) << 32) | m as u64;
+    let mut uses: Vec<u64> = Vec::new();
     let mut globbed: HashMap<ItemRef, BTreeSet<ModId>> = HashMap::default();
     // Which (file, scope) belongs to which module, for paths.
     let mut scope_mod: HashMap<usize, HashMap<&[SmolStr], ModId>> = HashMap::default();
@@ -1457,7 +1557,7 @@ fn usages(cx: &mut Resolver<'_>, path_names: &[Vec<Name>]) -> UsageMaps {
                 continue;
             }
             if let R::Items(items) = cx.resolve_use(u, 0) {
-                uses.extend(cx.items(items).iter().map(|&i| (i, mid)));
+                uses.extend(cx.items(items).iter().map(|&i| key(i, mid)));
             }
         }
     }
@@ -1480,8 +1580,9 @@ fn usages(cx: &mut Resolver<'_>, path_names: &[Vec<Name>]) -> UsageMaps {
             if let R::Items(items) = cx.resolve_path(mid, &segs, 0) {
                 for &i in cx.items(items).iter() {
                     // (A module names the same item many times in a row.)
-                    if uses.last() != Some(&(i, mid)) {
-                        uses.push((i, mid));
+                    let k = key(i, mid);
+                    if uses.last() != Some(&k) {
+                        uses.push(k);
                     }
                 }
             }
@@ -1490,8 +1591,14 @@ fn usages(cx: &mut Resolver<'_>, path_names: &[Vec<Name>]) -> UsageMaps {
     uses.sort_unstable();
     uses.dedup();
     let mut used: HashMap<ItemRef, BTreeSet<ModId>> = HashMap::default();
-    for run in uses.chunk_by(|a, b| a.0 == b.0) {
-        used.insert(run[0].0, run.iter().map(|&(_, m)| m).collect());
+    for run in uses.chunk_by(|a, b| a >> 32 == b >> 32) {
+        let g = run[0] >> 32;
+        let fi = item_base.partition_point(|&b| b <= g) - 1;
+        let item = (fi, (g - item_base[fi]) as usize);
+        used.insert(
+            item,
+            run.iter().map(|&k| (k & 0xffff_ffff) as ModId).collect(),
+        );
     }
     (used, globbed)
 }

@@ -172,6 +172,11 @@ pub struct PathRef {
 }
 
 impl PathRef {
+    /// Index of the path's scope in its table's [`PathTable::scopes`].
+    pub fn scope_index(&self) -> usize {
+        self.scope as usize
+    }
+
     /// Equal but for the range (the tables compared apart).
     pub fn same_shape(&self, other: &PathRef) -> bool {
         (self.scope, self.start, self.len, self.is_test)
@@ -206,6 +211,22 @@ impl PathTable {
     /// The inline modules around the path (see [`ItemSummary::scope`]).
     pub fn scope(&self, p: &PathRef) -> &Scope {
         &self.scopes[p.scope as usize]
+    }
+
+    /// The table's distinct names: [`PathTable::segment_indices`] index into them.
+    pub fn names(&self) -> &[SmolStr] {
+        &self.names
+    }
+
+    /// The path's segments as indices into [`PathTable::names`] (name resolution maps each
+    /// table name once, not each segment of each path).
+    pub fn segment_indices(&self, p: &PathRef) -> &[u32] {
+        &self.segments[p.start as usize..(p.start + p.len) as usize]
+    }
+
+    /// The table's distinct scopes: [`PathRef::scope_index`] indexes into them.
+    pub fn scopes(&self) -> &[Scope] {
+        &self.scopes
     }
 
     fn shrink_to_fit(&mut self) {

@@ -16,6 +16,8 @@
 //!
 //! Pure: a function of the [`Workspace`].
 
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 
 // Fx hashing: the resolver hashes small integer keys and short names millions of times on a
@@ -79,11 +81,7 @@ pub struct Module {
     /// Inherent/trait impl members and trait items whose owner is declared here.
     pub assoc: Vec<ItemRef>,
     pub uses: Vec<UseRef>,
-    /// `items` by name, and the non-glob `uses` by the name they bind (in declaration order),
-    /// and the glob `uses`: lookups run for every path of the workspace, so by index, not by
-    /// scanning the module.
-    item_names: HashMap<SmolStr, Vec<ItemRef>>,
-    use_names: HashMap<SmolStr, Vec<UseRef>>,
+    /// The glob `uses` (the others are in [`Index::entries`] by the name they bind).
     globs: Vec<UseRef>,
 }
 
@@ -127,6 +125,8 @@ pub struct Resolution {
     /// were left unknown, so usages may be missing. Every crate is then `uncertain`, no item or
     /// `use` is `Private` (they are `Unknown`) and no narrower visibility is suggested.
     pub incomplete: bool,
+    /// The modules' names, interned, for lookups.
+    index: Index,
 }
 
 impl Resolution {
@@ -335,35 +335,15 @@ pub fn resolve(ws: &Workspace) -> Resolution {
 fn resolve_within(ws: &Workspace, query_budget: u32, total_budget: u64) -> Resolution {
     let mut r = Resolution::default();
     // Two independent parts, at once.
-    let ((), macro_names) = rayon::join(
+    let ((), (macro_names, layout)) = rayon::join(
         || build_modules(ws, &mut r),
-        || {
-            let total = ws.files.iter().map(|f| f.summary.macro_idents.len()).sum();
-            let mut names = HashSet::with_capacity_and_hasher(total, Default::default());
-            for f in &ws.files {
-                names.extend(f.summary.macro_idents.iter().cloned());
-            }
-            names
-        },
+        || rayon::join(|| all_macro_names(ws), || file_layout(ws)),
     );
     r.all_macro_names = macro_names;
-    let mut cx = Resolver {
-        ws,
-        r: &r,
-        lib_roots: lib_roots(ws, &r),
-        cache: Default::default(),
-        active: Default::default(),
-        trace: Default::default(),
-        lookups: Default::default(),
-        cuts: Default::default(),
-        budget: Budget {
-            query_limit: query_budget,
-            total_limit: total_budget,
-            ..Budget::default()
-        },
-    };
-    let (exported, reach, use_reach, uncertain) = reachability(&mut cx);
-    let (used_in, glob_users) = usages(&mut cx);
+    let (paths, fresh) = path_names(ws, &r.index);
+    let mut cx = Resolver::for_pass(ws, &r, fresh, query_budget, total_budget);
+    let (exported, reach, use_reach, uncertain) = reachability(&mut cx, &paths, &layout);
+    let (used_in, glob_users) = usages(&mut cx, &paths);
     let incomplete = cx.budget.exhausted.get();
     r.exported = exported;
     r.item_reach = reach;
@@ -385,16 +365,86 @@ fn resolve_within(ws: &Workspace, query_budget: u32, total_budget: u64) -> Resol
     r
 }
 
-fn lib_roots(ws: &Workspace, r: &Resolution) -> HashMap<String, ModId> {
-    let mut out = HashMap::default();
-    for c in &r.crates {
-        if c.kind == TargetKind::Lib {
-            out.insert(ws.packages[c.package].crate_name(), c.root);
-        }
-    }
-    out
+/// Per file, where its bodies are and whether its paths are in order (for [`reachability`]).
+struct FileLayout {
+    /// The outermost bodies (ranges nest or are disjoint), sorted: a path is inside some body
+    /// when it is inside the last one starting at or before it.
+    bodies: Vec<Vec<TextRange>>,
+    /// The engine records paths in tree order; an item's paths are then one slice.
+    paths_sorted: Vec<bool>,
 }
 
+#[inline(never)]
+fn file_layout(ws: &Workspace) -> FileLayout {
+    use rayon::prelude::*;
+    let (bodies, paths_sorted) = ws
+        .files
+        .par_iter()
+        .map(|f| {
+            let mut all: Vec<TextRange> = f
+                .summary
+                .items
+                .iter()
+                .flat_map(|x| x.hidden_ranges.iter().copied())
+                .collect();
+            all.sort_by_key(|b| (b.start(), std::cmp::Reverse(b.end())));
+            let mut outer: Vec<TextRange> = Vec::with_capacity(all.len());
+            for b in all {
+                if !outer.last().is_some_and(|o| o.contains_range(b)) {
+                    outer.push(b);
+                }
+            }
+            let sorted = f.summary.paths.is_sorted_by_key(|p| p.range.start());
+            (outer, sorted)
+        })
+        .unzip();
+    FileLayout {
+        bodies,
+        paths_sorted,
+    }
+}
+
+#[inline(never)]
+fn all_macro_names(ws: &Workspace) -> HashSet<SmolStr> {
+    let total = ws.files.iter().map(|f| f.summary.macro_idents.len()).sum();
+    let mut names = HashSet::with_capacity_and_hasher(total, Default::default());
+    for f in &ws.files {
+        names.extend(f.summary.macro_idents.iter().cloned());
+    }
+    names
+}
+
+/// Per file, the names of its path table as [`Name`]s, and the first name past them. A name
+/// the index does not know (no module declares or imports it) gets an id of its own per file:
+/// the paths of one file are resolved together, and their lookups of such a name only ever
+/// meet that file's names and the index's.
+#[inline(never)]
+fn path_names(ws: &Workspace, ix: &Index) -> (Vec<Vec<Name>>, Name) {
+    use rayon::prelude::*;
+    let mut bases = Vec::with_capacity(ws.files.len());
+    let mut next = ix.names.len() as Name;
+    for f in &ws.files {
+        bases.push(next);
+        next += f.summary.path_table.names().len() as Name;
+    }
+    let names = ws
+        .files
+        .par_iter()
+        .zip(bases.par_iter())
+        .map(|(f, &base)| {
+            f.summary
+                .path_table
+                .names()
+                .iter()
+                .enumerate()
+                .map(|(i, s)| ix.name(s).unwrap_or(base + i as Name))
+                .collect()
+        })
+        .collect();
+    (names, next)
+}
+
+#[inline(never)]
 fn build_modules(ws: &Workspace, r: &mut Resolution) {
     let mut by_path: HashMap<(usize, Vec<SmolStr>), ModId> = HashMap::default();
     for (pi, p) in ws.packages.iter().enumerate() {
@@ -414,8 +464,6 @@ fn build_modules(ws: &Workspace, r: &mut Resolution) {
                 items: Vec::new(),
                 assoc: Vec::new(),
                 uses: Vec::new(),
-                item_names: HashMap::default(),
-                use_names: HashMap::default(),
                 globs: Vec::new(),
             });
             by_path.insert((k, vec![SmolStr::new_static("crate")]), root);
@@ -500,8 +548,6 @@ fn build_modules(ws: &Workspace, r: &mut Resolution) {
             items: Vec::new(),
             assoc: Vec::new(),
             uses: Vec::new(),
-            item_names: HashMap::default(),
-            use_names: HashMap::default(),
             globs: Vec::new(),
         });
         r.modules[parent].children.insert(d.name.clone(), id);
@@ -517,6 +563,10 @@ fn build_modules(ws: &Workspace, r: &mut Resolution) {
                 .push(id);
         }
     }
+    r.item_module
+        .reserve(ws.files.iter().map(|f| f.summary.items.len()).sum());
+    r.use_module
+        .reserve(ws.files.iter().map(|f| f.summary.uses.len()).sum());
     for ((fi, scope), mods) in by_file_scope {
         let s = &ws.files[fi].summary;
         for &id in &mods {
@@ -539,20 +589,97 @@ fn build_modules(ws: &Workspace, r: &mut Resolution) {
             }
         }
     }
-    for m in &mut r.modules {
+    r.index = build_index(ws, r);
+}
+
+/// Interns the names the modules declare and import, and indexes the modules' names.
+#[inline(never)]
+fn build_index(ws: &Workspace, r: &mut Resolution) -> Index {
+    let mut ix = Index::default();
+    for k in KEYWORDS {
+        ix.intern(&SmolStr::new_static(k));
+    }
+    let total_uses = ws.files.iter().map(|f| f.summary.uses.len()).sum();
+    ix.use_base.reserve(ws.files.len());
+    ix.use_paths.reserve(total_uses);
+    let mut base = 0u32;
+    for f in &ws.files {
+        ix.use_base.push(base);
+        base += f.summary.uses.len() as u32;
+        for u in &f.summary.uses {
+            let start = ix.use_path_names.len() as u32;
+            for seg in &u.path {
+                let n = ix.intern(seg);
+                ix.use_path_names.push(n);
+            }
+            ix.use_paths.push((start, u.path.len() as u32));
+        }
+    }
+    // One entry per (module, name); its items and `use` leaves counted, then placed in
+    // declaration order.
+    fn entry_of(ix: &mut Index, key: (u32, Name)) -> usize {
+        let next = ix.entry_list.len() as u32;
+        let e = *ix.entries.entry(key).or_insert(next);
+        if e == next {
+            ix.entry_list.push(Entry::EMPTY);
+        }
+        e as usize
+    }
+    let mut items: Vec<(u32, ItemRef)> = Vec::new();
+    let mut uses: Vec<(u32, UseRef)> = Vec::new();
+    for (id, m) in r.modules.iter_mut().enumerate() {
+        let id = id as u32;
+        for (name, &c) in &m.children {
+            let n = ix.intern(name);
+            let e = entry_of(&mut ix, (id, n));
+            ix.entry_list[e].child = c as u32;
+        }
         for &(fi, ii) in &m.items {
-            let name = ws.files[fi].summary.items[ii].name.clone();
-            m.item_names.entry(name).or_default().push((fi, ii));
+            let n = ix.intern(&ws.files[fi].summary.items[ii].name);
+            let e = entry_of(&mut ix, (id, n));
+            ix.entry_list[e].items.1 += 1;
+            items.push((e as u32, (fi, ii)));
         }
         for &(fi, ui) in &m.uses {
             let u = &ws.files[fi].summary.uses[ui];
             if u.glob {
                 m.globs.push((fi, ui));
             } else if let Some(name) = use_binding(u) {
-                m.use_names.entry(name).or_default().push((fi, ui));
+                let n = ix.intern(&name);
+                let e = entry_of(&mut ix, (id, n));
+                ix.entry_list[e].uses.1 += 1;
+                uses.push((e as u32, (fi, ui)));
             }
         }
     }
+    // Starts from the counts; the lengths count up again as the lists fill.
+    let (mut at_item, mut at_use) = (0, 0);
+    for e in &mut ix.entry_list {
+        let (n_items, n_uses) = (e.items.1, e.uses.1);
+        e.items = (at_item, 0);
+        e.uses = (at_use, 0);
+        at_item += n_items;
+        at_use += n_uses;
+    }
+    ix.item_lists = vec![(0, 0); items.len()];
+    for (e, i) in items {
+        let list = &mut ix.entry_list[e as usize].items;
+        ix.item_lists[(list.0 + list.1) as usize] = i;
+        list.1 += 1;
+    }
+    ix.use_lists = vec![(0, 0); uses.len()];
+    for (e, u) in uses {
+        let list = &mut ix.entry_list[e as usize].uses;
+        ix.use_lists[(list.0 + list.1) as usize] = u;
+        list.1 += 1;
+    }
+    for c in &r.crates {
+        if c.kind == TargetKind::Lib {
+            let n = ix.intern(&SmolStr::new(ws.packages[c.package].crate_name()));
+            ix.lib_roots.insert(n, c.root);
+        }
+    }
+    ix
 }
 
 /// The name a non-glob `use` leaf binds (`a::b` -> `b`, `a::b as c` -> `c`, `a::{self}` -> `a`).
@@ -570,22 +697,149 @@ pub fn use_binding(u: &UseDecl) -> Option<SmolStr> {
     Some(last.clone())
 }
 
+/// An interned name: the index's id of a name, or an id of a name no module declares (see
+/// [`path_names`], [`Resolver::name`]).
+type Name = u32;
+const CRATE: Name = 0;
+const SELF: Name = 1;
+const SUPER: Name = 2;
+const SELF_TYPE: Name = 3;
+/// Interned first, in this order: their ids are the constants above.
+const KEYWORDS: [&str; 4] = ["crate", "self", "super", "Self"];
+
+/// What one module declares or imports under one name.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    /// The child module, or [`Entry::NO_CHILD`].
+    child: u32,
+    /// (start, len) in [`Index::item_lists`]: the module-level items, in declaration order.
+    items: (u32, u32),
+    /// (start, len) in [`Index::use_lists`]: the non-glob `use` leaves binding the name, in
+    /// declaration order.
+    uses: (u32, u32),
+}
+
+impl Entry {
+    const NO_CHILD: u32 = u32::MAX;
+    const EMPTY: Entry = Entry {
+        child: Entry::NO_CHILD,
+        items: (0, 0),
+        uses: (0, 0),
+    };
+}
+
+/// The modules' names, interned: a lookup is one probe of a small integer key, not a hash of
+/// the name per module map.
+#[derive(Debug, Clone, Default)]
+struct Index {
+    names: HashMap<SmolStr, Name>,
+    /// (module, name) -> what the module has under the name, an index into `entry_list`.
+    entries: HashMap<(u32, Name), u32>,
+    entry_list: Vec<Entry>,
+    item_lists: Vec<ItemRef>,
+    use_lists: Vec<UseRef>,
+    /// Per file, the global index of its first `use` leaf.
+    use_base: Vec<u32>,
+    /// Per global `use` index, its path as (start, len) in `use_path_names`.
+    use_paths: Vec<(u32, u32)>,
+    use_path_names: Vec<Name>,
+    /// Library crates by the name code uses for them.
+    lib_roots: HashMap<Name, ModId>,
+}
+
+impl Index {
+    fn intern(&mut self, s: &SmolStr) -> Name {
+        if let Some(&n) = self.names.get(s.as_str()) {
+            return n;
+        }
+        let n = self.names.len() as Name;
+        self.names.insert(s.clone(), n);
+        n
+    }
+
+    fn name(&self, s: &str) -> Option<Name> {
+        self.names.get(s).copied()
+    }
+
+    fn use_index(&self, u: UseRef) -> u32 {
+        self.use_base[u.0] + u.1 as u32
+    }
+
+    fn use_path(&self, u: UseRef) -> &[Name] {
+        let (start, len) = self.use_paths[self.use_index(u) as usize];
+        &self.use_path_names[start as usize..(start + len) as usize]
+    }
+}
+
+/// A list of items a resolution found: (start, len) in [`Index::item_lists`], or with
+/// [`ItemList::ARENA`] set in `start`, in the resolver's arena (a visible subset of a list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ItemList {
+    start: u32,
+    len: u32,
+}
+
+impl ItemList {
+    const ARENA: u32 = 1 << 31;
+}
+
+/// [`Res`] inside the resolver: copied, never allocated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum R {
+    Module(ModId),
+    Items(ItemList),
+    External,
+    Unknown,
+}
+
+/// Resolved `use` leaves by global index: dense for the whole-workspace pass, sparse for the
+/// one-query resolvers of the rules (they touch few).
+enum UseCache {
+    Dense(Vec<Option<R>>),
+    Sparse(HashMap<u32, R>),
+}
+
+impl UseCache {
+    fn get(&self, g: u32) -> Option<R> {
+        match self {
+            UseCache::Dense(v) => v[g as usize],
+            UseCache::Sparse(m) => m.get(&g).copied(),
+        }
+    }
+
+    fn insert(&mut self, g: u32, r: R) {
+        match self {
+            UseCache::Dense(v) => v[g as usize] = Some(r),
+            UseCache::Sparse(m) => {
+                m.insert(g, r);
+            }
+        }
+    }
+}
+
 struct Resolver<'a> {
     ws: &'a Workspace,
     r: &'a Resolution,
-    lib_roots: HashMap<String, ModId>,
-    cache: std::cell::RefCell<HashMap<UseRef, Res>>,
-    active: std::cell::RefCell<HashSet<UseRef>>,
+    ix: &'a Index,
+    /// Names the index does not know, each its own id from `next_fresh` on.
+    fresh: RefCell<HashMap<SmolStr, Name>>,
+    next_fresh: Cell<Name>,
+    /// Visible subsets of the index's item lists.
+    arena: RefCell<Vec<ItemRef>>,
+    /// `use` leaves by global index ([`Index::use_index`]): resolved, and in progress.
+    cache: RefCell<UseCache>,
+    active: RefCell<Vec<u32>>,
     /// When set, the `use` leaves a resolution goes through (a re-export chain), for rustc's
     /// rule that every import of a chain from the crate root is itself reachable.
-    trace: std::cell::RefCell<Option<Vec<UseRef>>>,
+    trace: RefCell<Option<Vec<UseRef>>>,
     /// Lookups in progress: a glob import whose own path needs a name of the same module
     /// (`use std::io::prelude::*` looks `std` up through every glob of the module) must not
-    /// recurse into itself, or two globs make the search exponential.
-    lookups: std::cell::RefCell<HashSet<(ModId, SmolStr)>>,
+    /// recurse into itself, or two globs make the search exponential. A stack: lookups nest,
+    /// at most [`MAX_DEPTH`] deep.
+    lookups: RefCell<Vec<(ModId, Name)>>,
     /// How many lookups were cut short that way (or by the budget): a result computed
     /// meanwhile is not cached.
-    cuts: std::cell::Cell<usize>,
+    cuts: Cell<usize>,
     budget: Budget,
 }
 
@@ -594,23 +848,23 @@ struct Resolver<'a> {
 #[derive(Default)]
 struct Budget {
     /// Resolver calls in progress: the query's state restarts when it is 0.
-    nesting: std::cell::Cell<u32>,
+    nesting: Cell<u32>,
     query_limit: u32,
     total_limit: u64,
-    query: std::cell::Cell<u32>,
-    total: std::cell::Cell<u64>,
-    exhausted: std::cell::Cell<bool>,
+    query: Cell<u32>,
+    total: Cell<u64>,
+    exhausted: Cell<bool>,
     /// Set by the query's first cut (a lookup or `use` already in progress). From then on the
     /// query remembers each lookup's result (and the `use` leaves it went through, for
     /// tracing), whatever was in progress when it was computed: without it, k globs whose
     /// paths need names of their own module are tried in every order, k! routes. Results
     /// computed under a cut are not cached across queries ([`Resolver::cuts`]); within one
     /// query they are, so the query is polynomial.
-    memo_on: std::cell::Cell<bool>,
-    memo: std::cell::RefCell<LookupMemo>,
+    memo_on: Cell<bool>,
+    memo: RefCell<LookupMemo>,
 }
 
-type LookupMemo = HashMap<(ModId, SmolStr, ModId), (Res, Vec<UseRef>)>;
+type LookupMemo = HashMap<(ModId, Name, ModId), (R, Vec<UseRef>)>;
 
 /// Ends one level of [`Budget::nesting`].
 struct Entered<'b>(&'b Budget);
@@ -629,7 +883,7 @@ impl Budget {
             let mut memo = self.memo.borrow_mut();
             if memo.capacity() > 1024 {
                 *memo = HashMap::default();
-            } else {
+            } else if !memo.is_empty() {
                 memo.clear();
             }
         }
@@ -651,51 +905,138 @@ impl Budget {
     }
 }
 
-impl Resolver<'_> {
-    fn summary(&self, fi: usize) -> &FileSummary {
+impl<'a> Resolver<'a> {
+    /// `fresh`: the first id free for names the index does not know.
+    fn new(
+        ws: &'a Workspace,
+        r: &'a Resolution,
+        fresh: Name,
+        query_budget: u32,
+        total_budget: u64,
+    ) -> Resolver<'a> {
+        Resolver {
+            ws,
+            r,
+            ix: &r.index,
+            fresh: Default::default(),
+            next_fresh: Cell::new(fresh),
+            arena: Default::default(),
+            cache: RefCell::new(UseCache::Sparse(HashMap::default())),
+            active: Default::default(),
+            trace: Default::default(),
+            lookups: Default::default(),
+            cuts: Default::default(),
+            budget: Budget {
+                query_limit: query_budget,
+                total_limit: total_budget,
+                ..Budget::default()
+            },
+        }
+    }
+
+    /// A resolver for one query from outside (the rules).
+    fn for_query(ws: &'a Workspace, r: &'a Resolution) -> Resolver<'a> {
+        let fresh = r.index.names.len() as Name;
+        Resolver::new(ws, r, fresh, QUERY_BUDGET, TOTAL_BUDGET)
+    }
+
+    /// A resolver for the whole-workspace pass, which resolves most `use` leaves.
+    fn for_pass(
+        ws: &'a Workspace,
+        r: &'a Resolution,
+        fresh: Name,
+        query_budget: u32,
+        total_budget: u64,
+    ) -> Resolver<'a> {
+        let cx = Resolver::new(ws, r, fresh, query_budget, total_budget);
+        *cx.cache.borrow_mut() = UseCache::Dense(vec![None; r.index.use_paths.len()]);
+        cx
+    }
+
+    /// The id of a name: the index's, or one of its own.
+    fn name(&self, s: &str) -> Name {
+        if let Some(n) = self.ix.name(s) {
+            return n;
+        }
+        let mut fresh = self.fresh.borrow_mut();
+        if let Some(&n) = fresh.get(s) {
+            return n;
+        }
+        let n = self.next_fresh.get();
+        self.next_fresh.set(n + 1);
+        fresh.insert(SmolStr::new(s), n);
+        n
+    }
+
+    fn summary(&self, fi: usize) -> &'a FileSummary {
         &self.ws.files[fi].summary
     }
 
-    fn item(&self, i: ItemRef) -> &ItemSummary {
+    fn item(&self, i: ItemRef) -> &'a ItemSummary {
         &self.ws.files[i.0].summary.items[i.1]
     }
 
-    fn use_decl(&self, u: UseRef) -> &UseDecl {
+    fn use_decl(&self, u: UseRef) -> &'a UseDecl {
         &self.ws.files[u.0].summary.uses[u.1]
+    }
+
+    /// The items of a result.
+    fn items(&self, l: ItemList) -> Cow<'a, [ItemRef]> {
+        let len = l.len as usize;
+        if l.start & ItemList::ARENA == 0 {
+            Cow::Borrowed(&self.ix.item_lists[l.start as usize..][..len])
+        } else {
+            let start = (l.start & !ItemList::ARENA) as usize;
+            Cow::Owned(self.arena.borrow()[start..][..len].to_vec())
+        }
+    }
+
+    /// The public form of a result.
+    fn res(&self, r: R) -> Res {
+        match r {
+            R::Module(m) => Res::Module(m),
+            R::Items(l) => Res::Items(self.items(l).into_owned()),
+            R::External => Res::External,
+            R::Unknown => Res::Unknown,
+        }
     }
 
     /// Looks `name` up among the names declared or imported in module `m`. `from` is the module
     /// asking (for glob-import visibility).
-    fn lookup(&self, m: ModId, name: &str, from: ModId, depth: usize) -> Res {
+    fn lookup(&self, m: ModId, name: Name, from: ModId, depth: usize) -> R {
         let _entered = self.budget.enter();
         if depth > MAX_DEPTH {
-            return Res::Unknown;
+            return R::Unknown;
         }
         if !self.budget.step() {
             // Out of budget: unknown, and nothing computed meanwhile is cached.
             self.cuts.set(self.cuts.get() + 1);
-            return Res::Unknown;
+            return R::Unknown;
         }
-        let key = (m, SmolStr::new(name));
         if self.budget.memo_on.get() {
-            if let Some((res, chain)) = self.budget.memo.borrow().get(&(m, key.1.clone(), from)) {
+            if let Some((res, chain)) = self.budget.memo.borrow().get(&(m, name, from)) {
                 // Possibly computed under a cut: what uses it is not cached across queries.
                 self.cuts.set(self.cuts.get() + 1);
                 for &u in chain {
                     self.note(u);
                 }
-                return res.clone();
+                return *res;
             }
         }
-        if !self.lookups.borrow_mut().insert(key.clone()) {
-            // Already looking this name up in this module: this route cannot define it.
-            self.cuts.set(self.cuts.get() + 1);
-            self.budget.memo_on.set(true);
-            return Res::External;
+        {
+            let mut lookups = self.lookups.borrow_mut();
+            if lookups.contains(&(m, name)) {
+                // Already looking this name up in this module: this route cannot define it.
+                self.cuts.set(self.cuts.get() + 1);
+                self.budget.memo_on.set(true);
+                return R::External;
+            }
+            lookups.push((m, name));
         }
         let mark = self.trace_len();
         let res = self.lookup_uncached(m, name, from, depth);
-        self.lookups.borrow_mut().remove(&key);
+        let done = self.lookups.borrow_mut().pop();
+        debug_assert_eq!(done, Some((m, name)));
         if self.budget.memo_on.get() {
             let chain = self.trace.borrow().as_ref().map_or(Vec::new(), |t| {
                 t.get(mark..).map_or(Vec::new(), <[UseRef]>::to_vec)
@@ -703,34 +1044,52 @@ impl Resolver<'_> {
             self.budget
                 .memo
                 .borrow_mut()
-                .insert((m, key.1, from), (res.clone(), chain));
+                .insert((m, name, from), (res, chain));
         }
         res
     }
 
-    fn lookup_uncached(&self, m: ModId, name: &str, from: ModId, depth: usize) -> Res {
+    fn lookup_uncached(&self, m: ModId, name: Name, from: ModId, depth: usize) -> R {
         let module = &self.r.modules[m];
         let visible = |vis: &Visibility, owner_mod: ModId| {
             !matches!(vis, Visibility::Private | Visibility::PubSelf)
                 || self.r.is_within(from, owner_mod)
         };
-        if let Some(&c) = module.children.get(name) {
-            if visible(&self.r.modules[c].vis, m) {
-                return Res::Module(c);
+        if let Some(&e) = self.ix.entries.get(&(m as u32, name)) {
+            let e = &self.ix.entry_list[e as usize];
+            if e.child != Entry::NO_CHILD {
+                let c = e.child as usize;
+                if visible(&self.r.modules[c].vis, m) {
+                    return R::Module(c);
+                }
             }
-        }
-        if let Some(named) = module.item_names.get(name) {
-            let items: Vec<ItemRef> = named
-                .iter()
-                .copied()
-                .filter(|&i| visible(&self.item(i).vis, m))
-                .collect();
-            if !items.is_empty() {
-                return Res::Items(items);
+            let (start, len) = e.items;
+            if len > 0 {
+                let named = &self.ix.item_lists[start as usize..(start + len) as usize];
+                match named.iter().position(|&i| !visible(&self.item(i).vis, m)) {
+                    None => return R::Items(ItemList { start, len }),
+                    Some(first_hidden) => {
+                        let mut arena = self.arena.borrow_mut();
+                        let at = arena.len();
+                        arena.extend_from_slice(&named[..first_hidden]);
+                        arena.extend(
+                            named[first_hidden + 1..]
+                                .iter()
+                                .copied()
+                                .filter(|&i| visible(&self.item(i).vis, m)),
+                        );
+                        let n = arena.len() - at;
+                        if n > 0 {
+                            return R::Items(ItemList {
+                                start: at as u32 | ItemList::ARENA,
+                                len: n as u32,
+                            });
+                        }
+                    }
+                }
             }
-        }
-        if let Some(named) = module.use_names.get(name) {
-            for &u in named {
+            let (start, len) = e.uses;
+            for &u in &self.ix.use_lists[start as usize..(start + len) as usize] {
                 if visible(&self.use_decl(u).vis, m) {
                     self.note(u);
                     return self.resolve_use(u, depth + 1);
@@ -746,9 +1105,9 @@ impl Resolver<'_> {
             }
             let mark = self.trace_len();
             match self.resolve_use(u, depth + 1) {
-                Res::Module(t) if t != m => match self.lookup(t, name, from, depth + 1) {
-                    Res::External => self.trace_truncate(mark),
-                    Res::Unknown => {
+                R::Module(t) if t != m => match self.lookup(t, name, from, depth + 1) {
+                    R::External => self.trace_truncate(mark),
+                    R::Unknown => {
                         self.trace_truncate(mark);
                         unknown = true
                     }
@@ -757,16 +1116,16 @@ impl Resolver<'_> {
                         return found;
                     }
                 },
-                Res::Module(_) => {}
+                R::Module(_) => {}
                 // A glob of an enum's variants or of an external module.
-                Res::Items(_) | Res::External => unknown = true,
-                Res::Unknown => unknown = true,
+                R::Items(_) | R::External => unknown = true,
+                R::Unknown => unknown = true,
             }
         }
         if unknown {
-            Res::Unknown
+            R::Unknown
         } else {
-            Res::External
+            R::External
         }
     }
 
@@ -788,13 +1147,12 @@ impl Resolver<'_> {
 
     /// Resolves the `use` leaf `u` and returns the other `use` leaves its resolution goes
     /// through (not cached: the cache would hide the chain).
-    fn resolve_use_traced(&self, u: UseRef, glob: bool) -> (Res, Vec<UseRef>) {
+    fn resolve_use_traced(&self, u: UseRef, glob: bool) -> (R, Vec<UseRef>) {
         *self.trace.borrow_mut() = Some(Vec::new());
         let res = if glob {
-            let d = self.use_decl(u);
             match self.module_of_use(u) {
-                Some(&m) => self.resolve_path(m, u.0, &d.path, 0),
-                None => Res::Unknown,
+                Some(&m) => self.resolve_path(m, self.ix.use_path(u), 0),
+                None => R::Unknown,
             }
         } else {
             self.resolve_use(u, 0)
@@ -803,43 +1161,50 @@ impl Resolver<'_> {
         (res, chain)
     }
 
-    fn resolve_use(&self, u: UseRef, depth: usize) -> Res {
+    fn resolve_use(&self, u: UseRef, depth: usize) -> R {
         let _entered = self.budget.enter();
+        let g = self.ix.use_index(u);
         let tracing = self.trace.borrow().is_some();
-        if let Some(r) = self.cache.borrow().get(&u).filter(|_| !tracing) {
-            return r.clone();
+        if !tracing {
+            if let Some(r) = self.cache.borrow().get(g) {
+                return r;
+            }
         }
-        if !self.active.borrow_mut().insert(u) {
-            self.budget.memo_on.set(true);
-            return Res::Unknown; // a cycle of imports
+        {
+            let mut active = self.active.borrow_mut();
+            if active.contains(&g) {
+                self.budget.memo_on.set(true);
+                return R::Unknown; // a cycle of imports
+            }
+            active.push(g);
         }
         let cuts = self.cuts.get();
         let res = self.resolve_use_uncached(u, depth);
-        self.active.borrow_mut().remove(&u);
-        if self.cuts.get() == cuts && (depth == 0 || res != Res::Unknown) {
-            self.cache.borrow_mut().insert(u, res.clone());
+        let done = self.active.borrow_mut().pop();
+        debug_assert_eq!(done, Some(g));
+        if self.cuts.get() == cuts && (depth == 0 || res != R::Unknown) {
+            self.cache.borrow_mut().insert(g, res);
         }
         res
     }
 
-    fn resolve_use_uncached(&self, u: UseRef, depth: usize) -> Res {
-        let d = self.use_decl(u);
+    fn resolve_use_uncached(&self, u: UseRef, depth: usize) -> R {
         let Some(&m) = self.module_of_use(u) else {
-            return Res::Unknown;
+            return R::Unknown;
         };
-        let mut path = d.path.clone();
-        if path.last().is_some_and(|s| s == "self") {
-            path.pop();
+        let mut path = self.ix.use_path(u);
+        if let [rest @ .., SELF] = path {
+            path = rest;
         }
         // Edition 2015: `use a::b` is relative to the crate root, wherever the `use` is.
         let relative = path
             .first()
-            .is_some_and(|s| matches!(s.as_str(), "crate" | "self" | "super"));
+            .is_some_and(|&s| matches!(s, CRATE | SELF | SUPER));
         if self.ws.files[u.0].meta.edition == super::syntax::Edition::E2015 && !relative {
             let root = self.r.crates[self.r.modules[m].krate].root;
-            return self.resolve_path(root, u.0, &path, depth);
+            return self.resolve_path(root, path, depth);
         }
-        self.resolve_path(m, u.0, &path, depth)
+        self.resolve_path(m, path, depth)
     }
 
     fn module_of_use(&self, u: UseRef) -> Option<&ModId> {
@@ -847,58 +1212,59 @@ impl Resolver<'_> {
     }
 
     /// Resolves `path` as written in module `m`.
-    fn resolve_path<S: AsRef<str>>(&self, m: ModId, _file: usize, path: &[S], depth: usize) -> Res {
+    fn resolve_path(&self, m: ModId, path: &[Name], depth: usize) -> R {
         let _entered = self.budget.enter();
         if depth > MAX_DEPTH || path.is_empty() {
-            return Res::Unknown;
+            return R::Unknown;
         }
         let krate = self.r.modules[m].krate;
-        let first = path[0].as_ref();
+        let first = path[0];
         let (mut cur, rest) = match first {
-            "crate" => (Res::Module(self.r.crates[krate].root), &path[1..]),
-            "self" => (Res::Module(m), &path[1..]),
-            "super" => (
-                self.r.modules[m].parent.map_or(Res::Unknown, Res::Module),
+            CRATE => (R::Module(self.r.crates[krate].root), &path[1..]),
+            SELF => (R::Module(m), &path[1..]),
+            SUPER => (
+                self.r.modules[m].parent.map_or(R::Unknown, R::Module),
                 &path[1..],
             ),
-            "Self" => return Res::Unknown,
+            SELF_TYPE => return R::Unknown,
             _ => {
                 let local = match self.lookup(m, first, m, depth + 1) {
                     // `extern crate foo;`: the path goes into that crate.
-                    Res::Items(items)
-                        if items
+                    R::Items(items)
+                        if self
+                            .items(items)
                             .iter()
                             .all(|&i| self.item(i).kind == ItemKind::ExternCrate) =>
                     {
-                        Res::External
+                        R::External
                     }
                     other => other,
                 };
                 match local {
-                    Res::External => match self.lib_roots.get(first) {
+                    R::External => match self.ix.lib_roots.get(&first) {
                         Some(&root) if root != self.r.crates[krate].root => {
-                            (Res::Module(root), &path[1..])
+                            (R::Module(root), &path[1..])
                         }
-                        _ => (Res::External, &path[1..]),
+                        _ => (R::External, &path[1..]),
                     },
                     other => (other, &path[1..]),
                 }
             }
         };
-        for seg in rest {
+        for &seg in rest {
             cur = match cur {
-                Res::Module(cm) => match seg.as_ref() {
-                    "super" => self.r.modules[cm].parent.map_or(Res::Unknown, Res::Module),
-                    "self" => Res::Module(cm),
+                R::Module(cm) => match seg {
+                    SUPER => self.r.modules[cm].parent.map_or(R::Unknown, R::Module),
+                    SELF => R::Module(cm),
                     // A name a workspace module does not declare: cfg'd out, made by a macro,
                     // or a typo. The model cannot tell.
                     s => match self.lookup(cm, s, m, depth + 1) {
-                        Res::External => Res::Unknown,
+                        R::External => R::Unknown,
                         found => found,
                     },
                 },
                 // `Enum::Variant`, `Type::assoc`: the path names the item.
-                items @ Res::Items(_) => return items,
+                items @ R::Items(_) => return items,
                 other => return other,
             };
         }
@@ -918,7 +1284,8 @@ const PRIMITIVES: &[&str] = &[
     "i128", "isize", "f32", "f64",
 ];
 
-fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
+#[inline(never)]
+fn reachability(cx: &mut Resolver<'_>, path_names: &[Vec<Name>], layout: &FileLayout) -> ReachMaps {
     let r = cx.r;
     let mut exported: Vec<bool> = vec![false; r.modules.len()];
     let mut item_pub: HashSet<ItemRef> = HashSet::default();
@@ -956,17 +1323,17 @@ fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
             let (target, chain) = cx.resolve_use_traced(u, d.glob);
             use_pub.extend(chain);
             match target {
-                Res::Module(t) => {
+                R::Module(t) => {
                     if !exported[t] {
                         exported[t] = true;
                         work.push(t);
                     }
                 }
                 // `pub use Enum::*` names the variants: the enum itself stays as it is.
-                Res::Items(_) if d.glob => {}
-                Res::Items(items) => item_pub.extend(items),
-                Res::External => {}
-                Res::Unknown => uncertain[module.krate] = true,
+                R::Items(_) if d.glob => {}
+                R::Items(items) => item_pub.extend(cx.items(items).iter().copied()),
+                R::External => {}
+                R::Unknown => uncertain[module.krate] = true,
             }
         }
     }
@@ -974,91 +1341,83 @@ fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
     // reachable types are reachable. Iterate to a fixpoint.
     let mut assoc_pub: HashSet<ItemRef> = HashSet::default();
     let mut done: HashSet<ItemRef> = HashSet::default();
-    // Per file, the outermost bodies (ranges nest or are disjoint), sorted: a path is inside
-    // some body when it is inside the last one starting at or before it.
-    let bodies: Vec<Vec<TextRange>> = cx
-        .ws
-        .files
-        .iter()
-        .map(|f| {
-            let mut all: Vec<TextRange> = f
-                .summary
-                .items
-                .iter()
-                .flat_map(|x| x.hidden_ranges.iter().copied())
-                .collect();
-            all.sort_by_key(|b| (b.start(), std::cmp::Reverse(b.end())));
-            let mut outer: Vec<TextRange> = Vec::with_capacity(all.len());
-            for b in all {
-                if !outer.last().is_some_and(|o| o.contains_range(b)) {
-                    outer.push(b);
-                }
-            }
-            outer
-        })
-        .collect();
+    let bodies = &layout.bodies;
+    let paths_sorted = &layout.paths_sorted;
     let in_body = |fi: usize, r: TextRange| {
         let b = &bodies[fi];
         let i = b.partition_point(|b| b.start() <= r.start());
         i > 0 && b[i - 1].contains_range(r)
     };
-    // The engine records paths in tree order; an item's paths are then one slice.
-    let paths_sorted: Vec<bool> = cx
-        .ws
-        .files
-        .iter()
-        .map(|f| f.summary.paths.is_sorted_by_key(|p| p.range.start()))
-        .collect();
+    // The associated items that may become reachable, with their owners' names, once: the
+    // fixpoint below goes over them again each round.
+    struct Assoc {
+        item: ItemRef,
+        module: ModId,
+        /// `None`: a tuple, slice, array or primitive type (`impl From<Span> for (usize,
+        /// usize)`), nobody's item.
+        owner: Option<Name>,
+        /// The trait of a trait impl (not of a trait's own items).
+        impl_trait: Option<Name>,
+    }
+    let mut assoc: Vec<Assoc> = Vec::new();
+    for (mid, module) in r.modules.iter().enumerate() {
+        for &a in &module.assoc {
+            let it = cx.item(a);
+            let Some(owner) = &it.owner else { continue };
+            let in_trait = owner.in_trait_def || owner.trait_name.is_some();
+            if !in_trait && !it.vis.is_pub() {
+                continue;
+            }
+            let owner_name = if owner.in_trait_def {
+                owner.trait_name.as_deref().unwrap_or_default()
+            } else {
+                owner.self_ty.as_str()
+            };
+            let builtin = !owner_name.chars().all(|c| c.is_alphanumeric() || c == '_')
+                || PRIMITIVES.contains(&owner_name);
+            assoc.push(Assoc {
+                item: a,
+                module: mid,
+                owner: (!builtin).then(|| cx.name(owner_name)),
+                impl_trait: if owner.in_trait_def {
+                    None
+                } else {
+                    owner.trait_name.as_deref().map(|t| cx.name(t))
+                },
+            });
+        }
+    }
     loop {
         let mut changed = false;
         // Associated items whose owner is reachable.
-        for (mid, module) in r.modules.iter().enumerate() {
-            for &a in &module.assoc {
-                if assoc_pub.contains(&a) {
-                    continue;
-                }
-                let it = cx.item(a);
-                let Some(owner) = &it.owner else { continue };
-                let in_trait = owner.in_trait_def || owner.trait_name.is_some();
-                if !in_trait && !it.vis.is_pub() {
-                    continue;
-                }
-                let owner_name = if owner.in_trait_def {
-                    owner.trait_name.clone().unwrap_or_default()
-                } else {
-                    owner.self_ty.clone()
-                };
-                // A tuple, slice, array or primitive type (`impl From<Span> for (usize, usize)`)
-                // is nobody's item.
-                let builtin = !owner_name.chars().all(|c| c.is_alphanumeric() || c == '_')
-                    || PRIMITIVES.contains(&owner_name.as_str());
-                let owner_res = if builtin {
-                    Res::External
-                } else {
-                    cx.lookup(mid, &owner_name, mid, 0)
-                };
-                let reachable =
-                    match owner_res {
-                        Res::Items(items) => items.iter().any(|i| item_pub.contains(i)),
-                        // A trait impl for a type of another crate (`impl From<MyError> for
-                        // io::Error`) is as reachable as its trait: rustc's effective visibility
-                        // of an impl is the smaller of its type's and its trait's.
-                        Res::External if !owner.in_trait_def => owner
-                            .trait_name
-                            .as_ref()
-                            .is_some_and(|t| match cx.lookup(mid, t, mid, 0) {
-                                // (Unknown: a glob of another crate may bring it. In doubt,
-                                // reachable: nothing is reported.)
-                                Res::External | Res::Unknown => true,
-                                Res::Items(items) => items.iter().any(|i| item_pub.contains(i)),
-                                _ => false,
-                            }),
+        for a in &assoc {
+            if assoc_pub.contains(&a.item) {
+                continue;
+            }
+            let mid = a.module;
+            let owner_res = match a.owner {
+                Some(owner) => cx.lookup(mid, owner, mid, 0),
+                None => R::External,
+            };
+            let reachable = match owner_res {
+                R::Items(items) => cx.items(items).iter().any(|i| item_pub.contains(i)),
+                // A trait impl for a type of another crate (`impl From<MyError> for
+                // io::Error`) is as reachable as its trait: rustc's effective visibility
+                // of an impl is the smaller of its type's and its trait's.
+                R::External => a.impl_trait.is_some_and(|t| {
+                    match cx.lookup(mid, t, mid, 0) {
+                        // (Unknown: a glob of another crate may bring it. In doubt,
+                        // reachable: nothing is reported.)
+                        R::External | R::Unknown => true,
+                        R::Items(items) => cx.items(items).iter().any(|i| item_pub.contains(i)),
                         _ => false,
-                    };
-                if reachable {
-                    assoc_pub.insert(a);
-                    changed = true;
-                }
+                    }
+                }),
+                _ => false,
+            };
+            if reachable {
+                assoc_pub.insert(a.item);
+                changed = true;
             }
         }
         let pending: Vec<ItemRef> = item_pub
@@ -1067,7 +1426,7 @@ fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
             .copied()
             .filter(|i| !done.contains(i))
             .collect();
-        let mut segs: Vec<&str> = Vec::new();
+        let mut segs: Vec<Name> = Vec::new();
         for i in pending {
             done.insert(i);
             let Some(&m) = r.item_module.get(&i) else {
@@ -1075,6 +1434,7 @@ fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
             };
             let it = cx.item(i);
             let s = cx.summary(i.0);
+            let names = &path_names[i.0];
             let paths = if paths_sorted[i.0] {
                 let lo = s
                     .paths
@@ -1089,9 +1449,14 @@ fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
                     continue;
                 }
                 segs.clear();
-                segs.extend(s.path_table.segments(p).map(SmolStr::as_str));
-                if let Res::Items(items) = cx.resolve_path(m, i.0, &segs, 0) {
-                    for t in items {
+                segs.extend(
+                    s.path_table
+                        .segment_indices(p)
+                        .iter()
+                        .map(|&n| names[n as usize]),
+                );
+                if let R::Items(items) = cx.resolve_path(m, &segs, 0) {
+                    for &t in cx.items(items).iter() {
                         if item_pub.insert(t) {
                             changed = true;
                         }
@@ -1103,7 +1468,12 @@ fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
             break;
         }
     }
-    let mut reach = HashMap::default();
+    let n_items = r
+        .modules
+        .iter()
+        .map(|m| m.items.len() + m.assoc.len())
+        .sum();
+    let mut reach = HashMap::with_capacity_and_hasher(n_items, Default::default());
     for (mid, module) in r.modules.iter().enumerate() {
         let k = module.krate;
         for &i in module.items.iter().chain(module.assoc.iter()) {
@@ -1117,8 +1487,8 @@ fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
             } else if let Some(owner) = &it.owner {
                 // An inherent method of a type the model cannot find (a generic or a type
                 // declared in a macro) is unknown.
-                match cx.lookup(mid, &owner.self_ty, mid, 0) {
-                    Res::Items(_) if !r.macro_names[k].contains(&owner.self_ty) => Reach::Private,
+                match cx.lookup(mid, cx.name(&owner.self_ty), mid, 0) {
+                    R::Items(_) if !r.macro_names[k].contains(&owner.self_ty) => Reach::Private,
                     _ => Reach::Unknown,
                 }
             } else {
@@ -1127,7 +1497,8 @@ fn reachability(cx: &mut Resolver<'_>) -> ReachMaps {
             reach.insert(i, v);
         }
     }
-    let mut ureach = HashMap::default();
+    let n_uses = r.modules.iter().map(|m| m.uses.len()).sum();
+    let mut ureach = HashMap::with_capacity_and_hasher(n_uses, Default::default());
     for module in &r.modules {
         for &u in &module.uses {
             let v = if use_pub.contains(&u) {
@@ -1148,9 +1519,20 @@ type UsageMaps = (
     HashMap<ItemRef, BTreeSet<ModId>>,
 );
 
-fn usages(cx: &mut Resolver<'_>) -> UsageMaps {
+#[inline(never)]
+fn usages(cx: &mut Resolver<'_>, path_names: &[Vec<Name>]) -> UsageMaps {
     let r = cx.r;
-    let mut used: HashMap<ItemRef, BTreeSet<ModId>> = HashMap::default();
+    // (item, module naming it) as one integer, (global item index << 32) | module, sorted
+    // and grouped into sets at the end.
+    let mut item_base: Vec<u64> = Vec::with_capacity(cx.ws.files.len());
+    let mut n_items = 0u64;
+    for f in &cx.ws.files {
+        item_base.push(n_items);
+        n_items += f.summary.items.len() as u64;
+    }
+    assert!(n_items <= u32::MAX as u64 && r.modules.len() <= u32::MAX as usize);
+    let key = |i: ItemRef, m: ModId| ((item_base[i.0] + i.1 as u64) << 32) | m as u64;
+    let mut uses: Vec<u64> = Vec::new();
     let mut globbed: HashMap<ItemRef, BTreeSet<ModId>> = HashMap::default();
     // Which (file, scope) belongs to which module, for paths.
     let mut scope_mod: HashMap<usize, HashMap<&[SmolStr], ModId>> = HashMap::default();
@@ -1167,69 +1549,73 @@ fn usages(cx: &mut Resolver<'_>) -> UsageMaps {
         for &u in &module.uses {
             let d = cx.use_decl(u);
             if d.glob {
-                if let Res::Module(t) = cx.resolve_path(mid, u.0, &d.path, 0) {
+                if let R::Module(t) = cx.resolve_path(mid, cx.ix.use_path(u), 0) {
                     for &i in &r.modules[t].items {
                         globbed.entry(i).or_default().insert(mid);
                     }
                 }
                 continue;
             }
-            if let Res::Items(items) = cx.resolve_use(u, 0) {
-                for i in items {
-                    used.entry(i).or_default().insert(mid);
-                }
+            if let R::Items(items) = cx.resolve_use(u, 0) {
+                uses.extend(cx.items(items).iter().map(|&i| key(i, mid)));
             }
         }
     }
-    let mut segs: Vec<&str> = Vec::new();
+    let mut segs: Vec<Name> = Vec::new();
+    let mut by_scope: Vec<Option<ModId>> = Vec::new();
     for (fi, f) in cx.ws.files.iter().enumerate() {
+        let Some(mods) = scope_mod.get(&fi) else {
+            continue;
+        };
         let table = &f.summary.path_table;
+        by_scope.clear();
+        by_scope.extend(table.scopes().iter().map(|s| mods.get(&**s).copied()));
+        let names = &path_names[fi];
         for p in &f.summary.paths {
-            let Some(&mid) = scope_mod.get(&fi).and_then(|s| s.get(&**table.scope(p))) else {
+            let Some(mid) = by_scope[p.scope_index()] else {
                 continue;
             };
             segs.clear();
-            segs.extend(table.segments(p).map(SmolStr::as_str));
-            if let Res::Items(items) = cx.resolve_path(mid, fi, &segs, 0) {
-                for i in items {
-                    used.entry(i).or_default().insert(mid);
+            segs.extend(table.segment_indices(p).iter().map(|&n| names[n as usize]));
+            if let R::Items(items) = cx.resolve_path(mid, &segs, 0) {
+                for &i in cx.items(items).iter() {
+                    // (A module names the same item many times in a row.)
+                    let k = key(i, mid);
+                    if uses.last() != Some(&k) {
+                        uses.push(k);
+                    }
                 }
             }
         }
     }
-    // Glob users of a module also see what its glob re-exports bring in (one level).
-    (used, globbed)
-}
-
-impl<'a> Resolver<'a> {
-    fn new(ws: &'a Workspace, r: &'a Resolution) -> Resolver<'a> {
-        Resolver {
-            ws,
-            r,
-            lib_roots: lib_roots(ws, r),
-            cache: Default::default(),
-            active: Default::default(),
-            trace: Default::default(),
-            lookups: Default::default(),
-            cuts: Default::default(),
-            budget: Budget {
-                query_limit: QUERY_BUDGET,
-                total_limit: TOTAL_BUDGET,
-                ..Budget::default()
-            },
-        }
+    uses.sort_unstable();
+    uses.dedup();
+    let mut used: HashMap<ItemRef, BTreeSet<ModId>> = HashMap::default();
+    for run in uses.chunk_by(|a, b| a >> 32 == b >> 32) {
+        let g = run[0] >> 32;
+        let fi = item_base.partition_point(|&b| b <= g) - 1;
+        let item = (fi, (g - item_base[fi]) as usize);
+        used.insert(
+            item,
+            run.iter().map(|&k| (k & 0xffff_ffff) as ModId).collect(),
+        );
     }
+    (used, globbed)
 }
 
 /// Looks `name` up in module `m` (its items, child modules and imports), as code in `m` sees it.
 pub fn lookup_name(ws: &Workspace, res: &Resolution, m: ModId, name: &str) -> Res {
-    Resolver::new(ws, res).lookup(m, name, m, 0)
+    let cx = Resolver::for_query(ws, res);
+    let r = cx.lookup(m, cx.name(name), m, 0);
+    cx.res(r)
 }
 
 /// Resolves a path as written in module `m`.
 pub fn resolve_path(ws: &Workspace, res: &Resolution, m: ModId, path: &[SmolStr]) -> Res {
-    let file = res.modules[m].file.unwrap_or(0);
-    Resolver::new(ws, res).resolve_path(m, file, path, 0)
+    let cx = Resolver::for_query(ws, res);
+    let path: Vec<Name> = path.iter().map(|s| cx.name(s)).collect();
+    let r = cx.resolve_path(m, &path, 0);
+    cx.res(r)
 }
 
 #[cfg(test)]

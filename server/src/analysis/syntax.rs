@@ -1213,6 +1213,11 @@ impl<'a> GreenNode<'a> {
     }
 }
 
+/// Every syntax kind, in the order of their numbers (for tables indexed by `SyntaxKind as usize`).
+pub(super) fn all_kinds() -> impl Iterator<Item = SyntaxKind> {
+    (0..=SyntaxKind::__LAST as u16).map(SyntaxKind::from)
+}
+
 /// One node on the path from the root to the walk's current node.
 struct Frame<'g> {
     green: &'g rowan::GreenNodeData,

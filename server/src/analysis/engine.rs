@@ -550,7 +550,7 @@ struct Collector<'g> {
     macro_idents: Vec<&'g str>,
     scope: Vec<SmolStr>,
     /// A buffer for the segments of each path.
-    segments: Vec<SmolStr>,
+    segments: Vec<std::borrow::Cow<'g, str>>,
     /// The names and scopes of the paths pushed so far.
     paths: super::model::PathTableBuilder,
     /// `scope` as the summary entries hold it (rebuilt when a module opens or closes).
@@ -694,16 +694,16 @@ impl<'g> Collector<'g> {
                 // Read from the green tree: paths are the most common nodes the summary keeps.
                 let parent = walk.ancestor_kind(1);
                 if parent != Some(SyntaxKind::PATH) && self.use_depth == 0 {
-                    // Read into a reused buffer, then into the file's path table.
-                    // Most paths are one lowercase name (a local): told apart before the
-                    // segments are copied.
+                    // Read into a reused buffer (borrowed from the tree), then into the
+                    // file's path table. Most paths are one lowercase name (a local), not kept.
+                    let segments = &mut self.segments;
+                    walk.path_segments(segments);
                     let keep = (parent == Some(SyntaxKind::PATH_EXPR)
                         && walk.ancestor_kind(2) == Some(SyntaxKind::CALL_EXPR))
-                        || walk.green().path_is_qualified_or_capitalised();
-                    let segments = &mut self.segments;
-                    if keep {
-                        walk.path_segments(segments);
-                    }
+                        || segments.len() > 1
+                        || segments
+                            .first()
+                            .is_some_and(|s| s.starts_with(|c: char| c.is_ascii_uppercase()));
                     if keep && !segments.is_empty() {
                         let is_test = self.in_test();
                         let p = self.paths.push(

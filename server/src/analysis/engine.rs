@@ -613,8 +613,7 @@ impl<'g> Collector<'g> {
         let kind = walk.kind();
         let depth = walk.depth();
         // Test context (most items have no attribute: no syntax node built for those).
-        if Self::may_be_test(kind) && walk.green().has_test_attr()
-        {
+        if Self::may_be_test(kind) && walk.green().has_test_attr() {
             s.test_ranges.push(walk.range());
             self.test_depth.push(depth);
         }

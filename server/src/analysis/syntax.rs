@@ -1360,7 +1360,9 @@ impl<'g> LazyWalk<'g> {
     /// borrowed from the tree (the path table copies the names it has not seen yet).
     pub(super) fn path_segments(&self, out: &mut Vec<std::borrow::Cow<'g, str>>) {
         out.clear();
-        green_path_segment_nodes(self.top().green, &mut |seg| out.push(green_segment_str(seg)));
+        green_path_segment_nodes(self.top().green, &mut |seg| {
+            out.push(green_segment_str(seg))
+        });
     }
 
     /// The current node as a syntax node (built now, with the ancestors not built yet).

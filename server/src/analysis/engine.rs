@@ -221,9 +221,9 @@ impl Engine {
         let kind_flags = super::syntax::all_kinds()
             .map(|k| {
                 let rules = by_kind.get(k as usize).is_some_and(|r| !r.is_empty());
-                u8::from(rules) * RULES
-                    | u8::from(Collector::enters(k)) * COLLECT_ENTER
-                    | u8::from(Collector::leaves(k)) * COLLECT_LEAVE
+                (u8::from(rules) * RULES)
+                    | (u8::from(Collector::enters(k)) * COLLECT_ENTER)
+                    | (u8::from(Collector::leaves(k)) * COLLECT_LEAVE)
             })
             .collect();
         Engine {

@@ -98,20 +98,12 @@ fn read_comment(
         return None;
     };
     let trimmed = body.trim_start();
-    let Some(rest) = trimmed.strip_prefix(MARKER) else {
-        return None;
-    };
+    let rest = trimmed.strip_prefix(MARKER)?;
     let rest_trim = rest.trim_start();
-    let Some(args) = rest_trim.strip_prefix("allow") else {
-        return None;
-    };
+    let args = rest_trim.strip_prefix("allow")?;
     let args_trim = args.trim_start();
-    let Some(inner) = args_trim.strip_prefix('(') else {
-        return None;
-    };
-    let Some(close) = inner.find(')') else {
-        return None;
-    };
+    let inner = args_trim.strip_prefix('(')?;
+    let close = inner.find(')')?;
     let inner = &inner[..close];
     // Byte offset of `inner` inside the token text.
     let inner_off = t.len() - body.len()

@@ -178,6 +178,9 @@ pub struct Engine {
     /// Rule indexes by node kind (`SyntaxKind as usize`): looked up for every node of every
     /// file, so a plain table rather than a hash map (SipHash was 5% of `check`).
     by_kind: Vec<Vec<usize>>,
+    /// What the walk does at a node of each kind (`SyntaxKind as usize`): [`RULES`],
+    /// [`COLLECT_ENTER`], [`COLLECT_LEAVE`]. Most nodes need nothing: one load tells.
+    kind_flags: Vec<u8>,
     /// `false` only in tests that check the prefilter contract: every rule's
     /// [`Rule::prefilter`] must only turn away nodes its `check_node` ignores, so running
     /// without them gives the same findings and facts.
@@ -215,10 +218,19 @@ impl Engine {
                 by_kind[k].push(i);
             }
         }
+        let kind_flags = super::syntax::all_kinds()
+            .map(|k| {
+                let rules = by_kind.get(k as usize).is_some_and(|r| !r.is_empty());
+                (u8::from(rules) * RULES)
+                    | (u8::from(Collector::enters(k)) * COLLECT_ENTER)
+                    | (u8::from(Collector::leaves(k)) * COLLECT_LEAVE)
+            })
+            .collect();
         Engine {
             config,
             rules: active,
             by_kind,
+            kind_flags,
             prefilters: true,
         }
     }
@@ -298,11 +310,15 @@ impl Engine {
             match step {
                 Step::Enter => {
                     let kind = walk.kind();
-                    // `Parse::errors()` would re-walk the whole tree to validate it (17% of the
-                    // time of `check`, measured): count the parser's ERROR nodes here instead.
-                    summary.syntax_errors += usize::from(kind == SyntaxKind::ERROR);
-                    collector.enter(&mut walk, &mut summary);
-                    if let Some(rule_ids) = self.by_kind.get(kind as usize) {
+                    let flags = self.kind_flags[kind as usize];
+                    if flags & COLLECT_ENTER != 0 {
+                        // `Parse::errors()` would re-walk the whole tree to validate it (17% of
+                        // the time of `check`, measured): count the parser's ERROR nodes here.
+                        summary.syntax_errors += usize::from(kind == SyntaxKind::ERROR);
+                        collector.enter(&mut walk, &mut summary);
+                    }
+                    if flags & RULES != 0 {
+                        let rule_ids = &self.by_kind[kind as usize];
                         let green = walk.green();
                         let mut node = None;
                         for &i in rule_ids {
@@ -326,7 +342,11 @@ impl Engine {
                         walk.skip_subtree();
                     }
                 }
-                Step::Leave => collector.leave(&walk),
+                Step::Leave => {
+                    if self.kind_flags[walk.kind() as usize] & COLLECT_LEAVE != 0 {
+                        collector.leave(&walk);
+                    }
+                }
             }
         }
         for i in 0..self.rules.len() {
@@ -510,6 +530,13 @@ fn leading_blanks(text: &str) -> u32 {
     text.chars().take_while(|c| *c == ' ' || *c == '\t').count() as u32
 }
 
+/// [`Engine::kind_flags`]: some rule looks at nodes of the kind.
+const RULES: u8 = 1;
+/// [`Engine::kind_flags`]: [`Collector::enters`].
+const COLLECT_ENTER: u8 = 2;
+/// [`Engine::kind_flags`]: [`Collector::leaves`].
+const COLLECT_LEAVE: u8 = 4;
+
 /// Builds the summary during the walk.
 #[derive(Default)]
 struct Collector<'g> {
@@ -517,7 +544,7 @@ struct Collector<'g> {
     macro_idents: Vec<&'g str>,
     scope: Vec<SmolStr>,
     /// A buffer for the segments of each path.
-    segments: Vec<SmolStr>,
+    segments: Vec<std::borrow::Cow<'g, str>>,
     /// The names and scopes of the paths pushed so far.
     paths: super::model::PathTableBuilder,
     /// `scope` as the summary entries hold it (rebuilt when a module opens or closes).
@@ -538,14 +565,49 @@ impl<'g> Collector<'g> {
         !self.test_depth.is_empty()
     }
 
+    /// Items that may carry a test attribute (`#[test]`, `#[cfg(test)]`).
+    fn may_be_test(kind: SyntaxKind) -> bool {
+        (ast::Item::can_cast(kind) || ast::AssocItem::can_cast(kind))
+            && ast::AnyHasAttrs::can_cast(kind)
+    }
+
+    /// `true` for the kinds [`Collector::enter`] (and the engine's count of `ERROR` nodes) needs
+    /// to see; the walk passes over the others.
+    fn enters(kind: SyntaxKind) -> bool {
+        Self::may_be_test(kind)
+            || matches!(
+                kind,
+                SyntaxKind::ERROR
+                    | SyntaxKind::MODULE
+                    | SyntaxKind::FN
+                    | SyntaxKind::STRUCT
+                    | SyntaxKind::ENUM
+                    | SyntaxKind::UNION
+                    | SyntaxKind::TRAIT
+                    | SyntaxKind::TYPE_ALIAS
+                    | SyntaxKind::CONST
+                    | SyntaxKind::STATIC
+                    | SyntaxKind::MACRO_RULES
+                    | SyntaxKind::MACRO_DEF
+                    | SyntaxKind::EXTERN_CRATE
+                    | SyntaxKind::USE_TREE
+                    | SyntaxKind::USE
+                    | SyntaxKind::PATH
+                    | SyntaxKind::TOKEN_TREE
+            )
+    }
+
+    /// `true` for the kinds [`Collector::leave`] needs to see: the ones whose `enter` pushes
+    /// on a stack (a node left is the last one entered at its depth).
+    fn leaves(kind: SyntaxKind) -> bool {
+        Self::may_be_test(kind) || matches!(kind, SyntaxKind::MODULE | SyntaxKind::USE_TREE)
+    }
+
     fn enter(&mut self, walk: &mut LazyWalk<'g>, s: &mut FileSummary) {
         let kind = walk.kind();
         let depth = walk.depth();
         // Test context (most items have no attribute: no syntax node built for those).
-        if (ast::Item::can_cast(kind) || ast::AssocItem::can_cast(kind))
-            && ast::AnyHasAttrs::can_cast(kind)
-            && walk.green().has_test_attr()
-        {
+        if Self::may_be_test(kind) && walk.green().has_test_attr() {
             s.test_ranges.push(walk.range());
             self.test_depth.push(depth);
         }
@@ -625,16 +687,16 @@ impl<'g> Collector<'g> {
                 // Read from the green tree: paths are the most common nodes the summary keeps.
                 let parent = walk.ancestor_kind(1);
                 if parent != Some(SyntaxKind::PATH) && self.use_depth == 0 {
-                    // Read into a reused buffer, then into the file's path table.
-                    // Most paths are one lowercase name (a local): told apart before the
-                    // segments are copied.
+                    // Read into a reused buffer (borrowed from the tree), then into the
+                    // file's path table. Most paths are one lowercase name (a local), not kept.
+                    let segments = &mut self.segments;
+                    walk.path_segments(segments);
                     let keep = (parent == Some(SyntaxKind::PATH_EXPR)
                         && walk.ancestor_kind(2) == Some(SyntaxKind::CALL_EXPR))
-                        || walk.green().path_is_qualified_or_capitalised();
-                    let segments = &mut self.segments;
-                    if keep {
-                        walk.path_segments(segments);
-                    }
+                        || segments.len() > 1
+                        || segments
+                            .first()
+                            .is_some_and(|s| s.starts_with(|c: char| c.is_ascii_uppercase()));
                     if keep && !segments.is_empty() {
                         let is_test = self.in_test();
                         let p = self.paths.push(

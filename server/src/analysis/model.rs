@@ -246,10 +246,10 @@ pub struct PathTableBuilder {
 
 impl PathTableBuilder {
     /// Records a path (its segments as written, its scope) and returns its reference.
-    pub fn push(
+    pub fn push<S: AsRef<str>>(
         &mut self,
         scope: &Scope,
-        segments: &[SmolStr],
+        segments: &[S],
         range: TextRange,
         is_test: bool,
     ) -> PathRef {
@@ -264,12 +264,14 @@ impl PathTableBuilder {
         };
         let start = t.segments.len();
         for seg in segments {
-            let n = match self.index.get(seg.as_str()) {
+            let seg = seg.as_ref();
+            let n = match self.index.get(seg) {
                 Some(&n) => n,
                 None => {
                     let n = t.names.len() as u32;
-                    t.names.push(seg.clone());
-                    self.index.insert(seg.clone(), n);
+                    let name = SmolStr::new(seg);
+                    t.names.push(name.clone());
+                    self.index.insert(name, n);
                     n
                 }
             };

@@ -1157,20 +1157,6 @@ impl<'a> GreenNode<'a> {
         green_path_segments(self.0, out);
     }
 
-    /// For a `PATH`: `true` when it has more than one segment or its one segment starts with an
-    /// ASCII capital (`a::b`, `Foo`; not `x`), without copying the segments' text.
-    pub fn path_is_qualified_or_capitalised(self) -> bool {
-        let (mut count, mut first) = (0, None);
-        green_path_segment_nodes(self.0, &mut |seg| {
-            count += 1;
-            first.get_or_insert(seg);
-        });
-        count > 1
-            || first.is_some_and(|seg| {
-                green_segment_str(seg).starts_with(|c: char| c.is_ascii_uppercase())
-            })
-    }
-
     /// `true` when an attribute of the node marks test code: `#[test]`, `#[tokio::test]`,
     /// `#[cfg(test)]` (as `model::is_test_attr` reads them from the `ast`).
     pub fn has_test_attr(self) -> bool {
@@ -1215,6 +1201,11 @@ impl<'a> GreenNode<'a> {
         self.children_of(SyntaxKind::ATTR)
             .filter_map(|a| green_child_where(a.0, ast::Meta::can_cast).map(GreenNode))
     }
+}
+
+/// Every syntax kind, in the order of their numbers (for tables indexed by `SyntaxKind as usize`).
+pub(super) fn all_kinds() -> impl Iterator<Item = SyntaxKind> {
+    (0..=SyntaxKind::__LAST as u16).map(SyntaxKind::from)
 }
 
 /// One node on the path from the root to the walk's current node.
@@ -1369,10 +1360,13 @@ impl<'g> LazyWalk<'g> {
         });
     }
 
-    /// The segments of the current `PATH` node (see [`path_segments_smol`]), into `out`.
-    pub(super) fn path_segments(&self, out: &mut Vec<SmolStr>) {
+    /// The segments of the current `PATH` node (see [`path_segments_smol`]), into `out`:
+    /// borrowed from the tree (the path table copies the names it has not seen yet).
+    pub(super) fn path_segments(&self, out: &mut Vec<std::borrow::Cow<'g, str>>) {
         out.clear();
-        green_path_segments(self.top().green, out);
+        green_path_segment_nodes(self.top().green, &mut |seg| {
+            out.push(green_segment_str(seg))
+        });
     }
 
     /// The current node as a syntax node (built now, with the ancestors not built yet).

@@ -335,11 +335,25 @@ pub fn resolve(ws: &Workspace) -> Resolution {
 fn resolve_within(ws: &Workspace, query_budget: u32, total_budget: u64) -> Resolution {
     let mut r = Resolution::default();
     // Two independent parts, at once.
-    let ((), (macro_names, layout)) = rayon::join(
+    // Independent parts, at once: the module tree on one side; the `use` paths' names, the
+    // macro names and the files' layout on the other.
+    let ((), (ix, ((macro_names, crate_macro_names), layout))) = rayon::join(
         || build_modules(ws, &mut r),
-        || rayon::join(|| all_macro_names(ws), || file_layout(ws)),
+        || {
+            rayon::join(
+                || intern_use_paths(ws),
+                || {
+                    rayon::join(
+                        || rayon::join(|| all_macro_names(ws), || crate_macro_names(ws)),
+                        || file_layout(ws),
+                    )
+                },
+            )
+        },
     );
     r.all_macro_names = macro_names;
+    r.macro_names = crate_macro_names;
+    r.index = build_index(ws, &mut r, ix);
     let (paths, fresh) = path_names(ws, &r.index);
     let mut cx = Resolver::for_pass(ws, &r, fresh, query_budget, total_budget);
     let (exported, reach, use_reach, uncertain) = reachability(&mut cx, &paths, &layout);
@@ -402,6 +416,40 @@ fn file_layout(ws: &Workspace) -> FileLayout {
         bodies,
         paths_sorted,
     }
+}
+
+/// Per crate target (numbered as [`build_modules`] does: package by package, target by
+/// target), the names mentioned in macros in its files.
+#[inline(never)]
+fn crate_macro_names(ws: &Workspace) -> Vec<HashSet<SmolStr>> {
+    let mut first = Vec::with_capacity(ws.packages.len());
+    let mut n = 0;
+    for p in &ws.packages {
+        first.push(n);
+        n += p.targets.len();
+    }
+    let mut files: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (fi, f) in ws.files.iter().enumerate() {
+        for &(pi, ti) in &f.targets {
+            if ws.packages.get(pi).is_some_and(|p| ti < p.targets.len()) {
+                files[first[pi] + ti].push(fi);
+            }
+        }
+    }
+    files
+        .iter()
+        .map(|fs| {
+            let total = fs
+                .iter()
+                .map(|&fi| ws.files[fi].summary.macro_idents.len())
+                .sum();
+            let mut names = HashSet::with_capacity_and_hasher(total, Default::default());
+            for &fi in fs {
+                names.extend(ws.files[fi].summary.macro_idents.iter().cloned());
+            }
+            names
+        })
+        .collect()
 }
 
 #[inline(never)]
@@ -467,7 +515,6 @@ fn build_modules(ws: &Workspace, r: &mut Resolution) {
                 globs: Vec::new(),
             });
             by_path.insert((k, vec![SmolStr::new_static("crate")]), root);
-            r.macro_names.push(HashSet::default());
             r.crates.push(CrateInfo {
                 package: pi,
                 target: ti,
@@ -495,7 +542,6 @@ fn build_modules(ws: &Workspace, r: &mut Resolution) {
             let Some(&k) = crate_index.get(t) else {
                 continue;
             };
-            r.macro_names[k].extend(f.summary.macro_idents.iter().cloned());
             for (di, d) in f.summary.mods.iter().enumerate() {
                 let mut path = f.module_of_scope(&d.scope);
                 path.push(d.name.clone());
@@ -589,12 +635,11 @@ fn build_modules(ws: &Workspace, r: &mut Resolution) {
             }
         }
     }
-    r.index = build_index(ws, r);
 }
 
-/// Interns the names the modules declare and import, and indexes the modules' names.
+/// Interns the keywords and the names of every `use` path, and numbers the `use` leaves.
 #[inline(never)]
-fn build_index(ws: &Workspace, r: &mut Resolution) -> Index {
+fn intern_use_paths(ws: &Workspace) -> Index {
     let mut ix = Index::default();
     for k in KEYWORDS {
         ix.intern(&SmolStr::new_static(k));
@@ -615,6 +660,13 @@ fn build_index(ws: &Workspace, r: &mut Resolution) -> Index {
             ix.use_paths.push((start, u.path.len() as u32));
         }
     }
+    ix
+}
+
+/// Adds the names the modules declare and import to `ix` (from [`intern_use_paths`]), and
+/// indexes the modules' names.
+#[inline(never)]
+fn build_index(ws: &Workspace, r: &mut Resolution, mut ix: Index) -> Index {
     // One entry per (module, name); its items and `use` leaves counted, then placed in
     // declaration order.
     fn entry_of(ix: &mut Index, key: (u32, Name)) -> usize {
@@ -1162,14 +1214,16 @@ impl<'a> Resolver<'a> {
     }
 
     fn resolve_use(&self, u: UseRef, depth: usize) -> R {
-        let _entered = self.budget.enter();
         let g = self.ix.use_index(u);
         let tracing = self.trace.borrow().is_some();
         if !tracing {
+            // (Before `enter`: a hit takes no step, and the next query resets its state
+            // anyway.)
             if let Some(r) = self.cache.borrow().get(g) {
                 return r;
             }
         }
+        let _entered = self.budget.enter();
         {
             let mut active = self.active.borrow_mut();
             if active.contains(&g) {

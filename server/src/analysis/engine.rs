@@ -575,26 +575,35 @@ impl<'g> Collector<'g> {
     /// to see; the walk passes over the others.
     fn enters(kind: SyntaxKind) -> bool {
         Self::may_be_test(kind)
+            || Self::records_item(kind)
             || matches!(
                 kind,
                 SyntaxKind::ERROR
                     | SyntaxKind::MODULE
-                    | SyntaxKind::FN
-                    | SyntaxKind::STRUCT
-                    | SyntaxKind::ENUM
-                    | SyntaxKind::UNION
-                    | SyntaxKind::TRAIT
-                    | SyntaxKind::TYPE_ALIAS
-                    | SyntaxKind::CONST
-                    | SyntaxKind::STATIC
-                    | SyntaxKind::MACRO_RULES
-                    | SyntaxKind::MACRO_DEF
-                    | SyntaxKind::EXTERN_CRATE
                     | SyntaxKind::USE_TREE
                     | SyntaxKind::USE
                     | SyntaxKind::PATH
                     | SyntaxKind::TOKEN_TREE
             )
+    }
+
+    /// The item kinds other than `mod` that the summary records (module-level and associated
+    /// ones, see [`Collector::enter`]).
+    fn records_item(kind: SyntaxKind) -> bool {
+        matches!(
+            kind,
+            SyntaxKind::FN
+                | SyntaxKind::STRUCT
+                | SyntaxKind::ENUM
+                | SyntaxKind::UNION
+                | SyntaxKind::TRAIT
+                | SyntaxKind::TYPE_ALIAS
+                | SyntaxKind::CONST
+                | SyntaxKind::STATIC
+                | SyntaxKind::MACRO_RULES
+                | SyntaxKind::MACRO_DEF
+                | SyntaxKind::EXTERN_CRATE
+        )
     }
 
     /// `true` for the kinds [`Collector::leave`] needs to see: the ones whose `enter` pushes
@@ -603,6 +612,8 @@ impl<'g> Collector<'g> {
         Self::may_be_test(kind) || matches!(kind, SyntaxKind::MODULE | SyntaxKind::USE_TREE)
     }
 
+    /// Called only for the kinds [`Collector::enters`] lists: a kind handled here must be
+    /// listed there (the engine's `summary_matches_the_ast` test reads every item kind).
     fn enter(&mut self, walk: &mut LazyWalk<'g>, s: &mut FileSummary) {
         let kind = walk.kind();
         let depth = walk.depth();
@@ -635,17 +646,7 @@ impl<'g> Collector<'g> {
                     }
                 }
             }
-            SyntaxKind::FN
-            | SyntaxKind::STRUCT
-            | SyntaxKind::ENUM
-            | SyntaxKind::UNION
-            | SyntaxKind::TRAIT
-            | SyntaxKind::TYPE_ALIAS
-            | SyntaxKind::CONST
-            | SyntaxKind::STATIC
-            | SyntaxKind::MACRO_RULES
-            | SyntaxKind::MACRO_DEF
-            | SyntaxKind::EXTERN_CRATE => {
+            kind if Self::records_item(kind) => {
                 // Only module-level and associated items; items in function bodies are local.
                 if matches!(
                     walk.ancestor_kind(1),
@@ -723,6 +724,7 @@ impl<'g> Collector<'g> {
         }
     }
 
+    /// Called only for the kinds [`Collector::leaves`] lists (as [`Collector::enter`]).
     fn leave(&mut self, walk: &LazyWalk<'_>) {
         if walk.kind() == SyntaxKind::USE_TREE {
             self.use_depth -= 1;

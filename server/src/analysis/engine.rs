@@ -183,7 +183,7 @@ pub struct Engine {
     kind_flags: Vec<u8>,
     /// `false` only in tests that check the prefilter contract: every rule's
     /// [`Rule::prefilter`] must only turn away nodes its `check_node` ignores, so running
-    /// without them gives the same findings and facts.
+    /// without them gives the same findings and facts (see [`Engine::without_prefilters`]).
     prefilters: bool,
 }
 
@@ -236,10 +236,15 @@ impl Engine {
     }
 
     /// This engine with every node of a rule's kinds passed to the rule, as if no rule had a
-    /// [`Rule::prefilter`] (for tests of the prefilter contract).
+    /// [`Rule::prefilter`], and every node passed to the collector, as if
+    /// [`Collector::enters`] and [`Collector::leaves`] listed every kind (for the tests of
+    /// both contracts: the same findings, facts and summaries either way).
     #[cfg(test)]
     pub(crate) fn without_prefilters(mut self) -> Engine {
         self.prefilters = false;
+        for flags in &mut self.kind_flags {
+            *flags |= COLLECT_ENTER | COLLECT_LEAVE;
+        }
         self
     }
 
@@ -689,7 +694,8 @@ impl<'g> Collector<'g> {
                 let parent = walk.ancestor_kind(1);
                 if parent != Some(SyntaxKind::PATH) && self.use_depth == 0 {
                     // Read into a reused buffer (borrowed from the tree), then into the
-                    // file's path table. Most paths are one lowercase name (a local), not kept.
+                    // file's path table. Most paths are one lowercase name (a local): read,
+                    // then not kept.
                     let segments = &mut self.segments;
                     walk.path_segments(segments);
                     let keep = (parent == Some(SyntaxKind::PATH_EXPR)

@@ -125,7 +125,9 @@ pub struct Resolution {
     /// were left unknown, so usages may be missing. Every crate is then `uncertain`, no item or
     /// `use` is `Private` (they are `Unknown`) and no narrower visibility is suggested.
     pub incomplete: bool,
-    /// The modules' names, interned, for lookups.
+    /// The modules' names, interned, for lookups, with the `use` paths by file position and
+    /// the lib roots: valid for the [`Workspace`] this resolution was built from only (another
+    /// one can index out of bounds).
     index: Index,
 }
 
@@ -334,7 +336,6 @@ pub fn resolve(ws: &Workspace) -> Resolution {
 /// [`resolve`] with other step budgets (tests).
 fn resolve_within(ws: &Workspace, query_budget: u32, total_budget: u64) -> Resolution {
     let mut r = Resolution::default();
-    // Two independent parts, at once.
     // Independent parts, at once: the module tree on one side; the `use` paths' names, the
     // macro names and the files' layout on the other.
     let ((), (ix, ((macro_names, crate_macro_names), layout))) = rayon::join(
@@ -352,6 +353,8 @@ fn resolve_within(ws: &Workspace, query_budget: u32, total_budget: u64) -> Resol
         },
     );
     r.all_macro_names = macro_names;
+    // Numbered as `build_modules` numbers the crates: one per target, package by package.
+    debug_assert_eq!(crate_macro_names.len(), r.crates.len());
     r.macro_names = crate_macro_names;
     r.index = build_index(ws, &mut r, ix);
     let (paths, fresh) = path_names(ws, &r.index);
@@ -876,7 +879,9 @@ struct Resolver<'a> {
     /// Names the index does not know, each its own id from `next_fresh` on.
     fresh: RefCell<HashMap<SmolStr, Name>>,
     next_fresh: Cell<Name>,
-    /// Visible subsets of the index's item lists.
+    /// Visible subsets of the index's item lists. Grows for the resolver's life (one pass or
+    /// one query) without reuse: only a lookup of a name with both visible and hidden items
+    /// adds to it (rare: `#[cfg(a)] fn f()` next to `#[cfg(not(a))] pub fn f()`).
     arena: RefCell<Vec<ItemRef>>,
     /// `use` leaves by global index ([`Index::use_index`]): resolved, and in progress.
     cache: RefCell<UseCache>,

@@ -67,6 +67,9 @@ pub fn collect(
             TextSize::from(at as u32),
             TextSize::from(MARKER.len() as u32),
         );
+        if marker.end() > root.text_range().end() {
+            break; // `text` is not the tree's text: nothing past the tree to read
+        }
         let Some(tok) = root.covering_element(marker).into_token() else {
             continue;
         };

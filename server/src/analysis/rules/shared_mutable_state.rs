@@ -78,8 +78,8 @@ pub static META: RuleMeta = RuleMeta {
 const SUGGESTION: &str = "give the state one owner and send it messages, or hide the lock inside an owning type with a narrow API";
 
 /// Type names that are never crate-local aliases of shared state (skips recording facts), with
-/// the shared owners and the locks and cells; sorted (every type name of every field and
-/// parameter is looked up, in a hash set built from this list).
+/// the shared owners and the locks and cells; kept sorted, so that a test finds duplicates
+/// (every type name of every field and parameter is looked up, in a hash set built from it).
 const NOT_ALIASES: &[&str] = &[
     "Arc",
     "AtomicBool",

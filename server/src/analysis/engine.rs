@@ -253,8 +253,15 @@ impl Engine {
     }
 
     /// Parses and analyses one file.
+    /// The tree lives for this call only: it is built in the allocator's tree heap
+    /// ([`crate::memory::in_heap`]), so that freeing it leaves whole pages free for the next
+    /// file's parse. (A tree kept longer, as the server keeps an open file's, is not: a
+    /// kept tree in that heap is freed one edit at a time, and the allocator's purge of the
+    /// freed pages made each edit fault them in again.)
     pub fn analyse_text(&self, meta: &FileMeta, text: &str) -> FileAnalysis {
-        let parsed = super::syntax::parse(text, meta.edition);
+        let parsed = crate::memory::in_heap(crate::memory::Heap::Trees, || {
+            super::syntax::parse(text, meta.edition)
+        });
         self.analyse_parsed(meta, text, &parsed)
     }
 

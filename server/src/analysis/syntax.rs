@@ -119,10 +119,9 @@ impl Parsed {
         // `ra_ap_syntax`'s own strategies (`Parse::reparse`: one token, else the nearest
         // block, else the whole file), without its O(offset) walk (see `reparse_token`).
         let edition = self.edition.to_ra();
-        let Some(green) = crate::memory::in_heap(crate::memory::Heap::Trees, || {
-            reparse_token(&old, delete, insert, edition)
-                .or_else(|| reparse_block(&old, delete, insert, edition))
-        }) else {
+        let Some(green) = reparse_token(&old, delete, insert, edition)
+            .or_else(|| reparse_block(&old, delete, insert, edition))
+        else {
             return parse(expected, self.edition);
         };
         let new = SyntaxNode::new_root(green.clone());
@@ -393,10 +392,7 @@ pub fn first_token_len(text: &str, edition: Edition) -> usize {
 
 /// Parses a whole file.
 pub fn parse(text: &str, edition: Edition) -> Parsed {
-    // The tree in its own allocator pages (see `memory::in_heap`).
-    let full = crate::memory::in_heap(crate::memory::Heap::Trees, || {
-        ast::SourceFile::parse(text, edition.to_ra())
-    });
+    let full = ast::SourceFile::parse(text, edition.to_ra());
     Parsed {
         green: full.syntax_node().green().to_owned(),
         full: Some(full),

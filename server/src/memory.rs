@@ -1,10 +1,11 @@
-//! The global allocator (mimalloc, with a heap of its own for syntax trees), and process-wide
-//! memory settings and hand-back.
+//! The global allocator (mimalloc, with heaps of our own for syntax trees and for what the
+//! workspace model keeps), and process-wide memory settings and hand-back.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::cell::Cell;
 use std::ffi::c_void;
 use std::sync::atomic::{AtomicPtr, Ordering};
+
 extern "C" {
     /// mimalloc's own API (in the library the `mimalloc` crate links; the crate exposes it
     /// only with its `extended` feature): frees what the calling thread's heap holds
@@ -14,6 +15,21 @@ extern "C" {
     fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
     #[cfg(test)]
     fn mi_option_get(option: std::ffi::c_int) -> std::ffi::c_long;
+    // mimalloc v3's first-class heaps (`mimalloc.h`: "can allocate from any thread (and be
+    // free'd from any thread); heaps keep allocations in separate pages from each other").
+    fn mi_heap_new() -> *mut c_void;
+    fn mi_heap_delete(heap: *mut c_void);
+    fn mi_heap_collect(heap: *mut c_void, force: bool);
+    #[cfg(test)]
+    fn mi_heap_contains(heap: *const c_void, p: *const c_void) -> bool;
+    fn mi_heap_malloc_aligned(heap: *mut c_void, size: usize, align: usize) -> *mut c_void;
+    fn mi_heap_zalloc_aligned(heap: *mut c_void, size: usize, align: usize) -> *mut c_void;
+    fn mi_heap_realloc_aligned(
+        heap: *mut c_void,
+        p: *mut c_void,
+        newsize: usize,
+        align: usize,
+    ) -> *mut c_void;
 }
 
 /// `mi_option_purge_delay` in the `mi_option_t` of the mimalloc version the `mimalloc`
@@ -24,9 +40,11 @@ const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 /// Makes mimalloc hand pages that became free back to the system after 1 ms instead of
 /// its default 1000 ms (`src/options.c` of the bundled v3; the header's comment says 10),
 /// which left much of a load's freed memory resident until a later allocation or free of
-/// the owning thread, well above what the server's model holds. Measured with `scripts/bench-lsp` on 627k lines
-/// (docs/benchmarks.md): settled 108-120 -> 99-100 B/line, peak 208-239 -> 136-140
-/// B/line, cold indexing no slower. 0 (immediate) was measured 10-20% slower to index.
+/// the owning thread, well above what the server's model holds. Measured with
+/// `scripts/bench-lsp` on 627k lines (docs/benchmarks.md): settled 108-120 -> 99-100
+/// B/line, peak 208-239 -> 136-140 B/line. 0 (immediate) was measured 10-20% slower to
+/// index; 1 ms costs indexing about 10% too (each file's freed tree pages are handed back
+/// and the next parse faults fresh ones in), a trade for the settled memory target.
 /// For the long-running server; call before the work starts.
 pub fn purge_freed_pages_soon() {
     // SAFETY: sets one integer option of the allocator; takes no pointers.
@@ -70,24 +88,6 @@ fn collect_this_thread() {
     }
 }
 
-extern "C" {
-    // mimalloc v3's first-class heaps (`mimalloc.h`: "can allocate from any thread (and be
-    // free'd from any thread); heaps keep allocations in separate pages from each other").
-    fn mi_heap_new() -> *mut c_void;
-    fn mi_heap_delete(heap: *mut c_void);
-    fn mi_heap_collect(heap: *mut c_void, force: bool);
-    #[cfg(test)]
-    fn mi_heap_contains(heap: *const c_void, p: *const c_void) -> bool;
-    fn mi_heap_malloc_aligned(heap: *mut c_void, size: usize, align: usize) -> *mut c_void;
-    fn mi_heap_zalloc_aligned(heap: *mut c_void, size: usize, align: usize) -> *mut c_void;
-    fn mi_heap_realloc_aligned(
-        heap: *mut c_void,
-        p: *mut c_void,
-        newsize: usize,
-        align: usize,
-    ) -> *mut c_void;
-}
-
 thread_local! {
     /// The heap this thread's allocations go to now (see [`in_heap`]).
     // boundary: allow(global-mutable-state) (a global allocator takes no context: the scope of `in_heap` is the handle)
@@ -99,7 +99,8 @@ thread_local! {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Heap {
     Default,
-    /// Syntax trees: what a parse builds (green nodes and tokens, the parser's buffers).
+    /// Syntax trees that live for one analysis: what a parse builds (green nodes and tokens,
+    /// the parser's buffers).
     Trees,
     /// What outlives a file's analysis: its summary, as the workspace model keeps it.
     Model,
@@ -154,8 +155,12 @@ impl Heap {
 /// parse allocates from scattered free lists and fresh pages. Measured with `perf` on
 /// `check` over the 2.85M-line corpus (2 threads): the allocator's block path took 553
 /// samples against 153 for parsing alone, 360 of them under the parser's node allocations;
-/// with the trees in their own heap, 288. Freeing works from any heap, so only where a block
-/// is allocated changes.
+/// with the trees in their own heap, 288. So [`Heap::Trees`] is for a tree that lives for one
+/// analysis only: a tree kept across edits (the server's open files) is freed a part at a
+/// time, and with the server's 1 ms purge its freed pages were handed back and faulted in
+/// again at every edit. [`Heap::Model`] packs what the workspace model keeps, so that the
+/// server's settled memory is about what the model holds. Freeing works from any heap, so
+/// only where a block is allocated changes.
 pub fn in_heap<R>(heap: Heap, f: impl FnOnce() -> R) -> R {
     /// Restores the previous heap, also when `f` panics.
     struct Restore(Heap);

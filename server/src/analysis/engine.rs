@@ -183,7 +183,7 @@ pub struct Engine {
     kind_flags: Vec<u8>,
     /// `false` only in tests that check the prefilter contract: every rule's
     /// [`Rule::prefilter`] must only turn away nodes its `check_node` ignores, so running
-    /// without them gives the same findings and facts (see [`Engine::without_prefilters`]).
+    /// without them gives the same findings and facts (see [`Engine::without_shortcuts`]).
     prefilters: bool,
 }
 
@@ -240,7 +240,7 @@ impl Engine {
     /// [`Collector::enters`] and [`Collector::leaves`] listed every kind (for the tests of
     /// both contracts: the same findings, facts and summaries either way).
     #[cfg(test)]
-    pub(crate) fn without_prefilters(mut self) -> Engine {
+    pub(crate) fn without_shortcuts(mut self) -> Engine {
         self.prefilters = false;
         for flags in &mut self.kind_flags {
             *flags |= COLLECT_ENTER | COLLECT_LEAVE;
@@ -1288,8 +1288,9 @@ mod tests {
 
     /// The prefilter contract on real code: every rule (the ones off by default too) on this
     /// crate's sources and the shipped fixture workspaces gives the same findings and
-    /// summaries with and without the prefilters. (The rule fixtures are checked the same way
-    /// by `fixture::analyse`.)
+    /// summaries with and without the prefilters and the walk's kind table
+    /// ([`Engine::without_shortcuts`]). (The rule fixtures are checked the same way by
+    /// `fixture::analyse`.)
     #[test]
     fn prefilters_only_turn_away_nodes_rules_ignore() {
         let files = crate_and_fixture_sources();
@@ -1303,7 +1304,7 @@ mod tests {
         };
         let config = Arc::new(Config::default());
         let filtered = Engine::new(config.clone(), &select);
-        let unfiltered = Engine::new(config, &select).without_prefilters();
+        let unfiltered = Engine::new(config, &select).without_shortcuts();
         let mut findings = 0;
         for path in files {
             let text = std::fs::read_to_string(&path).unwrap();

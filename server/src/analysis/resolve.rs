@@ -358,7 +358,8 @@ fn resolve_within(ws: &Workspace, query_budget: u32, total_budget: u64) -> Resol
     r.macro_names = crate_macro_names;
     r.index = build_index(ws, &mut r, ix);
     let (paths, fresh) = path_names(ws, &r.index);
-    let mut cx = Resolver::for_pass(ws, &r, fresh, query_budget, total_budget);
+    let cache = UseCache::Dense(vec![None; r.index.use_paths.len()]);
+    let mut cx = Resolver::new(ws, &r, fresh, cache, query_budget, total_budget);
     let (exported, reach, use_reach, uncertain) = reachability(&mut cx, &paths, &layout);
     let (used_in, glob_users) = usages(&mut cx, &paths);
     let incomplete = cx.budget.exhausted.get();
@@ -963,11 +964,14 @@ impl Budget {
 }
 
 impl<'a> Resolver<'a> {
-    /// `fresh`: the first id free for names the index does not know.
+    /// `fresh`: the first id free for names the index does not know; `cache`: where `use`
+    /// results go ([`UseCache::Dense`] for the whole-workspace pass, which resolves most
+    /// `use` leaves).
     fn new(
         ws: &'a Workspace,
         r: &'a Resolution,
         fresh: Name,
+        cache: UseCache,
         query_budget: u32,
         total_budget: u64,
     ) -> Resolver<'a> {
@@ -978,7 +982,7 @@ impl<'a> Resolver<'a> {
             fresh: Default::default(),
             next_fresh: Cell::new(fresh),
             arena: Default::default(),
-            cache: RefCell::new(UseCache::Sparse(HashMap::default())),
+            cache: RefCell::new(cache),
             active: Default::default(),
             trace: Default::default(),
             lookups: Default::default(),
@@ -994,20 +998,8 @@ impl<'a> Resolver<'a> {
     /// A resolver for one query from outside (the rules).
     fn for_query(ws: &'a Workspace, r: &'a Resolution) -> Resolver<'a> {
         let fresh = r.index.names.len() as Name;
-        Resolver::new(ws, r, fresh, QUERY_BUDGET, TOTAL_BUDGET)
-    }
-
-    /// A resolver for the whole-workspace pass, which resolves most `use` leaves.
-    fn for_pass(
-        ws: &'a Workspace,
-        r: &'a Resolution,
-        fresh: Name,
-        query_budget: u32,
-        total_budget: u64,
-    ) -> Resolver<'a> {
-        let cx = Resolver::new(ws, r, fresh, query_budget, total_budget);
-        *cx.cache.borrow_mut() = UseCache::Dense(vec![None; r.index.use_paths.len()]);
-        cx
+        let cache = UseCache::Sparse(HashMap::default());
+        Resolver::new(ws, r, fresh, cache, QUERY_BUDGET, TOTAL_BUDGET)
     }
 
     /// The id of a name: the index's, or one of its own.

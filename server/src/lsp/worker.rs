@@ -572,22 +572,16 @@ fn load_root(
     } else {
         Default::default()
     };
-    // The summaries are in the model's own allocator pages already (the engine copies each
-    // one there, `memory::Heap::Model`); the findings maps were built on the pool's threads
-    // between the syntax trees: copied there too, so that the pages the load used become free
-    // as a whole and `memory::release_free` can hand them back. Files without local findings
-    // need no entry; the workspace findings are kept as they are, empty lists included
-    // (`changed_files` compares the maps).
-    let local = crate::memory::in_heap(crate::memory::Heap::Model, || {
-        local
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect::<Findings>()
-    });
+    // The summaries are in the model heap already (the engine copies each one there,
+    // `memory::Heap::Model`). The findings maps were built on the pool's threads between the
+    // analyses' temporaries: copied into that heap too, so that the pages the load used
+    // become free as a whole and `memory::release_free` can hand them back. Files without
+    // local findings need no entry; the workspace findings are kept as they are, empty lists
+    // included (`changed_files` compares the maps).
+    let local = copy_to_model(local.iter().filter(|(_, v)| !v.is_empty()));
     let t_workspace = Instant::now();
     let global = engine.analyse_workspace(&ws);
-    let global = crate::memory::in_heap(crate::memory::Heap::Model, || copy_findings(&global));
+    let global = copy_to_model(&global);
     let workspace_us = t_workspace.elapsed().as_micros();
     let baseline = load_baseline(&root.dir, &engine.config);
     let files = ws.files.len();
@@ -625,8 +619,11 @@ fn load_root(
     error
 }
 
-fn copy_findings(m: &Findings) -> Findings {
-    m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+/// A copy of the findings in the model heap ([`crate::memory::Heap::Model`]).
+fn copy_to_model<'a>(m: impl IntoIterator<Item = (&'a String, &'a Vec<Finding>)>) -> Findings {
+    crate::memory::in_heap(crate::memory::Heap::Model, || {
+        m.into_iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    })
 }
 
 type Findings = std::collections::HashMap<String, Vec<Finding>>;

@@ -639,15 +639,9 @@ fn green_any_path_type_name(
     skip: &[SyntaxKind],
     pred: &mut impl FnMut(&str) -> bool,
 ) -> bool {
-    if skip.iter().any(|&k| is_kind(n, k)) {
-        return false;
-    }
-    if green_path_type_name(n).is_some_and(&mut *pred) {
-        return true;
-    }
-    n.children().any(|c| match c {
-        NodeOrToken::Node(c) => green_any_path_type_name(c, skip, pred),
-        NodeOrToken::Token(_) => false,
+    // The walk stops (returns `false`) at the first match.
+    !GreenNode(n).path_types(TextSize::from(0), skip, &mut |t, _| {
+        !green_path_type_name(t.0).is_some_and(&mut *pred)
     })
 }
 
@@ -1117,15 +1111,7 @@ impl<'a> GreenNode<'a> {
     /// (`foo::Bar<T>` -> `Bar`, `&Bar` -> `Bar`; other types: their text).
     pub fn type_head(self) -> String {
         match self.kind() {
-            SyntaxKind::PATH_TYPE => self
-                .child(SyntaxKind::PATH)
-                .and_then(|p| p.child(SyntaxKind::PATH_SEGMENT))
-                .and_then(|s| s.child(SyntaxKind::NAME_REF))
-                .and_then(|n| match n.0.children().next()? {
-                    NodeOrToken::Token(t) => Some(t.text().to_string()),
-                    NodeOrToken::Node(_) => None,
-                })
-                .unwrap_or_default(),
+            SyntaxKind::PATH_TYPE => self.path_type_head().unwrap_or_default().to_string(),
             SyntaxKind::REF_TYPE => self
                 .type_child()
                 .map(GreenNode::type_head)

@@ -4,7 +4,8 @@
 //! which builds the corpus and also measures the `boundary-lsp` binary's wall time and peak
 //! memory). Every measurement reads the files from disk, as `check` does; the page cache is warm
 //! (one untimed warm-up run first). Prints one markdown table row per measurement, medians of
-//! `runs` runs. `-- <corpus-dir> 1 parse` (or `check`) runs one side once, for profilers;
+//! `runs` runs. `-- <corpus-dir> 1 parse` (or `check`, or `parse-region`: the parses in the
+//! tree region `check` uses) runs one side once, for profilers;
 //! `-- <corpus-dir> 1 phases` prints the wall time of each stage of `check`, `-- <corpus-dir> 1 mem`
 //! the heap bytes of the per-file summaries by part.
 
@@ -15,6 +16,7 @@ use boundary_lsp::analysis::config::Config;
 use boundary_lsp::analysis::engine::Selection;
 use boundary_lsp::analysis::loader;
 use boundary_lsp::analysis::syntax::{self, Edition};
+use boundary_lsp::memory::{in_heap, Heap};
 use rayon::prelude::*;
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -38,11 +40,16 @@ fn corpus(root: &Path) -> Vec<(PathBuf, Edition)> {
 
 /// Reads and parses every file, dropping each tree right away. Returns (files, lines).
 fn parse_all(files: &[(PathBuf, Edition)]) -> (usize, usize) {
+    parse_all_in(files, Heap::Default)
+}
+
+/// [`parse_all`] with the parses in `heap` (`Heap::Trees`: where `check` parses).
+fn parse_all_in(files: &[(PathBuf, Edition)], heap: Heap) -> (usize, usize) {
     files
         .par_iter()
         .map(|(p, ed)| match loader::read_source(p) {
             Ok(text) => {
-                let parsed = syntax::parse(&text, *ed);
+                let parsed = in_heap(heap, || syntax::parse(&text, *ed));
                 std::hint::black_box(&parsed);
                 (1, loader::count_lines(&text))
             }
@@ -183,6 +190,10 @@ fn main() {
             println!("{} lines parsed", parse_all(&files).1);
             return;
         }
+        Some("parse-region") => {
+            println!("{} lines parsed", parse_all_in(&files, Heap::Trees).1);
+            return;
+        }
         Some("phases") => {
             phases(&root, &engine);
             return;
@@ -213,6 +224,17 @@ fn main() {
             .unwrap();
         let (parse, lines) = pool.install(|| time_runs(runs, || parse_all(&files).1));
         row("read + parse (ra_ap_syntax)", threads, lines, parse, None);
+        // For reference: the same parses in the tree region `check` parses into (bump
+        // allocation, chunks reused warm; `memory/region.rs`), against the row above.
+        let (region, lines) =
+            pool.install(|| time_runs(runs, || parse_all_in(&files, Heap::Trees).1));
+        row(
+            "parse in the tree region (read + parse, as check parses)",
+            threads,
+            lines,
+            region,
+            Some(parse),
+        );
         let (check, lines) = pool.install(|| time_runs(runs, || check(&root, &engine)));
         row(
             "check (walk, manifests, read, parse, rules, workspace)",

@@ -4,7 +4,10 @@
 use std::alloc::{GlobalAlloc, Layout};
 use std::cell::Cell;
 use std::ffi::c_void;
-use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+
+mod region;
+use region::{Bump, Region};
 
 extern "C" {
     /// mimalloc's own API (in the library the `mimalloc` crate links; the crate exposes it
@@ -49,6 +52,38 @@ const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 pub fn purge_freed_pages_soon() {
     // SAFETY: sets one integer option of the allocator; takes no pointers.
     unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 1) }
+    IDLE_KEEP.store(IDLE_TREE_CHUNKS, Ordering::Relaxed);
+    if LOADS.load(Ordering::Relaxed) == 0 {
+        TREES.keep(IDLE_TREE_CHUNKS);
+    }
+}
+
+/// Free chunks of the tree region a long-running process keeps resident between loads
+/// ([`purge_freed_pages_soon`]): enough for the next file's tree without page faults, little
+/// against the model.
+const IDLE_TREE_CHUNKS: usize = 0;
+/// What the tree region keeps when no load runs: all (the default, for `check`), or
+/// [`IDLE_TREE_CHUNKS`] once [`purge_freed_pages_soon`] was called.
+static IDLE_KEEP: AtomicUsize = AtomicUsize::new(usize::MAX);
+/// Loads running now ([`during_load`]).
+static LOADS: AtomicUsize = AtomicUsize::new(0);
+
+/// Runs `f` (a load of many files) with every freed chunk of the tree region kept resident,
+/// so that each file's parse reuses the memory the previous tree left, warm. Call
+/// [`release_free`] after the load to hand them back.
+pub fn during_load<R>(f: impl FnOnce() -> R) -> R {
+    struct End;
+    impl Drop for End {
+        fn drop(&mut self) {
+            if LOADS.fetch_sub(1, Ordering::AcqRel) == 1 {
+                TREES.keep(IDLE_KEEP.load(Ordering::Relaxed));
+            }
+        }
+    }
+    LOADS.fetch_add(1, Ordering::AcqRel);
+    TREES.keep(usize::MAX);
+    let _end = End;
+    f()
 }
 
 /// Turns transparent huge pages off for this process. mimalloc asks for them on its
@@ -72,6 +107,9 @@ pub fn no_huge_pages() {
 pub fn release_free() {
     rayon::broadcast(|_| collect_this_thread());
     collect_this_thread();
+    TREES.release();
+    let (free, used) = TREES.counts();
+    tracing::debug!(free, used, "tree region chunks (64 MiB)");
 }
 
 /// `mi_collect` covers the calling thread's part of the default heap only: our heaps' parts
@@ -92,7 +130,14 @@ thread_local! {
     /// The heap this thread's allocations go to now (see [`in_heap`]).
     // boundary: allow(global-mutable-state) (a global allocator takes no context: the scope of `in_heap` is the handle)
     static CURRENT: Cell<Heap> = const { Cell::new(Heap::Default) };
+    /// This thread's chunk of [`TREES`] while it is in [`Heap::Trees`].
+    // boundary: allow(global-mutable-state) (a global allocator takes no context: the scope of `in_heap` is the handle)
+    static BUMP: Bump = const { Bump::new() };
 }
+
+/// Where [`Heap::Trees`] allocates (see `memory/region.rs`); blocks it refuses (large ones)
+/// go to that heap's mimalloc heap.
+static TREES: Region = Region::new(64);
 
 /// Where an allocation goes: mimalloc's default heap, or one of two heaps of our own, each in
 /// its own allocator pages.
@@ -166,7 +211,11 @@ pub fn in_heap<R>(heap: Heap, f: impl FnOnce() -> R) -> R {
     struct Restore(Heap);
     impl Drop for Restore {
         fn drop(&mut self) {
-            CURRENT.set(self.0);
+            // Leaving the tree heap: the chunk this thread bumped in is let go (it becomes
+            // free once the tree built in it is dropped).
+            if CURRENT.replace(self.0) == Heap::Trees && self.0 != Heap::Trees {
+                BUMP.with(|b| TREES.retire(b));
+            }
         }
     }
     let _restore = Restore(CURRENT.replace(heap));
@@ -184,12 +233,20 @@ impl Allocator {
     }
 }
 
-// SAFETY: every call forwards to mimalloc, which meets `GlobalAlloc`'s contract for blocks of
-// any of its heaps: the `*_aligned` functions honour `layout.align()`, and `mi_free` (behind
+// SAFETY: blocks of the tree region come from `Region::alloc`, which honours the layout's
+// size and alignment and hands out disjoint blocks until they are freed; `dealloc` and
+// `realloc` tell them apart by address (`Region::contains`) and free them there once. Every
+// other call forwards to mimalloc, which meets `GlobalAlloc`'s contract for blocks of any of
+// its heaps: the `*_aligned` functions honour `layout.align()`, and `mi_free` (behind
 // `MiMalloc::dealloc`) and `mi_heap_realloc_aligned` accept a block of any heap.
 unsafe impl GlobalAlloc for Allocator {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if CURRENT.get() == Heap::Trees {
+            if let Some(p) = BUMP.with(|b| TREES.alloc(b, layout.size(), layout.align())) {
+                return p;
+            }
+        }
         match Self::heap() {
             Some(h) => mi_heap_malloc_aligned(h, layout.size(), layout.align()).cast(),
             None => mimalloc::MiMalloc.alloc(layout),
@@ -198,6 +255,13 @@ unsafe impl GlobalAlloc for Allocator {
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        if CURRENT.get() == Heap::Trees {
+            if let Some(p) = BUMP.with(|b| TREES.alloc(b, layout.size(), layout.align())) {
+                // A chunk is reused as it was left.
+                std::ptr::write_bytes(p, 0, layout.size());
+                return p;
+            }
+        }
         match Self::heap() {
             Some(h) => mi_heap_zalloc_aligned(h, layout.size(), layout.align()).cast(),
             None => mimalloc::MiMalloc.alloc_zeroed(layout),
@@ -206,11 +270,29 @@ unsafe impl GlobalAlloc for Allocator {
 
     #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        mimalloc::MiMalloc.dealloc(ptr, layout)
+        if TREES.contains(ptr) {
+            TREES.free(ptr)
+        } else {
+            mimalloc::MiMalloc.dealloc(ptr, layout)
+        }
     }
 
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if TREES.contains(ptr) {
+            if CURRENT.get() == Heap::Trees
+                && BUMP.with(|b| TREES.resize_in_place(b, ptr, layout.size(), new_size))
+            {
+                return ptr;
+            }
+            // Moved: to the region or the heap in force, as a new block would be.
+            let new = self.alloc(Layout::from_size_align_unchecked(new_size, layout.align()));
+            if !new.is_null() {
+                std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+                TREES.free(ptr);
+            }
+            return new;
+        }
         match Self::heap() {
             Some(h) => mi_heap_realloc_aligned(h, ptr.cast(), new_size, layout.align()).cast(),
             None => mimalloc::MiMalloc.realloc(ptr, layout, new_size),
@@ -234,6 +316,9 @@ mod tests {
 
     /// Which of our heaps holds the block at `p` (`Default`: neither).
     fn heap_of<T>(p: *const T) -> Heap {
+        if super::TREES.contains(p.cast()) {
+            return Heap::Trees;
+        }
         for (heap, slot) in [Heap::Trees, Heap::Model].into_iter().zip(&super::HEAPS) {
             let h = slot.load(super::Ordering::Acquire);
             // SAFETY: `h` is null or a heap from `mi_heap_new`; `p` is only compared.
@@ -288,5 +373,58 @@ mod tests {
         std::thread::spawn(move || drop((aligned, grown, zeroed)))
             .join()
             .unwrap();
+    }
+
+    #[test]
+    fn tree_blocks_grow_in_place_move_out_and_are_freed_anywhere() {
+        let (mut v, large, zeroed) = in_heap(Heap::Trees, || {
+            let mut v: Vec<u32> = Vec::with_capacity(4);
+            let first = v.as_ptr();
+            v.extend(0..1000);
+            // The last block of the chunk grew where it was.
+            assert_eq!(v.as_ptr(), first);
+            let large = vec![7u8; super::region::LARGE + 1];
+            let zeroed = vec![0u64; 1000];
+            (v, large, zeroed)
+        });
+        assert_eq!(heap_of(v.as_ptr()), Heap::Trees);
+        assert!(super::TREES.contains(v.as_ptr().cast()));
+        // Too large for the region: mimalloc's tree heap.
+        assert!(!super::TREES.contains(large.as_ptr()));
+        assert_eq!(heap_of(large.as_ptr()), Heap::Trees);
+        assert!(zeroed.iter().all(|&x| x == 0));
+        // Grown outside the scope: moved to the default heap, contents kept.
+        v.extend(1000..100_000);
+        assert_eq!(heap_of(v.as_ptr()), Heap::Default);
+        assert!(v.iter().copied().eq(0..100_000));
+        std::thread::spawn(move || drop((v, large, zeroed)))
+            .join()
+            .unwrap();
+        // A dirty reused chunk still gives zeroed blocks.
+        for _ in 0..3 {
+            let z = in_heap(Heap::Trees, || {
+                drop(vec![0xFFu8; 50_000]);
+                vec![0u8; 50_000]
+            });
+            assert!(z.iter().all(|&x| x == 0));
+        }
+    }
+
+    #[test]
+    fn a_parse_in_the_tree_heap_builds_its_tree_in_the_region() {
+        use crate::analysis::syntax::{parse, AstNode, Edition};
+        let text = "fn f(a: u32) -> u32 { let b = a + 1; b * 2 }\n".repeat(2000);
+        let outside = parse(&text, Edition::E2021);
+        let inside = in_heap(Heap::Trees, || parse(&text, Edition::E2021));
+        let node = |p: &crate::analysis::syntax::Parsed| {
+            let root = p.tree().syntax().clone();
+            let first_fn = root.first_child().unwrap();
+            std::ptr::from_ref(first_fn.green()).cast::<u8>()
+        };
+        assert!(!super::TREES.contains(node(&outside)));
+        assert!(super::TREES.contains(node(&inside)));
+        assert_eq!(inside.tree().syntax().to_string(), text);
+        drop(inside);
+        super::release_free();
     }
 }

@@ -564,8 +564,12 @@ fn load_root(
         walk_us = t_walk.elapsed().as_micros();
         let t_load = Instant::now();
         total.store(sources.len(), Ordering::Relaxed);
-        let loaded = loader::load(&root.dir, &sources, &manifests, &engine, &|d, _| {
-            done.store(d, Ordering::Relaxed);
+        // Each file's tree is freed as its analysis ends: its chunks of the tree heap stay
+        // resident for the next parse until the load ends (`release_free` below).
+        let loaded = crate::memory::during_load(|| {
+            loader::load(&root.dir, &sources, &manifests, &engine, &|d, _| {
+                done.store(d, Ordering::Relaxed);
+            })
         });
         load_us = t_load.elapsed().as_micros();
         (loaded.workspace, loaded.local)

@@ -446,9 +446,15 @@ pub fn package_of(packages: &[Package], rel_path: &str) -> Option<usize> {
     packages
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.dir.is_empty() || rel_path.starts_with(&format!("{}/", p.dir)))
+        .filter(|(_, p)| p.dir.is_empty() || is_within(rel_path, &p.dir))
         .max_by_key(|(_, p)| p.dir.len())
         .map(|(i, _)| i)
+}
+
+/// `true` when `rel` lies under the directory `dir` (`"{dir}/..."`); no string is built: this
+/// runs for every file against every package.
+fn is_within(rel: &str, dir: &str) -> bool {
+    rel.len() > dir.len() && rel.starts_with(dir) && rel.as_bytes()[dir.len()] == b'/'
 }
 
 /// `true` when the file's `mod x;` children live in its own directory (crate roots, `mod.rs`).
@@ -567,8 +573,10 @@ pub fn guess_target(packages: &[Package], pkg: Option<usize>, rel: &str) -> Targ
     }
     let within = if p.dir.is_empty() {
         rel
+    } else if is_within(rel, &p.dir) {
+        &rel[p.dir.len() + 1..]
     } else {
-        rel.strip_prefix(&format!("{}/", p.dir)).unwrap_or(rel)
+        rel
     };
     if within.starts_with("src/bin/") {
         TargetKind::Bin
@@ -592,6 +600,42 @@ pub fn guess_target(packages: &[Package], pkg: Option<usize>, rel: &str) -> Targ
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_belongs_to_the_deepest_package_whose_directory_holds_it() {
+        let pkg = |dir: &str| Package {
+            name: dir.to_string(),
+            dir: dir.to_string(),
+            manifest: format!("{dir}/Cargo.toml"),
+            edition: Edition::E2021,
+            targets: Vec::new(),
+            dependencies: Vec::new(),
+            default_features: Vec::new(),
+        };
+        let packages = [
+            pkg(""),
+            pkg("crates/a"),
+            pkg("crates/a/inner"),
+            pkg("crates/ab"),
+        ];
+        let of = |rel| package_of(&packages, rel);
+        assert_eq!(of("src/lib.rs"), Some(0));
+        assert_eq!(of("crates/a/src/lib.rs"), Some(1));
+        assert_eq!(of("crates/a/inner/src/lib.rs"), Some(2));
+        // A directory whose name only starts like a package's is not inside it.
+        assert_eq!(of("crates/ab/src/lib.rs"), Some(3));
+        assert_eq!(of("crates/abc/src/lib.rs"), Some(0));
+        assert_eq!(of("crates/a"), Some(0));
+        assert_eq!(package_of(&packages[1..], "crates/abc/x.rs"), None);
+        assert_eq!(
+            guess_target(&packages, Some(1), "crates/a/tests/t.rs"),
+            TargetKind::Test
+        );
+        assert_eq!(
+            guess_target(&packages, Some(3), "crates/ab/build.rs"),
+            TargetKind::BuildScript
+        );
+    }
 
     fn defaults(manifest: &str) -> Vec<String> {
         parse_manifest(manifest)

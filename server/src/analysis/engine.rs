@@ -11,7 +11,7 @@ use super::line_index::LineIndex;
 use super::model::{
     name_of, path_attr, FileSummary, ItemKind, ItemSummary, ModDecl, Owner, UseDecl, Visibility,
 };
-use super::rule::{Finding, Rule, RuleMeta, Severity};
+use super::rule::{Finding, Rule, RuleMeta};
 use super::rules;
 use super::suppress;
 use super::syntax::{
@@ -530,10 +530,6 @@ impl Engine {
             (a.range.start(), a.rule, &a.message).cmp(&(b.range.start(), b.rule, &b.message))
         });
         findings
-    }
-
-    pub fn severity_of(&self, meta: &RuleMeta) -> Severity {
-        self.config.severity(meta)
     }
 }
 

@@ -371,16 +371,6 @@ impl ModuleGraph {
         s
     }
 
-    /// `crate::domain::stock` (the name as written inside its crate).
-    pub fn local_name(&self, m: ModId) -> String {
-        let mut s = String::from("crate");
-        for p in &self.modules[m].path {
-            s.push_str("::");
-            s.push_str(p);
-        }
-        s
-    }
-
     pub fn target_name(&self, t: &EdgeTarget) -> String {
         match t {
             EdgeTarget::Module(m) => self.name(*m),

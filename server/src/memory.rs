@@ -1,5 +1,6 @@
-//! The global allocator (mimalloc, with heaps of our own for syntax trees and for what the
-//! workspace model keeps), and process-wide memory settings and hand-back.
+//! The global allocator (mimalloc, with a region of our own for syntax trees and a heap of
+//! our own for what the workspace model keeps), and process-wide memory settings and
+//! hand-back.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::cell::Cell;
@@ -139,13 +140,13 @@ thread_local! {
 /// go to that heap's mimalloc heap.
 static TREES: Region = Region::new(64);
 
-/// Where an allocation goes: mimalloc's default heap, or one of two heaps of our own, each in
-/// its own allocator pages.
+/// Where an allocation goes: mimalloc's default heap, the tree region, or the model's heap.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Heap {
     Default,
     /// Syntax trees that live for one analysis: what a parse builds (green nodes and tokens,
-    /// the parser's buffers).
+    /// the parser's buffers), bump-allocated in the tree region (`memory/region.rs`; blocks
+    /// over half a chunk in a mimalloc heap of their own).
     Trees,
     /// What outlives a file's analysis: its summary, as the workspace model keeps it.
     Model,
@@ -200,12 +201,14 @@ impl Heap {
 /// parse allocates from scattered free lists and fresh pages. Measured with `perf` on
 /// `check` over the 2.85M-line corpus (2 threads): the allocator's block path took 553
 /// samples against 153 for parsing alone, 360 of them under the parser's node allocations;
-/// with the trees in their own heap, 288. So [`Heap::Trees`] is for a tree that lives for one
-/// analysis only: a tree kept across edits (the server's open files) is freed a part at a
-/// time, and with the server's 1 ms purge its freed pages were handed back and faulted in
-/// again at every edit. [`Heap::Model`] packs what the workspace model keeps, so that the
-/// server's settled memory is about what the model holds. Freeing works from any heap, so
-/// only where a block is allocated changes.
+/// with the trees in their own heap, 288; with the trees in the region (bump allocation,
+/// chunks reused warm), the server's page faults while indexing went from 84k to 48k
+/// (docs/benchmarks.md). So [`Heap::Trees`] is for a tree that lives for one analysis only: a
+/// chunk is reused only once every block in it is freed, so a tree kept across edits (the
+/// server's open files) would hold its chunk, with the parse's temporaries, for as long as it
+/// lives. [`Heap::Model`] packs what the workspace model keeps, so that the server's settled
+/// memory is about what the model holds. Freeing works from any heap, so only where a block
+/// is allocated changes.
 pub fn in_heap<R>(heap: Heap, f: impl FnOnce() -> R) -> R {
     /// Restores the previous heap, also when `f` panics.
     struct Restore(Heap);

@@ -131,8 +131,8 @@ thread_local! {
     /// The heap this thread's allocations go to now (see [`in_heap`]).
     // boundary: allow(global-mutable-state) (a global allocator takes no context: the scope of `in_heap` is the handle)
     static CURRENT: Cell<Heap> = const { Cell::new(Heap::Default) };
-    /// This thread's chunk of [`TREES`] while it is in [`Heap::Trees`].
-    // boundary: allow(global-mutable-state) (a global allocator takes no context: the scope of `in_heap` is the handle)
+    /// This thread's chunk of [`TREES`] while it is in [`Heap::Trees`] (its cells change only
+    /// inside that scope, like `CURRENT`'s).
     static BUMP: Bump = const { Bump::new() };
 }
 

@@ -22,7 +22,7 @@
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicIsize, AtomicU32, AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, Once};
 
 /// log2 of the chunk size (64 MiB of address space: only what a parse touches becomes
 /// resident; large enough for the parser's buffers of a file of 1 MB).
@@ -44,8 +44,8 @@ pub(super) struct Region {
     /// Start of the reserved range; `len` is 0 until it is reserved (and if that failed).
     base: AtomicUsize,
     len: AtomicUsize,
-    /// Serialises the reservation; then `reserved` says whether it succeeded.
-    reserving: Mutex<bool>,
+    /// The reservation, tried once (`len` says whether it succeeded).
+    reserving: Once,
     chunks: usize,
     /// Chunks never used yet start here.
     fresh: AtomicUsize,
@@ -90,7 +90,7 @@ impl Region {
         Self {
             base: AtomicUsize::new(0),
             len: AtomicUsize::new(0),
-            reserving: Mutex::new(false),
+            reserving: Once::new(),
             chunks,
             fresh: AtomicUsize::new(0),
             counters: [const { AtomicIsize::new(0) }; MAX_CHUNKS],
@@ -210,9 +210,7 @@ impl Region {
     /// Reserves the address range (no memory behind it until a chunk is first used).
     #[cold]
     fn reserve(&self) -> Option<()> {
-        let mut tried = lock(&self.reserving);
-        if !*tried {
-            *tried = true;
+        self.reserving.call_once(|| {
             let len = self.chunks << CHUNK_SHIFT;
             // SAFETY: a new private anonymous mapping; no existing memory is touched.
             let p = unsafe {
@@ -229,7 +227,7 @@ impl Region {
                 self.base.store(p as usize, Ordering::Release);
                 self.len.store(len, Ordering::Release);
             }
-        }
+        });
         (self.len.load(Ordering::Acquire) != 0).then_some(())
     }
 

@@ -673,6 +673,92 @@ pub mod inner {}
         );
     }
 
+    /// The `#[cfg]` facts are recorded only for nodes that have a `#[cfg(..)]` attribute (the
+    /// prefilter): a `cfg` among other attributes, several `cfg`s, `all`/`any`, a `cfg` on an
+    /// inline module (its items are not compiled either). `cfg_attr` does not remove the item,
+    /// and predicates that are not features are not decided: both stay reported.
+    #[test]
+    fn cfg_spellings_and_inline_modules() {
+        check(
+            "unreachable-pub",
+            r#"
+//- /Cargo.toml
+[package]
+name = "fixture"
+version = "0.1.0"
+edition = "2021"
+[features]
+default = ["color"]
+color = []
+yaml = []
+//- /src/lib.rs
+mod fmt;
+//- /src/fmt.rs
+#[doc = "x"]
+#[cfg(feature = "yaml")]
+#[inline]
+pub fn between_attributes() {}
+#[cfg(feature = "color")]
+#[cfg(feature = "yaml")]
+pub fn two_cfgs() {}
+#[cfg(all(feature = "color", feature = "yaml"))]
+pub fn all_of() {}
+#[cfg(any(feature = "yaml", unix))]
+  pub fn any_of_unknown() {}
+//^^^ warning: `pub` fn `any_of_unknown` is not reachable from the crate's public API
+#[cfg_attr(feature = "yaml", derive(Debug))]
+  pub struct WithCfgAttr;
+//^^^ warning: `pub` struct `WithCfgAttr` is not reachable from the crate's public API
+#[cfg(feature = "yaml")]
+mod inline {
+    pub fn hidden() {}
+    pub mod deeper { pub struct Deep; }
+    pub use self::deeper::Deep as D;
+}
+#[cfg(feature = "color")]
+mod on {
+    pub fn shown() {}
+  //^^^ warning: `pub` fn `shown` is not reachable from the crate's public API
+}
+"#,
+        );
+    }
+
+    /// Only plain `pub` is reported: `pub(crate)`, `pub(super)`, `pub(self)`, `pub(in path)` say
+    /// what they mean. Items in nested inline modules are reported where nothing exports them.
+    #[test]
+    fn restricted_visibility_and_nested_inline_modules() {
+        check(
+            "unreachable-pub",
+            r#"
+//- /src/lib.rs
+mod a {
+    pub(crate) fn krate() {}
+    pub(self) fn this() {}
+    pub mod b {
+//  ^^^ warning: `pub` mod `b` is not reachable from the crate's public API
+        pub(super) fn sup() {}
+        pub(in crate::a) fn within() {}
+        pub(crate) use super::krate as k;
+        pub fn deep() {}
+      //^^^ warning: `pub` fn `deep` is not reachable from the crate's public API
+    }
+}
+pub mod shown {
+    mod inner {
+        pub struct Exported;
+        pub struct Hidden;
+      //^^^ warning: `pub` struct `Hidden` is not reachable from the crate's public API
+        impl Exported { pub fn method(&self) {} }
+        impl Hidden { pub fn method(&self) {} }
+                    //^^^ warning: `pub` method `Hidden::method` is not reachable from the crate's public API
+    }
+    pub use self::inner::Exported;
+}
+"#,
+        );
+    }
+
     /// Found on tar 0.4.38: several `use std::io::prelude::*` globs in one module made each
     /// lookup of `std` go through every glob again, exponentially (minutes on a 4 kLOC crate).
     /// A glob whose path needs the name being looked up in the same module cannot supply it.

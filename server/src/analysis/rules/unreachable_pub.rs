@@ -54,6 +54,9 @@ impl Rule for UnreachablePub {
 
     fn node_kinds(&self) -> &'static [SyntaxKind] {
         &[
+            // For a `#![cfg(..)]` at the top of a file or of an inline module.
+            SyntaxKind::SOURCE_FILE,
+            SyntaxKind::ITEM_LIST,
             SyntaxKind::STRUCT,
             SyntaxKind::UNION,
             SyntaxKind::USE,
@@ -150,6 +153,17 @@ impl Rule for UnreachablePub {
                 .get(&fi)
                 .is_some_and(|d| d.iter().any(|d| d.contains_range(r)))
         };
+        // Modules not compiled: their `mod` declaration is under a disabled `cfg` (or in a
+        // disabled file), or so is an enclosing module's. A file module's items are in
+        // another file than the declaration, so the ranges above do not cover them.
+        let decl_disabled = |m: usize| {
+            res.modules[m]
+                .decl
+                .is_some_and(|(fi, r)| is_disabled(fi, r))
+        };
+        let mod_disabled: Vec<bool> = (0..res.modules.len())
+            .map(|m| std::iter::successors(Some(m), |&m| res.modules[m].parent).any(decl_disabled))
+            .collect();
         let mut mod_index: HashMap<usize, ModIndex<'_>> = HashMap::new();
         for (&item, &m) in &res.item_module {
             let module = &res.modules[m];
@@ -173,7 +187,7 @@ impl Rule for UnreachablePub {
             let Some(vis_range) = it.vis_range else {
                 continue;
             };
-            if is_disabled(item.0, it.range) {
+            if is_disabled(item.0, it.range) || mod_disabled[m] {
                 continue;
             }
             let mut edits = vec![TextEdit {
@@ -242,7 +256,7 @@ impl Rule for UnreachablePub {
             let Some(vis_range) = index.vis.get(&decl.range).copied().flatten() else {
                 continue;
             };
-            if is_disabled(fi, decl.range) {
+            if is_disabled(fi, decl.range) || mod_disabled[mid] {
                 continue;
             }
             out.report(
@@ -273,7 +287,7 @@ impl Rule for UnreachablePub {
             let Some(&m) = res.use_module.get(&u) else {
                 continue;
             };
-            if d.is_test || res.modules[m].is_test || !d.vis.is_pub() {
+            if d.is_test || res.modules[m].is_test || !d.vis.is_pub() || mod_disabled[m] {
                 continue;
             }
             // All leaves of one `use` item share the visibility: report the item once, when
@@ -720,6 +734,44 @@ mod on {
     pub fn shown() {}
   //^^^ warning: `pub` fn `shown` is not reachable from the crate's public API
 }
+"#,
+        );
+    }
+
+    /// A `#[cfg]` on the `mod` declaration of a file module, or a `#![cfg]` at the top of the
+    /// module itself (a file, or an inline module): rustc compiles nothing of the module.
+    #[test]
+    fn cfg_on_file_modules() {
+        check(
+            "unreachable-pub",
+            r#"
+//- /Cargo.toml
+[package]
+name = "fixture"
+version = "0.1.0"
+edition = "2021"
+[features]
+yaml = []
+//- /src/lib.rs
+#[cfg(feature = "yaml")]
+mod yaml;
+mod json;
+mod toml;
+//- /src/toml.rs
+#![cfg(feature = "yaml")]
+pub fn read() {}
+//- /src/yaml.rs
+pub fn load() {}
+pub struct Doc { pub text: String }
+pub mod nested { pub fn deep() {} }
+pub use self::nested::deep as d;
+//- /src/json.rs
+mod inner_cfg {
+    #![cfg(feature = "yaml")]
+    pub fn parse_yaml() {}
+}
+  pub fn parse() {}
+//^^^ warning: `pub` fn `parse` is not reachable from the crate's public API
 "#,
         );
     }

@@ -356,6 +356,8 @@ fn a(_: ::core::primitive::bool, _: core::primitive::bool, _: std::primitive::bo
  //^ warning: `a` has 4 `bool` parameters (more than 3)
 fn b(_: std :: primitive :: bool, _: bool, _: bool, _: bool) {}
  //^ warning: `b` has 4 `bool` parameters (more than 3)
+fn b2(_: ::std::primitive::bool, _: bool, _: bool, _: bool) {}
+ //^^ warning: `b2` has 4 `bool` parameters (more than 3)
 fn c(#[allow(unused)] x: bool, mut y: bool, (z): bool, _w: bool) {}
  //^ warning: `c` has 4 `bool` parameters (more than 3)
 fn r#match(_: bool, _: bool, _: bool, _: bool) {}

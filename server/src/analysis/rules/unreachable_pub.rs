@@ -365,7 +365,12 @@ fn record_cfg(node: &SyntaxNode, cx: &mut FileCx<'_>) {
     };
     let cfgs = cfg::cfg_predicates(&attrs);
     if !cfgs.is_empty() {
-        cx.fact(FACT_CFG, "", cfgs.join("\t"), node.text_range());
+        // An inline module's `#![cfg]` (in its item list) applies to the whole `mod` item.
+        let range = match node.parent() {
+            Some(m) if node.kind() == SyntaxKind::ITEM_LIST => m.text_range(),
+            _ => node.text_range(),
+        };
+        cx.fact(FACT_CFG, "", cfgs.join("\t"), range);
     }
 }
 
@@ -769,6 +774,10 @@ pub use self::nested::deep as d;
 mod inner_cfg {
     #![cfg(feature = "yaml")]
     pub fn parse_yaml() {}
+    pub mod inner_cfg_nested {}
+}
+pub mod inner_cfg_pub {
+    #![cfg(feature = "yaml")]
 }
   pub fn parse() {}
 //^^^ warning: `pub` fn `parse` is not reachable from the crate's public API

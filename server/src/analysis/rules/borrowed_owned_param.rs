@@ -382,8 +382,8 @@ fn classify(inner: &ast::Type, cx: &mut FileCx<'_>) -> Option<(Owned, String)> {
         "Box" if args.len() == 1 => Owned::Box,
         _ => return None,
     };
-    // A type of that name declared in this file is not the std one.
-    if index(cx).type_names.contains(&name) {
+    // A type of that name declared in this file is not the std one (unless the path says so).
+    if segs.len() == 1 && index(cx).type_names.contains(&name) {
         return None;
     }
     let arg = || {
@@ -881,6 +881,21 @@ extern "C" { fn ext(s: &String); }
 trait Tr { fn t(&self, s: &str); }
 struct S;
 impl Tr for S { fn t(&self, s: &std::string::String) {} }
+"#,
+        );
+    }
+
+    /// A type named `String` declared in the file shadows the std one, but not a path that
+    /// names std's.
+    #[test]
+    fn local_type_of_the_same_name_and_qualified_std_path() {
+        check(
+            "borrowed-owned-param",
+            r#"
+struct String;
+fn local(s: &String) {}
+fn qualified(s: &std::string::String) -> usize { s.len() }
+              //^^^^^^^^^^^^^^^^^^^^ warning: parameter `s` of `qualified` takes `&std::string::String`; `&str` accepts more callers and the function needs nothing of `String`
 "#,
         );
     }

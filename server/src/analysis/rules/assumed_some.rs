@@ -389,6 +389,76 @@ mod tests {
         );
     }
 
+    /// At the edge of the prefilter (an `unwrap`/`expect` call whose receiver, through method
+    /// calls, parentheses and `&`, is a field access): qualified `Option` paths, raw field
+    /// names, parentheses, whitespace, closures in a method, generic impls, trait impls other
+    /// than `Drop`.
+    #[test]
+    fn reports_unusual_spellings() {
+        check(
+            "assumed-some",
+            r#"
+pub struct Client {
+    conn: Option<u32>,
+    name: std::option::Option<String>,
+    peer: ::core::option::Option<u8>,
+    r#type: Option<u8>,
+}
+impl Client {
+    fn a(&self) -> usize { self.name.as_deref().expect("named").len() }
+                         //^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `self.name` is assumed present (`expect`), but `Client::name` is an `Option`
+    fn b(&self) -> u8 { self.peer.unwrap() + self.r#type.unwrap() }
+                      //^^^^^^^^^^^^^^^^ warning: `self.peer` is assumed present (`unwrap`), but `Client::peer` is an `Option`
+                                           //^^^^^^^^^^^^^^^^^^ warning: `self.r#type` is assumed present (`unwrap`), but `Client::r#type` is an `Option`
+    fn c(&mut self) -> u32 { *self.conn.as_mut().unwrap() + (self . conn).unwrap() }
+                            //^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `self.conn` is assumed present (`unwrap`), but `Client::conn` is an `Option`
+                                                          //^^^^^^^^^^^^^^^^^^^^ warning: `self.conn` is assumed present (`unwrap`), but `Client::conn` is an `Option`
+    fn d(&self) -> impl Fn() -> u32 + '_ { move || self.conn.unwrap() }
+                                                 //^^^^^^^^^^^^^^^^ warning: `self.conn` is assumed present (`unwrap`), but `Client::conn` is an `Option`
+}
+impl std::fmt::Display for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let p = self.peer.clone().unwrap();
+              //^^^^^^^^^^^^^^^^^^^^^^^^ warning: `self.peer` is assumed present (`unwrap`), but `Client::peer` is an `Option`
+        Ok(())
+    }
+}
+pub struct G<T> { v: Option<T> }
+impl<T: Copy> G<T> {
+    pub(crate) fn get(&self) -> T { self.v.unwrap() }
+                                  //^^^^^^^^^^^^^ warning: `self.v` is assumed present (`unwrap`), but `G::v` is an `Option`
+}
+"#,
+        );
+    }
+
+    /// Near misses: not an `Option` of this crate's `std` (`Result`, a path of another crate),
+    /// adapters with arguments or `map`, the documented checks and setters, a qualified `Drop`.
+    #[test]
+    fn near_misses_at_the_prefilter_edge() {
+        check(
+            "assumed-some",
+            r#"
+pub struct Client { conn: Option<u32>, port: Result<u16, ()>, mine: my::Option<u8> }
+impl Client {
+    fn result(&self) -> u16 { self.port.unwrap() + self.port.as_ref().expect("port") }
+    fn other_option(&self) -> u8 { self.mine.unwrap() }
+    fn mapped(&self) -> u32 { self.conn.map(|c| c + 1).unwrap() }
+    fn replaced(&mut self) -> u32 { self.conn.replace(2).unwrap() }
+    fn guarded(&self) -> bool { self.conn.is_some_and(|c| c > 0) && self.conn.unwrap() > 1 }
+    fn let_else(&self) -> u32 { let Some(_) = self.conn else { return 0 }; self.conn.unwrap() }
+    fn while_let(&mut self) -> u32 {
+        while let Some(c) = self.conn { self.conn = None; }
+        self.conn.unwrap()
+    }
+    fn local(&self) -> u32 { let conn = self.conn; conn.unwrap() }
+}
+impl core::ops::Drop for Client { fn drop(&mut self) { self.conn.unwrap(); } }
+fn free(c: Client) -> u32 { c.conn.unwrap() }
+"#,
+        );
+    }
+
     #[test]
     fn ambiguous_struct_names_are_skipped() {
         check(

@@ -339,7 +339,11 @@ pub(super) fn is_bool(t: &ast::Type) -> bool {
     let text: String = crate::analysis::syntax::text_without_whitespace(p.syntax());
     matches!(
         text.as_str(),
-        "bool" | "std::primitive::bool" | "core::primitive::bool" | "::core::primitive::bool"
+        "bool"
+            | "std::primitive::bool"
+            | "core::primitive::bool"
+            | "::std::primitive::bool"
+            | "::core::primitive::bool"
     )
 }
 

@@ -344,6 +344,87 @@ fn closure() { let _c = |a: bool, b: bool, c: bool, d: bool| a; }
         );
     }
 
+    /// Spellings of `bool` and of a function at the edge of the prefilter (a `FN` is looked at
+    /// only when a parameter type is a path type whose last segment is `bool`).
+    #[test]
+    fn bool_spellings_and_function_forms() {
+        check_with_config(
+            "bool-params",
+            "[rules.bool-params]\nliteral-calls = false\n",
+            r#"
+fn a(_: ::core::primitive::bool, _: core::primitive::bool, _: std::primitive::bool, _: bool) {}
+ //^ warning: `a` has 4 `bool` parameters (more than 3)
+fn b(_: std :: primitive :: bool, _: bool, _: bool, _: bool) {}
+ //^ warning: `b` has 4 `bool` parameters (more than 3)
+fn b2(_: ::std::primitive::bool, _: bool, _: bool, _: bool) {}
+ //^^ warning: `b2` has 4 `bool` parameters (more than 3)
+fn c(#[allow(unused)] x: bool, mut y: bool, (z): bool, _w: bool) {}
+ //^ warning: `c` has 4 `bool` parameters (more than 3)
+fn r#match(_: bool, _: bool, _: bool, _: bool) {}
+ //^^^^^^^ warning: `r#match` has 4 `bool` parameters (more than 3)
+pub(crate) const unsafe fn d<T: Copy>(_: T, _: bool, _: bool, _: bool, _: bool) where T: Clone {}
+                         //^ warning: `d` has 4 `bool` parameters (more than 3)
+pub extern "Rust" fn e(_: bool, _: bool, _: bool, _: bool) {}
+                   //^ warning: `e` has 4 `bool` parameters (more than 3)
+async fn f(_: bool, _: bool, _: bool, _: bool) {}
+       //^ warning: `f` has 4 `bool` parameters (more than 3)
+struct S;
+impl<T> From<T> for S { fn from(_: T) -> S { S } }
+impl S {
+    pub(in crate) fn m(&mut self, _: bool, _: bool, _: bool, _: bool) {}
+                   //^ warning: `m` has 4 `bool` parameters (more than 3)
+}
+trait Tr {
+    fn provided(&self, _: bool, _: bool, _: bool, _: bool) {}
+     //^^^^^^^^ warning: `provided` has 4 `bool` parameters (more than 3)
+}
+"#,
+        );
+    }
+
+    /// Not four parameters of type `bool`: containers, references, function types; fixed
+    /// signatures (`extern fn` is `extern "C"`).
+    #[test]
+    fn bool_near_misses_at_the_prefilter_edge() {
+        check_with_config(
+            "bool-params",
+            "[rules.bool-params]\nliteral-calls = false\n",
+            r#"
+fn tuple(_: (bool, bool), _: [bool; 2], _: &mut bool, _: bool, _: bool, _: bool) {}
+fn pointers(_: fn(bool, bool, bool, bool), _: impl Fn(bool, bool, bool, bool) -> bool) {}
+fn boxed(_: Box<bool>, _: *const bool, _: &&bool, _: bool, _: bool, _: bool) {}
+extern fn k(_: bool, _: bool, _: bool, _: bool) {}
+unsafe extern "system" fn l(_: bool, _: bool, _: bool, _: bool) {}
+struct S;
+trait Tr { fn t(&self, _: bool, _: bool, _: bool, _: bool); } // boundary: allow(bool-params)
+impl Tr for S { fn t(&self, _: bool, _: bool, _: bool, _: std::primitive::bool) {} }
+"#,
+        );
+    }
+
+    /// Calls spelled with a path or through an `impl` block's method, and `pub` spellings.
+    #[test]
+    fn boolean_trap_call_and_visibility_forms() {
+        check(
+            "bool-params",
+            r#"
+//- /src/lib.rs
+pub mod io {
+    pub(crate) fn write(path: &str, sync: core::primitive::bool) {}
+                //^^^^^ hint: `write` is called with a bare `true`/`false` for `sync` at 2 call sites
+    pub(self) fn hidden(path: &str, sync: bool) {}
+    fn go() { hidden("c", true); }
+}
+pub fn run() {
+    crate::io::write("a", false);
+    io::write("b", true);
+    io::write("d", (true));
+    io::write("e", !true);
+}
+"#,
+        );
+    }
+
     #[test]
     fn boolean_trap_across_files() {
         check(

@@ -382,8 +382,8 @@ fn classify(inner: &ast::Type, cx: &mut FileCx<'_>) -> Option<(Owned, String)> {
         "Box" if args.len() == 1 => Owned::Box,
         _ => return None,
     };
-    // A type of that name declared in this file is not the std one.
-    if index(cx).type_names.contains(&name) {
+    // A type of that name declared in this file is not the std one (unless the path says so).
+    if segs.len() == 1 && index(cx).type_names.contains(&name) {
         return None;
     }
     let arg = || {
@@ -827,6 +827,75 @@ fn other(v: &Vec<u8, MyAlloc>, m: &my::String, h: &std::collections::HashMap<u8,
 mod tests {
     fn t(s: &String) {}
 }
+"#,
+        );
+    }
+
+    /// Spellings at the edge of the prefilter (a `FN` is looked at only when a parameter is a
+    /// shared reference to a path type whose last segment is `String`, `Vec`, `PathBuf` or
+    /// `Box`): qualified std paths, nested generics, attributes, raw identifiers, methods of
+    /// generic inherent impls, fns nested in trait-impl methods.
+    #[test]
+    fn reports_qualified_and_unusual_spellings() {
+        check(
+            "borrowed-owned-param",
+            r#"
+fn qualified(s: &std::string::String, v: &::std::vec::Vec<u8>, b: &alloc::boxed::Box<u8>) {}
+              //^^^^^^^^^^^^^^^^^^^^ warning: parameter `s` of `qualified` takes `&std::string::String`; `&str` accepts more callers and the function needs nothing of `String`
+                                       //^^^^^^^^^^^^^^^^^^^^ warning: parameter `v` of `qualified` takes `&::std::vec::Vec<u8>`; `&[u8]` accepts more callers and the function needs nothing of `Vec`
+                                                                //^^^^^^^^^^^^^^^^^^^^^^ warning: parameter `b` of `qualified` takes `&alloc::boxed::Box<u8>`; `&u8` accepts more callers and the function needs nothing of `Box`
+fn nested<'a>(v: &'a Vec<Vec<u8>>, b: &Box<Vec<u8>>, #[allow(unused)] p: &core::primitive::u8) {}
+               //^^^^^^^^^^^^^^^^ warning: parameter `v` of `nested` takes `&'a Vec<Vec<u8>>`; `&'a [Vec<u8>]` accepts more callers and the function needs nothing of `Vec`
+                                    //^^^^^^^^^^^^^ warning: parameter `b` of `nested` takes `&Box<Vec<u8>>`; `&Vec<u8>` accepts more callers and the function needs nothing of `Box`
+fn r#type(#[allow(unused)] r#ref: &String, _: & Vec < u8 >) {}
+                                //^^^^^^^ warning: parameter `r#ref` of `r#type` takes `&String`; `&str` accepts more callers and the function needs nothing of `String`
+                                            //^^^^^^^^^^^^ warning: parameter `_` of `r#type` takes `&Vec<u8>`; `&[u8]` accepts more callers and the function needs nothing of `Vec`
+struct W<T>(T);
+impl<T: Clone> W<T> {
+    pub(crate) fn items(&self, v: &Vec<T>) -> usize { v.len() }
+                                //^^^^^^^ warning: parameter `v` of `items` takes `&Vec<T>`; `&[T]` accepts more callers and the function needs nothing of `Vec`
+}
+impl<T> Drop for W<T> {
+    fn drop(&mut self) {
+        fn helper(s: &String) -> usize { s.len() }
+                   //^^^^^^^ warning: parameter `s` of `helper` takes `&String`; `&str` accepts more callers and the function needs nothing of `String`
+    }
+}
+"#,
+        );
+    }
+
+    /// Near misses at the prefilter's edge: `&mut` and `&&`, non-std paths of the same name,
+    /// bindings that are not a plain name, trait-impl methods, `extern` items, closures and fn
+    /// pointer types.
+    #[test]
+    fn near_misses_at_the_prefilter_edge() {
+        check(
+            "borrowed-owned-param",
+            r#"
+fn mutable(s: &mut std::string::String, v: &'static mut Vec<u8>, r: &&String) {}
+fn bindings(mut s: &String, ref v: &Vec<u8>, p @ _: &std::path::PathBuf) {}
+fn foreign(s: &my::String, v: &smallvec::Vec<u8>, b: &crate::Box<u8>, q: &self::PathBuf) {}
+fn callbacks(f: fn(&String), g: impl Fn(&Vec<u8>)) { let c = |s: &String| s.len(); }
+extern "C" { fn ext(s: &String); }
+trait Tr { fn t(&self, s: &str); }
+struct S;
+impl Tr for S { fn t(&self, s: &std::string::String) {} }
+"#,
+        );
+    }
+
+    /// A type named `String` declared in the file shadows the std one, but not a path that
+    /// names std's.
+    #[test]
+    fn local_type_of_the_same_name_and_qualified_std_path() {
+        check(
+            "borrowed-owned-param",
+            r#"
+struct String;
+fn local(s: &String) {}
+fn qualified(s: &std::string::String) -> usize { s.len() }
+              //^^^^^^^^^^^^^^^^^^^^ warning: parameter `s` of `qualified` takes `&std::string::String`; `&str` accepts more callers and the function needs nothing of `String`
 "#,
         );
     }

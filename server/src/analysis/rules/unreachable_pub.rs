@@ -54,6 +54,9 @@ impl Rule for UnreachablePub {
 
     fn node_kinds(&self) -> &'static [SyntaxKind] {
         &[
+            // For a `#![cfg(..)]` at the top of a file or of an inline module.
+            SyntaxKind::SOURCE_FILE,
+            SyntaxKind::ITEM_LIST,
             SyntaxKind::STRUCT,
             SyntaxKind::UNION,
             SyntaxKind::USE,
@@ -150,6 +153,17 @@ impl Rule for UnreachablePub {
                 .get(&fi)
                 .is_some_and(|d| d.iter().any(|d| d.contains_range(r)))
         };
+        // Modules not compiled: their `mod` declaration is under a disabled `cfg` (or in a
+        // disabled file), or so is an enclosing module's. A file module's items are in
+        // another file than the declaration, so the ranges above do not cover them.
+        let decl_disabled = |m: usize| {
+            res.modules[m]
+                .decl
+                .is_some_and(|(fi, r)| is_disabled(fi, r))
+        };
+        let mod_disabled: Vec<bool> = (0..res.modules.len())
+            .map(|m| std::iter::successors(Some(m), |&m| res.modules[m].parent).any(decl_disabled))
+            .collect();
         let mut mod_index: HashMap<usize, ModIndex<'_>> = HashMap::new();
         for (&item, &m) in &res.item_module {
             let module = &res.modules[m];
@@ -173,7 +187,7 @@ impl Rule for UnreachablePub {
             let Some(vis_range) = it.vis_range else {
                 continue;
             };
-            if is_disabled(item.0, it.range) {
+            if is_disabled(item.0, it.range) || mod_disabled[m] {
                 continue;
             }
             let mut edits = vec![TextEdit {
@@ -242,7 +256,7 @@ impl Rule for UnreachablePub {
             let Some(vis_range) = index.vis.get(&decl.range).copied().flatten() else {
                 continue;
             };
-            if is_disabled(fi, decl.range) {
+            if is_disabled(fi, decl.range) || mod_disabled[mid] {
                 continue;
             }
             out.report(
@@ -273,7 +287,7 @@ impl Rule for UnreachablePub {
             let Some(&m) = res.use_module.get(&u) else {
                 continue;
             };
-            if d.is_test || res.modules[m].is_test || !d.vis.is_pub() {
+            if d.is_test || res.modules[m].is_test || !d.vis.is_pub() || mod_disabled[m] {
                 continue;
             }
             // All leaves of one `use` item share the visibility: report the item once, when
@@ -351,7 +365,12 @@ fn record_cfg(node: &SyntaxNode, cx: &mut FileCx<'_>) {
     };
     let cfgs = cfg::cfg_predicates(&attrs);
     if !cfgs.is_empty() {
-        cx.fact(FACT_CFG, "", cfgs.join("\t"), node.text_range());
+        // An inline module's `#![cfg]` (in its item list) applies to the whole `mod` item.
+        let range = match node.parent() {
+            Some(m) if node.kind() == SyntaxKind::ITEM_LIST => m.text_range(),
+            _ => node.text_range(),
+        };
+        cx.fact(FACT_CFG, "", cfgs.join("\t"), range);
     }
 }
 
@@ -669,6 +688,134 @@ impl Yaml {
 pub use self::Yaml as Loaded;
 #[cfg(feature = "yaml")]
 pub mod inner {}
+"#,
+        );
+    }
+
+    /// The `#[cfg]` facts are recorded only for nodes that have a `#[cfg(..)]` attribute (the
+    /// prefilter): a `cfg` among other attributes, several `cfg`s, `all`/`any`, a `cfg` on an
+    /// inline module (its items are not compiled either). `cfg_attr` does not remove the item,
+    /// and predicates that are not features are not decided: both stay reported.
+    #[test]
+    fn cfg_spellings_and_inline_modules() {
+        check(
+            "unreachable-pub",
+            r#"
+//- /Cargo.toml
+[package]
+name = "fixture"
+version = "0.1.0"
+edition = "2021"
+[features]
+default = ["color"]
+color = []
+yaml = []
+//- /src/lib.rs
+mod fmt;
+//- /src/fmt.rs
+#[doc = "x"]
+#[cfg(feature = "yaml")]
+#[inline]
+pub fn between_attributes() {}
+#[cfg(feature = "color")]
+#[cfg(feature = "yaml")]
+pub fn two_cfgs() {}
+#[cfg(all(feature = "color", feature = "yaml"))]
+pub fn all_of() {}
+#[cfg(any(feature = "yaml", unix))]
+  pub fn any_of_unknown() {}
+//^^^ warning: `pub` fn `any_of_unknown` is not reachable from the crate's public API
+#[cfg_attr(feature = "yaml", derive(Debug))]
+  pub struct WithCfgAttr;
+//^^^ warning: `pub` struct `WithCfgAttr` is not reachable from the crate's public API
+#[cfg(feature = "yaml")]
+mod inline {
+    pub fn hidden() {}
+    pub mod deeper { pub struct Deep; }
+    pub use self::deeper::Deep as D;
+}
+#[cfg(feature = "color")]
+mod on {
+    pub fn shown() {}
+  //^^^ warning: `pub` fn `shown` is not reachable from the crate's public API
+}
+"#,
+        );
+    }
+
+    /// A `#[cfg]` on the `mod` declaration of a file module, or a `#![cfg]` at the top of the
+    /// module itself (a file, or an inline module): rustc compiles nothing of the module.
+    #[test]
+    fn cfg_on_file_modules() {
+        check(
+            "unreachable-pub",
+            r#"
+//- /Cargo.toml
+[package]
+name = "fixture"
+version = "0.1.0"
+edition = "2021"
+[features]
+yaml = []
+//- /src/lib.rs
+#[cfg(feature = "yaml")]
+mod yaml;
+mod json;
+mod toml;
+//- /src/toml.rs
+#![cfg(feature = "yaml")]
+pub fn read() {}
+//- /src/yaml.rs
+pub fn load() {}
+pub struct Doc { pub text: String }
+pub mod nested { pub fn deep() {} }
+pub use self::nested::deep as d;
+//- /src/json.rs
+mod inner_cfg {
+    #![cfg(feature = "yaml")]
+    pub fn parse_yaml() {}
+    pub mod inner_cfg_nested {}
+}
+pub mod inner_cfg_pub {
+    #![cfg(feature = "yaml")]
+}
+  pub fn parse() {}
+//^^^ warning: `pub` fn `parse` is not reachable from the crate's public API
+"#,
+        );
+    }
+
+    /// Only plain `pub` is reported: `pub(crate)`, `pub(super)`, `pub(self)`, `pub(in path)` say
+    /// what they mean. Items in nested inline modules are reported where nothing exports them.
+    #[test]
+    fn restricted_visibility_and_nested_inline_modules() {
+        check(
+            "unreachable-pub",
+            r#"
+//- /src/lib.rs
+mod a {
+    pub(crate) fn krate() {}
+    pub(self) fn this() {}
+    pub mod b {
+//  ^^^ warning: `pub` mod `b` is not reachable from the crate's public API
+        pub(super) fn sup() {}
+        pub(in crate::a) fn within() {}
+        pub(crate) use super::krate as k;
+        pub fn deep() {}
+      //^^^ warning: `pub` fn `deep` is not reachable from the crate's public API
+    }
+}
+pub mod shown {
+    mod inner {
+        pub struct Exported;
+        pub struct Hidden;
+      //^^^ warning: `pub` struct `Hidden` is not reachable from the crate's public API
+        impl Exported { pub fn method(&self) {} }
+        impl Hidden { pub fn method(&self) {} }
+                    //^^^ warning: `pub` method `Hidden::method` is not reachable from the crate's public API
+    }
+    pub use self::inner::Exported;
+}
 "#,
         );
     }

@@ -813,6 +813,23 @@ pub struct Request {
         );
     }
 
+    /// Every spelling of the primitive counts (the type check is shared with bool-params).
+    #[test]
+    fn qualified_bool_spellings() {
+        check(
+            "bool-fields",
+            r#"
+struct Flags {
+     //^^^^^ warning: `Flags` has 4 `bool` fields (more than 3): a, b, c, d
+    a: ::std::primitive::bool,
+    b: ::core::primitive::bool,
+    c: core::primitive::bool,
+    d: bool,
+}
+"#,
+        );
+    }
+
     #[test]
     fn near_misses() {
         check(

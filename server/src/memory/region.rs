@@ -323,6 +323,12 @@ mod tests {
         Box::new(Region::new(8))
     }
 
+    /// A block of `r` from `bump` (which the calling test uses with `r` only).
+    fn block(r: &Region, bump: &Bump, size: usize, align: usize) -> *mut u8 {
+        // SAFETY: each test's `bump` lives on its own thread and serves one region.
+        unsafe { r.alloc(bump, size, align).unwrap() }
+    }
+
     fn counter(r: &Region, p: *mut u8) -> isize {
         let i = ((p as usize) - r.base.load(Ordering::Acquire)) >> CHUNK_SHIFT;
         r.counters[i].load(Ordering::Relaxed)
@@ -332,13 +338,7 @@ mod tests {
     fn a_chunk_is_free_once_retired_and_every_block_freed() {
         let r = region();
         let bump = Bump::new();
-        // SAFETY: `bump` is this thread's, used with `r` only.
-        let (a, b) = unsafe {
-            (
-                r.alloc(&bump, 100, 8).unwrap(),
-                r.alloc(&bump, 24, 16).unwrap(),
-            )
-        };
+        let (a, b) = (block(&r, &bump, 100, 8), block(&r, &bump, 24, 16));
         assert!(r.contains(a) && r.contains(b));
         assert_eq!(b as usize % 16, 0);
         assert_eq!(b as usize, (a as usize + 100).next_multiple_of(16));
@@ -355,8 +355,7 @@ mod tests {
         });
         assert_eq!(r.counts(), (1, 1));
         // The next scope takes it back instead of a fresh one.
-        // SAFETY: as above.
-        let c = unsafe { r.alloc(&bump, 8, 8).unwrap() };
+        let c = block(&r, &bump, 8, 8);
         assert_eq!(c as usize, a as usize);
         assert_eq!(r.counts(), (0, 1));
     }
@@ -365,8 +364,7 @@ mod tests {
     fn retiring_with_nothing_live_frees_the_chunk_at_once() {
         let r = region();
         let bump = Bump::new();
-        // SAFETY: `bump` is this thread's, used with `r` only.
-        let a = unsafe { r.alloc(&bump, 64, 8).unwrap() };
+        let a = block(&r, &bump, 64, 8);
         r.free(a);
         r.retire(&bump);
         assert_eq!(r.counts(), (1, 1));
@@ -408,19 +406,12 @@ mod tests {
     fn the_last_block_grows_and_shrinks_in_place_others_do_not() {
         let r = region();
         let bump = Bump::new();
-        // SAFETY: `bump` is this thread's, used with `r` only.
-        let (a, b) = unsafe {
-            (
-                r.alloc(&bump, 16, 8).unwrap(),
-                r.alloc(&bump, 16, 8).unwrap(),
-            )
-        };
+        let (a, b) = (block(&r, &bump, 16, 8), block(&r, &bump, 16, 8));
         assert!(!r.resize_in_place(&bump, a, 16, 32));
         assert!(r.resize_in_place(&bump, b, 16, 4096));
         assert!(r.resize_in_place(&bump, b, 4096, 8));
         assert!(!r.resize_in_place(&bump, b, 8, LARGE + 1));
-        // SAFETY: as above.
-        let c = unsafe { r.alloc(&bump, 8, 8).unwrap() };
+        let c = block(&r, &bump, 8, 8);
         assert_eq!(c as usize, b as usize + 8);
     }
 

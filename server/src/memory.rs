@@ -109,6 +109,13 @@ pub fn release_free() {
     rayon::broadcast(|_| collect_this_thread());
     collect_this_thread();
     TREES.release();
+    log_tree_region();
+}
+
+/// Logs (at debug level) how many chunks of the tree region are free and how many were used.
+/// When no analysis is running, the two are equal: a chunk that is not free holds a block
+/// that outlived the analysis that allocated it (the e2e tests check this after `check`).
+pub fn log_tree_region() {
     let (free, used) = TREES.counts();
     tracing::debug!(free, used, "tree region chunks (64 MiB)");
 }
@@ -274,7 +281,7 @@ unsafe impl GlobalAlloc for Allocator {
     #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         if TREES.contains(ptr) {
-            TREES.free(ptr)
+            BUMP.with(|b| TREES.free(b, ptr))
         } else {
             mimalloc::MiMalloc.dealloc(ptr, layout)
         }
@@ -292,7 +299,7 @@ unsafe impl GlobalAlloc for Allocator {
             let new = self.alloc(Layout::from_size_align_unchecked(new_size, layout.align()));
             if !new.is_null() {
                 std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
-                TREES.free(ptr);
+                BUMP.with(|b| TREES.free(b, ptr));
             }
             return new;
         }

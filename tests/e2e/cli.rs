@@ -761,6 +761,37 @@ fn rules_id_shows_docs_and_config_keys() {
     assert!(o.stdout.contains("max-params") && o.stdout.contains('7'));
 }
 
+/// Every syntax tree and every temporary of the file pass is built in the allocator's tree
+/// region, whose chunks are reused only once every block in them is freed: after `check`,
+/// every chunk used is free again (nothing that outlives a file's analysis, such as a
+/// summary sharing a string with its tree or a lazily built global, was left in one). A
+/// process of its own, so that the globals are built during the analysis as in real use.
+#[test]
+fn check_leaves_no_block_in_the_tree_region() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/demo");
+    let out = Command::new(env!("CARGO_BIN_EXE_boundary-lsp"))
+        .args(["check", ".", "--format", "json", "--fail-on", "never"])
+        .current_dir(&demo)
+        .env("BOUNDARY_LOG", "boundary_lsp::memory=debug")
+        .output()
+        .expect("run boundary-lsp");
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let line = (stderr.lines())
+        .find(|l| l.contains("tree region chunks"))
+        .unwrap_or_else(|| panic!("no region log in {stderr}"));
+    let count = |key: &str| -> usize {
+        let at = line.find(key).unwrap_or_else(|| panic!("{key} in {line}")) + key.len();
+        let digits: String = line[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().unwrap()
+    };
+    assert!(count("used=") >= 1, "{line}");
+    assert_eq!(count("free="), count("used="), "{line}");
+}
+
 /// The README's first command: every rule of the catalog fires at least once on the demo
 /// workspace (`internal-error` aside, which only a bug produces).
 #[test]

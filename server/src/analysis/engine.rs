@@ -258,11 +258,19 @@ impl Engine {
     /// file's parse. (A tree kept longer, as the server keeps an open file's, is not: a
     /// kept tree in that heap is freed one edit at a time, and the allocator's purge of the
     /// freed pages made each edit fault them in again.)
+    ///
+    /// The pass's own temporaries (the collector's vectors, the rules' per-file state, the
+    /// summary before its compact copy) are bump-allocated there too: they die with the tree.
+    /// What outlives the call is copied out: the summary into the model heap (by
+    /// [`Engine::analyse_parsed`]), the findings into the default heap.
     pub fn analyse_text(&self, meta: &FileMeta, text: &str) -> FileAnalysis {
-        let parsed = crate::memory::in_heap(crate::memory::Heap::Trees, || {
-            super::syntax::parse(text, meta.edition)
-        });
-        self.analyse_parsed(meta, text, &parsed)
+        use crate::memory::{in_heap, Heap};
+        in_heap(Heap::Trees, || {
+            let parsed = super::syntax::parse_transient(text, meta.edition);
+            let FileAnalysis { findings, summary } = self.analyse_parsed(meta, text, &parsed);
+            let findings = in_heap(Heap::Default, || findings.clone());
+            FileAnalysis { findings, summary }
+        })
     }
 
     /// The single pass over one parsed file: summary + local rules. A panic in a rule is caught
@@ -307,7 +315,11 @@ impl Engine {
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call(rule, &mut cx)));
             if res.is_err() {
                 panicked.push(rule.meta().id);
-                tracing::error!(file = %meta.rel_path, rule = rule.meta().id, "rule panicked");
+                // Not in the tree region (`analyse_text`): a log sink's first event may
+                // allocate buffers that live as long as the thread.
+                crate::memory::in_heap(crate::memory::Heap::Default, || {
+                    tracing::error!(file = %meta.rel_path, rule = rule.meta().id, "rule panicked");
+                });
                 findings.push(Finding::new(
                     &rules::internal::META,
                     TextRange::empty(0.into()),
@@ -378,10 +390,10 @@ impl Engine {
         summary.line_index = Some(index);
         summary.path_table = std::mem::take(&mut collector.paths).finish();
         // The summary outlives the tree (the workspace keeps one per file): copied without
-        // growth slack into the model's own allocator pages (see `memory::in_heap`).
-        let summary = crate::memory::in_heap(crate::memory::Heap::Model, || {
-            Arc::new(FileSummary::clone(&summary))
-        });
+        // growth slack, and sharing nothing with the original (built in the tree region by
+        // `analyse_text`), into the model's own allocator pages (see `memory::in_heap`).
+        let summary =
+            crate::memory::in_heap(crate::memory::Heap::Model, || Arc::new(summary.detach()));
         FileAnalysis { findings, summary }
     }
 

@@ -317,6 +317,122 @@ pub struct FileSummary {
     pub facts: Vec<Fact>,
 }
 
+impl FileSummary {
+    /// A deep copy that shares no allocation with `self`: every string and every shared
+    /// scope or owner is allocated anew (in the heap in force, see `memory::in_heap`), the
+    /// sharing between entries kept. A clone would only count references to `self`'s
+    /// strings, scopes and owners, and the summary is built in the tree region, whose chunks
+    /// are reused only once every block in them is freed.
+    pub fn detach(&self) -> FileSummary {
+        let mut d = Detacher::default();
+        FileSummary {
+            items: self.items.iter().map(|i| d.item(i)).collect(),
+            mods: (self.mods.iter())
+                .map(|m| ModDecl {
+                    scope: d.scope(&m.scope),
+                    name: Detacher::str(&m.name),
+                    inline: m.inline,
+                    path_attr: m.path_attr.clone(),
+                    vis: m.vis.clone(),
+                    range: m.range,
+                    name_range: m.name_range,
+                    is_test: m.is_test,
+                })
+                .collect(),
+            uses: (self.uses.iter())
+                .map(|u| UseDecl {
+                    scope: d.scope(&u.scope),
+                    path: u.path.iter().map(Detacher::str).collect(),
+                    alias: u.alias.as_ref().map(Detacher::str),
+                    glob: u.glob,
+                    vis: u.vis.clone(),
+                    range: u.range,
+                    item_range: u.item_range,
+                    is_test: u.is_test,
+                })
+                .collect(),
+            paths: self.paths.clone(),
+            path_table: PathTable {
+                names: self.path_table.names.iter().map(Detacher::str).collect(),
+                segments: self.path_table.segments.clone(),
+                scopes: (self.path_table.scopes.iter())
+                    .map(|s| d.scope(s))
+                    .collect(),
+            },
+            macro_idents: self.macro_idents.iter().map(Detacher::str).collect(),
+            test_ranges: self.test_ranges.clone(),
+            // Line numbers and owned strings only.
+            suppressions: self.suppressions.clone(),
+            line_index: self.line_index.clone(),
+            syntax_errors: self.syntax_errors,
+            facts: (self.facts.iter())
+                .map(|f| Fact {
+                    rule: f.rule,
+                    kind: f.kind,
+                    name: Detacher::str(&f.name),
+                    detail: f.detail.clone(),
+                    range: f.range,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The copies [`FileSummary::detach`] made of shared scopes and owners, by the address of the
+/// original (entries come in file order: almost always the previous one's).
+#[derive(Default)]
+struct Detacher {
+    scopes: Vec<(*const SmolStr, Scope)>,
+    owners: Vec<(*const Owner, Arc<Owner>)>,
+}
+
+impl Detacher {
+    fn str(s: &SmolStr) -> SmolStr {
+        SmolStr::new(s.as_str())
+    }
+
+    fn scope(&mut self, s: &Scope) -> Scope {
+        let key = s.as_ptr();
+        if let Some((_, copy)) = self.scopes.iter().rev().find(|(k, _)| *k == key) {
+            return copy.clone();
+        }
+        let copy: Scope = s.iter().map(Detacher::str).collect();
+        self.scopes.push((key, copy.clone()));
+        copy
+    }
+
+    fn owner(&mut self, o: &Arc<Owner>) -> Arc<Owner> {
+        let key = Arc::as_ptr(o);
+        if let Some((_, copy)) = self.owners.iter().rev().find(|(k, _)| *k == key) {
+            return copy.clone();
+        }
+        let copy = Arc::new(Owner {
+            self_ty: Detacher::str(&o.self_ty),
+            trait_name: o.trait_name.as_ref().map(Detacher::str),
+            in_trait_def: o.in_trait_def,
+        });
+        self.owners.push((key, copy.clone()));
+        copy
+    }
+
+    fn item(&mut self, i: &ItemSummary) -> ItemSummary {
+        ItemSummary {
+            name: Detacher::str(&i.name),
+            kind: i.kind,
+            vis: i.vis.clone(),
+            scope: self.scope(&i.scope),
+            owner: i.owner.as_ref().map(|o| self.owner(o)),
+            range: i.range,
+            name_range: i.name_range,
+            vis_range: i.vis_range,
+            vis_ws: i.vis_ws,
+            hidden_ranges: i.hidden_ranges.clone(),
+            macro_export: i.macro_export,
+            is_test: i.is_test,
+        }
+    }
+}
+
 /// A rule-specific fact recorded during the file pass for a workspace-level check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fact {

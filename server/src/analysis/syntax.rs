@@ -401,6 +401,56 @@ pub fn parse(text: &str, edition: Edition) -> Parsed {
     }
 }
 
+/// [`parse`] for a tree that lives for one analysis (`check`, the server's indexing): the
+/// same tree (equal green nodes, see the tests), built without `rowan`'s node cache.
+///
+/// `ra_ap_syntax` builds its trees through a cache that shares equal tokens and small nodes:
+/// hashing every token and looking it up was 12-15% of `check` (perf, whole corpus), and
+/// pays off only for a tree that is kept (the server's open files, parsed by [`parse`]).
+/// Here each token and node is allocated as it comes, which in the tree region
+/// (`memory::in_heap`) is a pointer bump. The lexer, the parser and the trivia attachment
+/// are `ra_ap_parser`'s, as in `ra_ap_syntax::SourceFile::parse`; its syntax errors are not
+/// kept ([`Parsed::error_count`] parses again for them).
+pub(super) fn parse_transient(text: &str, edition: Edition) -> Parsed {
+    let edition_ra = edition.to_ra();
+    let lexed = ra_ap_parser::LexedStr::new(edition_ra, text);
+    let input = lexed.to_input(edition_ra);
+    let output = ra_ap_parser::TopEntryPoint::SourceFile.parse(&input);
+    let mut parents: Vec<(rowan::SyntaxKind, usize)> = Vec::new();
+    let mut children: Vec<NodeOrToken<rowan::GreenNode, rowan::GreenToken>> = Vec::new();
+    lexed.intersperse_trivia(&output, &mut |step| match step {
+        ra_ap_parser::StrStep::Token { kind, text } => {
+            children.push(rowan::GreenToken::new(rowan::SyntaxKind(kind as u16), text).into());
+        }
+        ra_ap_parser::StrStep::Enter { kind } => {
+            parents.push((rowan::SyntaxKind(kind as u16), children.len()));
+        }
+        ra_ap_parser::StrStep::Exit => {
+            // The parser's events are balanced (`ra_ap_syntax`'s builder relies on it too).
+            if let Some((kind, first)) = parents.pop() {
+                let node = rowan::GreenNode::new(kind, children.drain(first..));
+                children.push(node.into());
+            }
+        }
+        ra_ap_parser::StrStep::Error { .. } => {}
+    });
+    let green = match children.pop() {
+        Some(NodeOrToken::Node(root)) if children.is_empty() && parents.is_empty() => root,
+        // Not expected: the full parse, which asserts its own shape.
+        _ => return parse(text, edition),
+    };
+    debug_assert_eq!(
+        green.kind(),
+        rowan::SyntaxKind(SyntaxKind::SOURCE_FILE as u16)
+    );
+    Parsed {
+        green,
+        full: None,
+        edition,
+        error_free: std::sync::OnceLock::new(),
+    }
+}
+
 /// A node's text with all whitespace removed (`pub ( crate )` -> `pub(crate)`), for comparing
 /// short syntax such as visibilities, attributes and type names.
 /// Read from the green tree: no syntax node is built.
@@ -657,6 +707,64 @@ mod tests {
             format!("{:#?}", incremental.tree().syntax()),
             format!("{:#?}", full.tree().syntax()),
         )
+    }
+
+    /// Every Rust file of this repository (the crate's sources, the fixture workspaces with
+    /// their broken files), each also cut short (broken code: ERROR nodes, unclosed
+    /// delimiters, strings and comments), and a few hand-written cases in every edition:
+    /// [`parse_transient`] builds exactly the tree of a full parse.
+    #[test]
+    fn parse_transient_builds_the_tree_of_a_full_parse() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let small = [
+            "",
+            "fn",
+            "fn f() { try!(x); let r#try = 1; }",
+            "async fn f() { x.await; dyn Trait; gen { } }",
+            "/* unclosed",
+            "\"unclosed",
+            "fn f() { 'a: loop {} } }}} ]",
+            "// \u{e9}t\u{e9} \u{1f600}\nstruct \u{e9};",
+            "#![cfg(test)]\nmacro_rules! m { ($x:expr) => { $x } }\nm!(1 +);",
+        ];
+        let same = |text: &str, edition: Edition| {
+            let full = parse(text, edition);
+            let transient = parse_transient(text, edition);
+            assert!(transient.full.is_none());
+            assert!(
+                transient.green == full.green,
+                "{edition:?}: {:?}",
+                &text[..text.len().min(200)]
+            );
+            (transient, full)
+        };
+        for text in small {
+            for edition in [
+                Edition::E2015,
+                Edition::E2018,
+                Edition::E2021,
+                Edition::E2024,
+            ] {
+                let (transient, full) = same(text, edition);
+                assert_eq!(transient.error_count(), full.error_count());
+            }
+        }
+        let (sources, _) = crate::analysis::loader::walk(&root, &Default::default());
+        let mut files = 0;
+        for path in sources {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue; // the non-UTF-8 fixture
+            };
+            files += 1;
+            same(&text, Edition::E2021);
+            // Cut at a place that differs from file to file.
+            let mut at = text.len() * (1 + files % 7) / 8;
+            while !text.is_char_boundary(at) {
+                at += 1;
+            }
+            same(&text[..at], Edition::E2021);
+        }
+        assert!(files > 100, "{files} files");
     }
 
     /// Found by the fuzzer: `ra_ap_syntax` reparses `{pub use b, c}` as a use-tree list and

@@ -175,6 +175,8 @@ fn run_inner(args: &CheckArgs) -> Result<i32, String> {
             analysis = loader::analyse_path(&args.path, &engine);
         }
     }
+    // Every tree and analysis temporary is gone by now: all the region's chunks are free.
+    crate::memory::log_tree_region();
     let located = output::locate_all(&analysis);
     if let Some(explicit) = &args.write_baseline {
         let path = baseline::resolve(

@@ -15,10 +15,29 @@ pub fn main() -> i32 {
     let args = Cli::parse();
     match args.command {
         None | Some(Command::Server { .. }) => crate::lsp::run(),
-        Some(Command::Check(a)) => check::run(&a),
-        Some(Command::Graph(a)) => graph::run(&a),
+        Some(Command::Check(a)) => {
+            init_logging();
+            check::run(&a)
+        }
+        Some(Command::Graph(a)) => {
+            init_logging();
+            graph::run(&a)
+        }
         Some(Command::Rules { id, write_docs }) => rules(id.as_deref(), write_docs.as_deref()),
     }
+}
+
+/// Logs to stderr when `BOUNDARY_LOG` is set (a `tracing` filter, as for the server:
+/// `BOUNDARY_LOG=boundary_lsp=debug`); nothing is logged otherwise.
+fn init_logging() {
+    let Ok(filter) = tracing_subscriber::EnvFilter::try_from_env("BOUNDARY_LOG") else {
+        return;
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
 }
 
 /// boundary-lsp: architecture and design review for Rust, in your editor and in CI.

@@ -146,10 +146,16 @@ impl Region {
         false
     }
 
-    /// Frees a block of this region (from any thread).
+    /// Frees a block of this region (from any thread; `bump` is the calling thread's).
     #[inline]
-    pub(super) fn free(&self, p: *mut u8) {
+    pub(super) fn free(&self, bump: &Bump, p: *mut u8) {
         let i = ((p as usize) - self.base.load(Ordering::Acquire)) >> CHUNK_SHIFT;
+        // A block of the chunk this thread still bumps in (a tree dropped before the end of
+        // the scope that built it): counted down locally, like the allocations it balances.
+        if bump.chunk.get() as usize == i {
+            bump.allocs.set(bump.allocs.get() - 1);
+            return;
+        }
         if self.counters[i].fetch_sub(1, Ordering::AcqRel) == RETIRED + 1 {
             self.push_free(i as u32);
         }
@@ -339,11 +345,18 @@ mod tests {
         let r = region();
         let bump = Bump::new();
         let (a, b) = (block(&r, &bump, 100, 8), block(&r, &bump, 24, 16));
+        let c = block(&r, &bump, 8, 8);
         assert!(r.contains(a) && r.contains(b));
         assert_eq!(b as usize % 16, 0);
         assert_eq!(b as usize, (a as usize + 100).next_multiple_of(16));
-        r.free(a);
-        // Still owned: the counter holds the frees only.
+        // Freed by the owner: counted locally.
+        r.free(&bump, a);
+        assert_eq!(counter(&r, b), 0);
+        // Freed on another thread while still owned: the counter holds those frees.
+        let c = c as usize;
+        std::thread::scope(|s| {
+            s.spawn(|| r.free(&Bump::new(), c as *mut u8));
+        });
         assert_eq!(counter(&r, b), -1);
         r.retire(&bump);
         assert_eq!(counter(&r, b), RETIRED + 1);
@@ -351,7 +364,7 @@ mod tests {
         // The last block freed on another thread frees the chunk.
         let b = b as usize;
         std::thread::scope(|s| {
-            s.spawn(|| r.free(b as *mut u8));
+            s.spawn(|| r.free(&Bump::new(), b as *mut u8));
         });
         assert_eq!(r.counts(), (1, 1));
         // The next scope takes it back instead of a fresh one.
@@ -365,7 +378,7 @@ mod tests {
         let r = region();
         let bump = Bump::new();
         let a = block(&r, &bump, 64, 8);
-        r.free(a);
+        r.free(&bump, a);
         r.retire(&bump);
         assert_eq!(r.counts(), (1, 1));
         // Retiring twice (no current chunk) does nothing.
@@ -395,7 +408,7 @@ mod tests {
                 std::ptr::write_bytes(b.add(LARGE - 4096), 0xAB, 4096);
             }
             for b in blocks {
-                r.free(b);
+                r.free(&bump, b);
             }
             r.retire(&bump);
         }
@@ -424,7 +437,7 @@ mod tests {
         unsafe {
             let a = r.alloc(&bump, 4096, 8).unwrap();
             std::ptr::write_bytes(a, 0xCD, 4096);
-            r.free(a);
+            r.free(&bump, a);
             r.retire(&bump);
             r.release();
             assert_eq!(r.counts(), (1, 1));
@@ -432,7 +445,7 @@ mod tests {
             assert_eq!(b, a);
             assert!(std::slice::from_raw_parts(b, 4096).iter().all(|&x| x == 0));
             std::ptr::write_bytes(b, 0xCD, 4096);
-            r.free(b);
+            r.free(&bump, b);
             r.keep(0);
             r.retire(&bump);
             // Handed back as it became free, and still on the list for reuse.

@@ -441,8 +441,15 @@ fn in_trait_impl_signature_of(node: &SyntaxNode) -> bool {
 fn candidate_name(name: &str) -> bool {
     // A hash set: the prefilter asks this for most type names of every field and parameter, and
     // a binary search over the list was a handful of `memcmp` calls each time.
+    // Built in the default heap: the first call comes from a file's analysis, whose
+    // allocations go to the tree region (`Engine::analyse_text`), and a block that lives for
+    // the whole process would keep its chunk from ever being reused.
     static NOT_ALIAS_SET: std::sync::LazyLock<HashSet<&'static str>> =
-        std::sync::LazyLock::new(|| NOT_ALIASES.iter().copied().collect());
+        std::sync::LazyLock::new(|| {
+            crate::memory::in_heap(crate::memory::Heap::Default, || {
+                NOT_ALIASES.iter().copied().collect()
+            })
+        });
     name.starts_with(|c: char| c.is_ascii_uppercase()) && !NOT_ALIAS_SET.contains(name)
 }
 

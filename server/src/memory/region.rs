@@ -111,16 +111,20 @@ impl Region {
     /// too large, or no memory could be had (the caller falls back to mimalloc).
     ///
     /// # Safety
-    /// `bump` is used by the calling thread only, with this region only.
+    /// `bump` is used by the calling thread only, with this region only; `align` is a power of
+    /// two (as a `Layout`'s is).
     #[inline]
     pub(super) unsafe fn alloc(&self, bump: &Bump, size: usize, align: usize) -> Option<*mut u8> {
         if size > LARGE || align > MAX_ALIGN {
             return None;
         }
-        let mut p = bump.ptr.get().next_multiple_of(align);
+        // `Layout` alignments are powers of two: a mask, not `next_multiple_of`'s division
+        // (which the compiler cannot drop for an alignment known only at run time).
+        let up = |p: usize| (p + align - 1) & !(align - 1);
+        let mut p = up(bump.ptr.get());
         if bump.chunk.get() == NONE || p + size > bump.end.get() {
             self.refill(bump)?;
-            p = bump.ptr.get().next_multiple_of(align);
+            p = up(bump.ptr.get());
         }
         bump.ptr.set(p + size);
         bump.allocs.set(bump.allocs.get() + 1);

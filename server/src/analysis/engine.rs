@@ -253,11 +253,13 @@ impl Engine {
     }
 
     /// Parses and analyses one file.
-    /// The tree lives for this call only: it is built in the allocator's tree heap
-    /// ([`crate::memory::in_heap`]), so that freeing it leaves whole pages free for the next
-    /// file's parse. (A tree kept longer, as the server keeps an open file's, is not: a
-    /// kept tree in that heap is freed one edit at a time, and the allocator's purge of the
-    /// freed pages made each edit fault them in again.)
+    /// The tree lives for this call only: it is built without `rowan`'s node cache
+    /// ([`super::syntax::parse_transient`]) in the allocator's tree region
+    /// ([`crate::memory::in_heap`]), whose chunks the next files' parses reuse once it is
+    /// freed. (A tree kept longer, as the server keeps an open file's, is not: it is built
+    /// with the node cache, which makes it smaller, and in the default heap: a kept tree in
+    /// the tree heap was freed one edit at a time, and the allocator's purge of the freed
+    /// pages made each edit fault them in again.)
     ///
     /// The pass's own temporaries (the collector's vectors, the rules' per-file state, the
     /// summary before its compact copy) are bump-allocated there too: they die with the tree.

@@ -232,6 +232,107 @@ pub fn in_heap<R>(heap: Heap, f: impl FnOnce() -> R) -> R {
     f()
 }
 
+/// A value built in the tree region whose blocks are given up all at once when it is dropped,
+/// instead of being freed one by one: a syntax tree of `check` (a file's tree is hundreds of
+/// thousands of nodes and tokens; walking it to free each one was 5% of `check`'s
+/// instructions). Its memory is reused with its chunk's.
+///
+/// Made by [`Discardable::build`]. When the value's blocks are not all in one chunk of the
+/// region (a chunk filled up during the build, or a block was too large for the region), it
+/// is dropped the usual way. Debug builds always drop it the usual way too, and check that
+/// this freed exactly the blocks counted, so that the tests catch a value that shares blocks
+/// with something else.
+pub struct Discardable<T> {
+    value: std::mem::ManuallyDrop<T>,
+    /// The chunk that holds every block the value owns, and their number.
+    blocks: Option<(u32, isize)>,
+}
+
+impl<T> Discardable<T> {
+    /// Builds a value with `f` on this thread, inside [`in_heap`]`(Heap::Trees, ..)`.
+    ///
+    /// # Safety
+    /// Every block of the tree region that `f` allocates and does not free is owned by its
+    /// result, and by nothing else: no handle into the value (a reference-counted clone of
+    /// one of its parts) may outlive it. The value's drop must only free memory.
+    pub unsafe fn build(f: impl FnOnce() -> T) -> Discardable<T> {
+        debug_assert_eq!(CURRENT.get(), Heap::Trees);
+        let before = BUMP.with(Region::mark);
+        let value = f();
+        let after = BUMP.with(Region::mark);
+        Discardable {
+            value: std::mem::ManuallyDrop::new(value),
+            blocks: Region::blocks_between(before, after),
+        }
+    }
+
+    /// A value dropped the usual way.
+    pub fn kept(value: T) -> Discardable<T> {
+        Discardable {
+            value: std::mem::ManuallyDrop::new(value),
+            blocks: None,
+        }
+    }
+
+    /// Whether dropping it gives its blocks up at once.
+    pub fn is_discarded_whole(&self) -> bool {
+        self.blocks.is_some()
+    }
+
+    /// Gives the blocks up without reading them (the release builds' drop).
+    fn discard(&mut self, chunk: u32, n: isize) {
+        BUMP.with(|b| TREES.discount(b, chunk, n));
+    }
+}
+
+impl<T> Discardable<Option<T>> {
+    /// The value inside, given up at once as this one would have been; `None` when there is
+    /// none.
+    pub fn transpose(this: Self) -> Option<Discardable<T>> {
+        let mut this = std::mem::ManuallyDrop::new(this);
+        // SAFETY: `this` is never dropped (`ManuallyDrop`), so its value is taken once.
+        let value = unsafe { std::mem::ManuallyDrop::take(&mut this.value) };
+        let blocks = this.blocks;
+        value.map(|value| Discardable {
+            value: std::mem::ManuallyDrop::new(value),
+            blocks,
+        })
+    }
+}
+
+impl<T> std::ops::Deref for Discardable<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T> Drop for Discardable<T> {
+    fn drop(&mut self) {
+        match self.blocks {
+            Some((chunk, n)) if !cfg!(debug_assertions) => self.discard(chunk, n),
+            Some((chunk, n)) => {
+                // Checked where nothing else can change the count: in this thread's current
+                // chunk (blocks only this thread allocated; a retired chunk could be reused
+                // by another thread as soon as it is free).
+                let live = || BUMP.with(|b| TREES.live(b, chunk));
+                let before = live();
+                // SAFETY: dropped once, here; `value` is not used after.
+                unsafe { std::mem::ManuallyDrop::drop(&mut self.value) };
+                if let (Some(before), Some(after)) = (before, live()) {
+                    assert_eq!(
+                        before - after,
+                        n,
+                        "a discardable value owned blocks shared with something else"
+                    );
+                }
+            }
+            // SAFETY: dropped once, here; `value` is not used after.
+            None => unsafe { std::mem::ManuallyDrop::drop(&mut self.value) },
+        }
+    }
+}
+
 /// The global allocator: mimalloc (glibc's free path was 15% of `check`, callgrind,
 /// docs/benchmarks.md), with heaps of our own chosen by [`in_heap`].
 pub struct Allocator;
@@ -337,6 +438,82 @@ mod tests {
             }
         }
         Heap::Default
+    }
+
+    /// Blocks of this thread's current chunk not freed yet.
+    fn live_here() -> isize {
+        super::BUMP
+            .with(|b| super::TREES.live(b, b.chunk()))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_discardable_value_gives_its_blocks_up_at_once() {
+        use super::Discardable;
+        std::thread::spawn(|| {
+            in_heap(Heap::Trees, || {
+                let _first = Box::new([1u8; 16]); // takes a chunk
+                let base = live_here();
+                // SAFETY: the vectors are owned by the value alone.
+                let mut d = unsafe {
+                    Discardable::build(|| {
+                        let scratch = vec![0u64; 64]; // freed inside: not counted
+                        drop(scratch);
+                        (0..100).map(|i| vec![i as u8; 8]).collect::<Vec<_>>()
+                    })
+                };
+                assert!(d.is_discarded_whole());
+                assert_eq!(d.len(), 100);
+                assert_eq!(live_here(), base + 101);
+                // What the release builds' drop does: no block is read or freed one by one.
+                let (chunk, n) = d.blocks.unwrap();
+                d.discard(chunk, n);
+                std::mem::forget(d);
+                assert_eq!(live_here(), base);
+                // Dropped the usual way (what debug builds do, checking the count).
+                let d = unsafe { Discardable::build(|| vec![vec![1u8; 4]; 10]) };
+                drop(d);
+                assert_eq!(live_here(), base);
+                // A block too large for the region went to mimalloc: dropped the usual way.
+                let big = super::region::LARGE + 1;
+                let d = unsafe { Discardable::build(|| vec![0u8; big]) };
+                assert!(!d.is_discarded_whole());
+                drop(d);
+                // `transpose` keeps the count; no value, no blocks.
+                let d = unsafe { Discardable::build(|| Some(vec![2u8; 8])) };
+                let d = Discardable::transpose(d).unwrap();
+                assert!(d.is_discarded_whole());
+                drop(d);
+                assert_eq!(live_here(), base);
+                assert!(
+                    Discardable::transpose(unsafe { Discardable::build(|| None::<u8>) }).is_none()
+                );
+            })
+        })
+        .join()
+        .unwrap();
+    }
+
+    /// The debug check: a value whose blocks are shared with something that outlives it
+    /// (what `Discardable::build`'s contract forbids) is caught when it is dropped.
+    #[cfg(debug_assertions)]
+    #[test]
+    fn dropping_a_discardable_value_checks_the_count_in_debug_builds() {
+        use std::rc::Rc;
+        std::thread::spawn(|| {
+            in_heap(Heap::Trees, || {
+                let _first = Box::new([1u8; 16]);
+                // SAFETY: not kept: the clone below breaks the contract on purpose, and this
+                // debug build frees the blocks the usual way.
+                let d = unsafe { super::Discardable::build(|| Rc::new(vec![3u8; 8])) };
+                let shared = Rc::clone(&d);
+                let dropped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(d)));
+                assert!(dropped.is_err());
+                assert_eq!(*shared, vec![3u8; 8]);
+            })
+        })
+        .join()
+        .unwrap();
     }
 
     #[test]

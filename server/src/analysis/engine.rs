@@ -254,7 +254,7 @@ impl Engine {
 
     /// Parses and analyses one file.
     /// The tree lives for this call only: it is built without `rowan`'s node cache
-    /// ([`super::syntax::parse_transient`]) in the allocator's tree region
+    /// ([`super::syntax::parse_discardable`]) in the allocator's tree region
     /// ([`crate::memory::in_heap`]), whose chunks the next files' parses reuse once it is
     /// freed. (A tree kept longer, as the server keeps an open file's, is not: it is built
     /// with the node cache, which makes it smaller, and in the default heap: a kept tree in
@@ -268,7 +268,11 @@ impl Engine {
     pub fn analyse_text(&self, meta: &FileMeta, text: &str) -> FileAnalysis {
         use crate::memory::{in_heap, Heap};
         in_heap(Heap::Trees, || {
-            let parsed = super::syntax::parse_transient(text, meta.edition);
+            // SAFETY: inside `in_heap(Heap::Trees, ..)`; `analyse_parsed` keeps no handle into
+            // the tree: the syntax nodes it makes and the rules' per-file states are dropped
+            // before it returns, and its results are plain data (the findings are copied below,
+            // the summary is detached).
+            let parsed = unsafe { super::syntax::parse_discardable(text, meta.edition) };
             let FileAnalysis { findings, summary } = self.analyse_parsed(meta, text, &parsed);
             let findings = in_heap(Heap::Default, || findings.clone());
             FileAnalysis { findings, summary }

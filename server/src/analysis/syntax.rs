@@ -3,6 +3,7 @@
 //! `ra_ap_syntax` 0.0.x breaks its API often; rules use the re-exported AST types from here, and
 //! parsing, editions and reparsing go through these functions, so a version bump touches this file.
 
+use crate::memory::Discardable;
 pub use ra_ap_syntax::{
     ast, ast::HasAttrs, ast::HasModuleItem, ast::HasName, ast::HasVisibility, match_ast, AstNode,
     AstToken, Direction, NodeOrToken, SmolStr, SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken,
@@ -402,7 +403,8 @@ pub fn parse(text: &str, edition: Edition) -> Parsed {
 }
 
 /// [`parse`] for a tree that lives for one analysis (`check`, the server's indexing): the
-/// same tree (equal green nodes, see the tests), built without `rowan`'s node cache.
+/// same tree (equal green nodes, see the tests), built without `rowan`'s node cache, and
+/// given up at once when dropped ([`Discardable`]) instead of being freed node by node.
 ///
 /// `ra_ap_syntax` builds its trees through a cache that shares equal tokens and small nodes:
 /// hashing every token and looking it up was 12-15% of `check` (perf, whole corpus), and
@@ -411,14 +413,67 @@ pub fn parse(text: &str, edition: Edition) -> Parsed {
 /// (`memory::in_heap`) is a pointer bump. The lexer, the parser and the trivia attachment
 /// are `ra_ap_parser`'s, as in `ra_ap_syntax::SourceFile::parse`; its syntax errors are not
 /// kept ([`Parsed::error_count`] parses again for them).
-pub(super) fn parse_transient(text: &str, edition: Edition) -> Parsed {
-    let edition_ra = edition.to_ra();
-    let lexed = ra_ap_parser::LexedStr::new(edition_ra, text);
-    let input = lexed.to_input(edition_ra);
-    let output = ra_ap_parser::TopEntryPoint::SourceFile.parse(&input);
+///
+/// # Safety
+/// Called inside `memory::in_heap(Heap::Trees, ..)`. No clone of the tree, of one of its
+/// nodes or tokens, or of a syntax node made from it, may outlive the returned value.
+pub(super) unsafe fn parse_discardable(text: &str, edition: Edition) -> Discardable<Parsed> {
+    let (lexed, output) = lex_and_parse(text, edition);
+    // SAFETY: `green_tree` frees all it allocates but the tree (its two stacks), the tree is
+    // owned by the `Parsed` alone, and the caller keeps no handle into it past the value.
+    let built = unsafe {
+        Discardable::build(|| {
+            green_tree(&lexed, &output).map(|green| Parsed {
+                green,
+                full: None,
+                edition,
+                error_free: std::sync::OnceLock::new(),
+            })
+        })
+    };
+    match Discardable::transpose(built) {
+        Some(parsed) => parsed,
+        // Not expected: the full parse, which asserts its own shape.
+        None => Discardable::kept(parse(text, edition)),
+    }
+}
+
+/// The lexer's and the parser's passes of `ra_ap_syntax::SourceFile::parse`.
+fn lex_and_parse(
+    text: &str,
+    edition: Edition,
+) -> (ra_ap_parser::LexedStr<'_>, ra_ap_parser::Output) {
+    let run = || {
+        let edition = edition.to_ra();
+        let lexed = ra_ap_parser::LexedStr::new(edition, text);
+        let output = ra_ap_parser::TopEntryPoint::SourceFile.parse(&lexed.to_input(edition));
+        (lexed, output)
+    };
+    // `ra_ap_parser` opens an `info` span in each pass. When a log filter enables them, the
+    // subscriber allocates the spans' data and keeps it for reuse: not in the tree region,
+    // where it would keep a chunk from ever being freed.
+    let spans = || {
+        use tracing::Level;
+        tracing::enabled!(target: "ra_ap_parser", Level::INFO)
+            || tracing::enabled!(target: "ra_ap_parser::lexed_str", Level::INFO)
+            || tracing::enabled!(target: "ra_ap_parser::shortcuts", Level::INFO)
+    };
+    if crate::memory::in_heap(crate::memory::Heap::Default, spans) {
+        crate::memory::in_heap(crate::memory::Heap::Default, run)
+    } else {
+        run()
+    }
+}
+
+/// The green tree of a parse, as `ra_ap_syntax`'s `build_tree` makes it but without the node
+/// cache; `None` if the parser's events do not make one tree (not expected).
+fn green_tree(
+    lexed: &ra_ap_parser::LexedStr<'_>,
+    output: &ra_ap_parser::Output,
+) -> Option<rowan::GreenNode> {
     let mut parents: Vec<(rowan::SyntaxKind, usize)> = Vec::new();
     let mut children: Vec<NodeOrToken<rowan::GreenNode, rowan::GreenToken>> = Vec::new();
-    lexed.intersperse_trivia(&output, &mut |step| match step {
+    lexed.intersperse_trivia(output, &mut |step| match step {
         ra_ap_parser::StrStep::Token { kind, text } => {
             children.push(rowan::GreenToken::new(rowan::SyntaxKind(kind as u16), text).into());
         }
@@ -434,20 +489,15 @@ pub(super) fn parse_transient(text: &str, edition: Edition) -> Parsed {
         }
         ra_ap_parser::StrStep::Error { .. } => {}
     });
-    let green = match children.pop() {
-        Some(NodeOrToken::Node(root)) if children.is_empty() && parents.is_empty() => root,
-        // Not expected: the full parse, which asserts its own shape.
-        _ => return parse(text, edition),
-    };
-    debug_assert_eq!(
-        green.kind(),
-        rowan::SyntaxKind(SyntaxKind::SOURCE_FILE as u16)
-    );
-    Parsed {
-        green,
-        full: None,
-        edition,
-        error_free: std::sync::OnceLock::new(),
+    match children.pop() {
+        Some(NodeOrToken::Node(root))
+            if children.is_empty()
+                && parents.is_empty()
+                && root.kind() == rowan::SyntaxKind(SyntaxKind::SOURCE_FILE as u16) =>
+        {
+            Some(root)
+        }
+        _ => None,
     }
 }
 
@@ -712,9 +762,9 @@ mod tests {
     /// Every Rust file of this repository (the crate's sources, the fixture workspaces with
     /// their broken files), each also cut short (broken code: ERROR nodes, unclosed
     /// delimiters, strings and comments), and a few hand-written cases in every edition:
-    /// [`parse_transient`] builds exactly the tree of a full parse.
+    /// [`parse_discardable`] builds exactly the tree of a full parse.
     #[test]
-    fn parse_transient_builds_the_tree_of_a_full_parse() {
+    fn parse_discardable_builds_the_tree_of_a_full_parse() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let small = [
             "",
@@ -727,16 +777,24 @@ mod tests {
             "// \u{e9}t\u{e9} \u{1f600}\nstruct \u{e9};",
             "#![cfg(test)]\nmacro_rules! m { ($x:expr) => { $x } }\nm!(1 +);",
         ];
+        // In the tree region, as `Engine::analyse_text` parses; in this debug build, dropping
+        // the discardable tree frees it node by node and checks that this freed exactly the
+        // blocks its build left live.
         let same = |text: &str, edition: Edition| {
             let full = parse(text, edition);
-            let transient = parse_transient(text, edition);
-            assert!(transient.full.is_none());
-            assert!(
-                transient.green == full.green,
-                "{edition:?}: {:?}",
-                &text[..text.len().min(200)]
-            );
-            (transient, full)
+            let errors = crate::memory::in_heap(crate::memory::Heap::Trees, || {
+                // SAFETY: in the tree region; nothing made from the tree outlives it.
+                let transient = unsafe { parse_discardable(text, edition) };
+                assert!(transient.full.is_none());
+                assert!(transient.is_discarded_whole());
+                assert!(
+                    transient.green == full.green,
+                    "{edition:?}: {:?}",
+                    &text[..text.len().min(200)]
+                );
+                transient.error_count()
+            });
+            (errors, full.error_count())
         };
         for text in small {
             for edition in [
@@ -746,7 +804,7 @@ mod tests {
                 Edition::E2024,
             ] {
                 let (transient, full) = same(text, edition);
-                assert_eq!(transient.error_count(), full.error_count());
+                assert_eq!(transient, full);
             }
         }
         let (sources, _) = crate::analysis::loader::walk(&root, &Default::default());

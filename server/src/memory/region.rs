@@ -71,6 +71,18 @@ pub(super) struct Bump {
     chunk: Cell<u32>,
     /// Allocations made in `chunk` since this thread took it.
     allocs: Cell<isize>,
+    /// Chunks taken so far, and blocks refused (see [`Region::mark`]).
+    refills: Cell<u32>,
+    refused: Cell<u32>,
+}
+
+/// Where a thread's bump stood at one moment (see [`Region::blocks_between`]).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Mark {
+    refills: u32,
+    refused: u32,
+    chunk: u32,
+    allocs: isize,
 }
 
 impl Bump {
@@ -80,7 +92,17 @@ impl Bump {
             end: Cell::new(0),
             chunk: Cell::new(NONE),
             allocs: Cell::new(0),
+            refills: Cell::new(0),
+            refused: Cell::new(0),
         }
+    }
+}
+
+#[cfg(test)]
+impl Bump {
+    /// The chunk this bump allocates in (`NONE` without one).
+    pub(super) fn chunk(&self) -> u32 {
+        self.chunk.get()
     }
 }
 
@@ -116,6 +138,7 @@ impl Region {
     #[inline]
     pub(super) unsafe fn alloc(&self, bump: &Bump, size: usize, align: usize) -> Option<*mut u8> {
         if size > LARGE || align > MAX_ALIGN {
+            bump.refused.set(bump.refused.get().wrapping_add(1));
             return None;
         }
         // `Layout` alignments are powers of two: a mask, not `next_multiple_of`'s division
@@ -123,7 +146,10 @@ impl Region {
         let up = |p: usize| (p + align - 1) & !(align - 1);
         let mut p = up(bump.ptr.get());
         if bump.chunk.get() == NONE || p + size > bump.end.get() {
-            self.refill(bump)?;
+            if self.refill(bump).is_none() {
+                bump.refused.set(bump.refused.get().wrapping_add(1));
+                return None;
+            }
             p = up(bump.ptr.get());
         }
         bump.ptr.set(p + size);
@@ -165,6 +191,50 @@ impl Region {
         }
     }
 
+    /// Where `bump` stands now.
+    pub(super) fn mark(bump: &Bump) -> Mark {
+        Mark {
+            refills: bump.refills.get(),
+            refused: bump.refused.get(),
+            chunk: bump.chunk.get(),
+            allocs: bump.allocs.get(),
+        }
+    }
+
+    /// The blocks `bump` allocated between `a` and `b` and has not freed, when they are all
+    /// in one chunk: `Some((chunk, count))`. `None` when a chunk was taken in between after
+    /// another one (the blocks may be in two chunks) or a block was refused (it went to
+    /// mimalloc).
+    pub(super) fn blocks_between(a: Mark, b: Mark) -> Option<(u32, isize)> {
+        if b.refused != a.refused || b.chunk == NONE {
+            return None;
+        }
+        if b.refills == a.refills && b.chunk == a.chunk {
+            return Some((b.chunk, b.allocs - a.allocs));
+        }
+        // The chunk was taken in between, with nothing held before it.
+        (a.chunk == NONE && b.refills == a.refills.wrapping_add(1)).then_some((b.chunk, b.allocs))
+    }
+
+    /// Frees `n` blocks of chunk `i` at once, without reading them (the caller gives up
+    /// their memory as it is; see `memory::Discardable`).
+    pub(super) fn discount(&self, bump: &Bump, i: u32, n: isize) {
+        if bump.chunk.get() == i {
+            bump.allocs.set(bump.allocs.get() - n);
+            return;
+        }
+        if self.counters[i as usize].fetch_sub(n, Ordering::AcqRel) == RETIRED + n {
+            self.push_free(i);
+        }
+    }
+
+    /// The blocks of chunk `i` not freed yet, when it is `bump`'s current chunk (`bump`'s
+    /// allocations in it, less the frees from other threads); `None` otherwise.
+    pub(super) fn live(&self, bump: &Bump, i: u32) -> Option<isize> {
+        (i != NONE && bump.chunk.get() == i)
+            .then(|| bump.allocs.get() + self.counters[i as usize].load(Ordering::Acquire))
+    }
+
     /// Lets go of `bump`'s chunk (at the end of a scope, or when it is full).
     pub(super) fn retire(&self, bump: &Bump) {
         let i = bump.chunk.replace(NONE);
@@ -184,6 +254,7 @@ impl Region {
     #[cold]
     fn refill(&self, bump: &Bump) -> Option<()> {
         self.retire(bump);
+        bump.refills.set(bump.refills.get().wrapping_add(1));
         let i = match self.pop_free() {
             Some(i) => i,
             None => self.take_fresh()?,

@@ -232,4 +232,58 @@ fn main() {}
 "#,
         );
     }
+
+    /// Hand-written edges: visibility, nesting, impls, aliases, error-type spellings.
+    #[test]
+    fn edges() {
+        check(
+            "stringly-error",
+            r#"
+//- /src/lib.rs
+mod private;
+pub mod api;
+pub struct Svc;
+impl Svc {
+    pub fn open(&self) -> Result<(), std::string::String> { todo!() }
+         //^^^^ warning: public `Svc::open` returns `String` as its error type: callers cannot match on the failure
+    fn hidden(&self) -> Result<(), String> { todo!() }
+    pub(crate) fn krate(&self) -> Result<(), String> { todo!() }
+    pub async fn fetch(&self) -> Result<Vec<u8>, &'a str> { todo!() }
+               //^^^^^ warning: public `Svc::fetch` returns `&str` as its error type: callers cannot match on the failure
+}
+pub trait Backend {
+    fn get(&self) -> Result<u8, Box<dyn std::error::Error + Send + Sync + 'static>>;
+     //^^^ warning: public `Backend::get` returns `Box<dyn Error>` as its error type: callers cannot match on the failure
+}
+impl Backend for Svc {
+    fn get(&self) -> Result<u8, Box<dyn std::error::Error + Send + Sync + 'static>> { todo!() }
+}
+pub fn outer() -> u8 {
+    fn inner() -> Result<(), String> { todo!() }
+    0
+}
+pub fn r#type() -> core::result::Result<(), alloc::string::String> { todo!() }
+     //^^^^^^ warning: public `r#type` returns `String` as its error type: callers cannot match on the failure
+pub fn ok_err() -> Result<String, std::io::Error> { todo!() }
+pub fn bytes() -> Result<(), &'static [u8]> { todo!() }
+pub fn boxed_typed() -> Result<(), Box<MyError>> { todo!() }
+pub fn fmt_res() -> std::fmt::Result { todo!() }
+pub fn io_res() -> std::io::Result<String> { todo!() }
+pub fn opt() -> Option<String> { todo!() }
+pub fn closure() -> impl Fn() -> u8 { || 0 }
+pub struct MyError;
+#[cfg(test)]
+mod tests {
+    pub fn helper() -> Result<(), String> { todo!() }
+}
+macro_rules! m { () => { pub fn in_macro() -> Result<(), String> { todo!() } } }
+//- /src/api.rs
+pub(super) fn sup() -> Result<(), String> { todo!() }
+pub fn exported() -> Result<(), Box<dyn Error>> { todo!() }
+     //^^^^^^^^ warning: public `exported` returns `Box<dyn Error>` as its error type: callers cannot match on the failure
+//- /src/private.rs
+pub fn not_exported() -> Result<(), String> { todo!() }
+"#,
+        );
+    }
 }

@@ -167,6 +167,37 @@ mod tests {
         );
     }
 
+    /// Hand-written edges: bounds, where-clauses, qualified traits, bodies, macros.
+    #[test]
+    fn edges() {
+        check(
+            "unsafe-send-sync",
+            r#"
+pub struct W<T>(*mut T);
+  unsafe impl<T: Send> Send for W<T> {}
+//^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `unsafe impl Send` promises that a `W<T>` can move to another thread; the compiler cannot check it: every field must be safe to use from the thread it moves to (no `Rc`, no thread-bound handles, no raw pointers to unsynchronised data)
+  unsafe impl<T> ::std::marker::Sync for W<T> where T: Sync {}
+//^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `unsafe impl Sync` promises that `&W<T>` can be shared between threads; the compiler cannot check it: every change made through `&self` must be synchronised
+fn body() {
+    struct L(*mut u8);
+      unsafe impl Send for L {}
+    //^^^^^^^^^^^^^^^^^^^^^^ warning: `unsafe impl Send` promises that a `L` can move to another thread; the compiler cannot check it: every field must be safe to use from the thread it moves to (no `Rc`, no thread-bound handles, no raw pointers to unsynchronised data)
+}
+  unsafe impl Sync for r#Raw {}
+//^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `unsafe impl Sync` promises that `&r#Raw` can be shared between threads; the compiler cannot check it: every change made through `&self` must be synchronised
+struct A;
+impl Send for A {}
+impl<T> !Sync for W<T> {}
+unsafe impl SendPtr for A {}
+unsafe impl Sendable for A {}
+unsafe impl<T> TrustedSend<T> for A {}
+unsafe impl Zeroable for A {}
+macro_rules! m { ($t:ty) => { unsafe impl Send for $t {} } }
+m!(A);
+"#,
+        );
+    }
+
     #[test]
     fn safety_comments_when_configured() {
         let fixture = r#"

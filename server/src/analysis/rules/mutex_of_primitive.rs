@@ -28,7 +28,9 @@ pub static META: RuleMeta = RuleMeta {
         what: "A `Mutex` (std, `parking_lot`, `tokio`...) whose content is a `bool`, an integer up to 64 bits \
                or a raw pointer: in types (fields, statics, lets, signatures, aliases, inside `Arc`) and in \
                `Mutex::new(..)` calls whose argument shows the type (`true`, `0u64`, `x as usize`, \
-               `ptr::null_mut()`, `Mutex::<u32>::new(..)`) where no type is written. Files that use a \
+               `ptr::null_mut()`, `Mutex::<u32>::new(..)`) where no type is written (a typed `let`, `static` or \
+               `const`, a field of a struct literal or of a tuple struct constructor such as `Self(..)`, the \
+               enclosing fn's return type: the written type is the one reported). Files that use a \
                `Condvar` are skipped by default (`skip-with-condvar`).",
         why: "A lock around one machine word costs a system call under contention and can be poisoned, \
               held across an `.await`, or deadlock; an atomic does the same update in one instruction and \

@@ -35,8 +35,10 @@ pub static META: RuleMeta = RuleMeta {
         what: "Fields of `pub` structs (and unions) declared `pub` whose type holds a `Cell`, `RefCell`, \
                `Mutex`, `RwLock`, `ReentrantMutex` or `UnsafeCell` anywhere (`Arc<Mutex<T>>`, \
                `Vec<Cell<u8>>`), named or tuple fields. Enum variant fields are not reported (they are \
-               always public). With `include-crate-visible`, `pub(crate)` fields and fields of non-`pub` \
-               structs count too; with `include-atomics`, atomics count too. Test code is skipped unless \
+               always public), nor `PhantomData<..>` markers, types named like a cell but written without a \
+               type argument (a table's `Cell`, `Cell<'a>`), or structs declared inside a fn body. With \
+               `include-crate-visible`, `pub(crate)` fields and fields of non-`pub` structs (and of structs \
+               in fn bodies) count too; with `include-atomics`, atomics count too. Test code is skipped unless \
                `check-tests` is on.",
         why: "Interior mutability lets code change a value through a shared reference. Behind a `pub` \
               field, any code holding `&Owner` can change the owner's state without the owner knowing: \
@@ -285,6 +287,10 @@ pub struct Owner {
 }
 struct Private { pub m: Mutex<u8> }
                //^^^^^^^^^^^^^^^^ warning: `pub` field `Private::m` is a `Mutex`: any code with a `&Private` can change its state behind its back
+fn body() {
+    pub struct Local { pub m: Mutex<u8> }
+                     //^^^^^^^^^^^^^^^^ warning: `pub` field `Local::m` is a `Mutex`: any code with a `&Local` can change its state behind its back
+}
 "#,
         );
     }

@@ -21,7 +21,8 @@ pub static META: RuleMeta = RuleMeta {
         what: "Functions and methods reachable from a library crate's public API that return `Result<_, String>`, \
                `Result<_, &str>` or `Result<_, Box<dyn Error ..>>`. `anyhow::Result` / `anyhow::Error` in a \
                library's public API is reported as info. Binaries are not checked: an application may well \
-               report errors as text.",
+               report errors as text. Trait impl methods are not reported (the trait decides), and type \
+               aliases are not followed (`type Res<T> = Result<T, String>`).",
         why: "A string error can only be printed: callers cannot tell \"not found\" from \"permission denied\" \
               without parsing text that may change in any release. Boxed `dyn Error` and `anyhow` erase the type \
               just the same.",
@@ -271,6 +272,8 @@ pub fn fmt_res() -> std::fmt::Result { todo!() }
 pub fn io_res() -> std::io::Result<String> { todo!() }
 pub fn opt() -> Option<String> { todo!() }
 pub fn closure() -> impl Fn() -> u8 { || 0 }
+pub type Res<T> = Result<T, String>;
+pub fn via_alias() -> Res<u8> { todo!() }
 pub struct MyError;
 #[cfg(test)]
 mod tests {

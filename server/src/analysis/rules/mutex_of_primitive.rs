@@ -28,7 +28,9 @@ pub static META: RuleMeta = RuleMeta {
         what: "A `Mutex` (std, `parking_lot`, `tokio`...) whose content is a `bool`, an integer up to 64 bits \
                or a raw pointer: in types (fields, statics, lets, signatures, aliases, inside `Arc`) and in \
                `Mutex::new(..)` calls whose argument shows the type (`true`, `0u64`, `x as usize`, \
-               `ptr::null_mut()`, `Mutex::<u32>::new(..)`) where no type is written. Files that use a \
+               `ptr::null_mut()`, `Mutex::<u32>::new(..)`) where no type is written (a typed `let`, `static` or \
+               `const`, a field of a struct literal or of a tuple struct constructor such as `Self(..)`, the \
+               enclosing fn's return type: the written type is the one reported). Files that use a \
                `Condvar` are skipped by default (`skip-with-condvar`).",
         why: "A lock around one machine word costs a system call under contention and can be poisoned, \
               held across an `.await`, or deadlock; an atomic does the same update in one instruction and \
@@ -95,21 +97,38 @@ impl Rule for MutexOfPrimitive {
         };
         let Some(atomic) = atomic else { return };
         // Where a type is written, the type is the site.
+        let names_mutex = |t: ast::Type| {
+            t.syntax()
+                .descendants()
+                .filter_map(ast::Type::cast)
+                .any(|t| head(&t).is_some_and(|(n, _)| n == "Mutex"))
+        };
         for a in node.ancestors().skip(1) {
             match a.kind() {
+                // A field of a struct literal or of a tuple struct / variant constructor
+                // (`Self(..)`, `Wrapper(..)`; not the generic `Some`, `Ok`, `Err`): the field's
+                // type is written in the type's definition.
                 SyntaxKind::RECORD_EXPR_FIELD => return,
+                SyntaxKind::ARG_LIST if a.parent().is_some_and(|c| is_constructor_call(&c)) => {
+                    return
+                }
                 SyntaxKind::LET_STMT | SyntaxKind::STATIC | SyntaxKind::CONST => {
-                    if site_type(&a).is_some_and(|t| {
-                        t.syntax()
-                            .descendants()
-                            .filter_map(ast::Type::cast)
-                            .any(|t| head(&t).is_some_and(|(n, _)| n == "Mutex"))
-                    }) {
+                    if site_type(&a).is_some_and(names_mutex) {
                         return;
                     }
                     break;
                 }
-                SyntaxKind::FN | SyntaxKind::CLOSURE_EXPR => break,
+                // A fn whose return type names the mutex (`fn new() -> Mutex<u64> { Mutex::new(0) }`).
+                SyntaxKind::FN => {
+                    let ret = ast::Fn::cast(a)
+                        .and_then(|f| f.ret_type())
+                        .and_then(|r| r.ty());
+                    if ret.is_some_and(names_mutex) {
+                        return;
+                    }
+                    break;
+                }
+                SyntaxKind::CLOSURE_EXPR => break,
                 _ => {}
             }
         }
@@ -124,6 +143,26 @@ impl Rule for MutexOfPrimitive {
         };
         report(cx, range_node, &format!("`Mutex::new({shown})`"), &atomic);
     }
+}
+
+/// `true` for a call of a tuple struct or variant constructor (`S(..)`, `Self(..)`,
+/// `E::V(..)`: the callee's last segment is capitalised), except `Some`, `Ok` and `Err`, whose
+/// field types are generic.
+fn is_constructor_call(call: &SyntaxNode) -> bool {
+    let Some(ast::Expr::PathExpr(pe)) = ast::CallExpr::cast(call.clone()).and_then(|c| c.expr())
+    else {
+        return false;
+    };
+    let Some(name) = pe
+        .path()
+        .and_then(|p| p.segment())
+        .and_then(|s| s.name_ref())
+    else {
+        return false;
+    };
+    let name = name.text();
+    let name = name.trim_start_matches("r#");
+    name.starts_with(|c: char| c.is_ascii_uppercase()) && !matches!(name, "Some" | "Ok" | "Err")
 }
 
 fn report(cx: &mut FileCx<'_>, node: &SyntaxNode, what: &str, atomic: &str) {
@@ -327,6 +366,70 @@ fn f(x: u8) {
 mod tests {
     static T: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
 }
+"#,
+        );
+    }
+
+    /// Hand-written edges: qualified paths, nesting, constructors whose type is written
+    /// elsewhere, trait impls, macros.
+    #[test]
+    fn edges() {
+        check(
+            "mutex-of-primitive",
+            r#"
+use std::sync::Mutex as M;
+pub struct S {
+    a: std::sync::Arc<std::sync::Mutex<bool>>,
+                    //^^^^^^^^^^^^^^^^^^^^^^ warning: `Mutex<bool>` locks a single primitive value; use `AtomicBool` instead
+    b: Vec<tokio::sync::Mutex<u32>>,
+         //^^^^^^^^^^^^^^^^^^^^^^^ warning: `Mutex<u32>` locks a single primitive value; use `AtomicU32` instead
+    c: Mutex<Mutex<u8>>,
+           //^^^^^^^^^ warning: `Mutex<u8>` locks a single primitive value; use `AtomicU8` instead
+    d: Mutex<*const u8>,
+     //^^^^^^^^^^^^^^^^ warning: `Mutex<*const u8>` locks a single primitive value; use `AtomicPtr<u8>` instead
+    e: Mutex<()>,
+    f: Mutex<[u8; 4]>,
+    g: Mutex<&'static str>,
+    h: Mutex<Option<bool>>,
+    i: Mutex<char>,
+    j: Mutex<crate::u32>,
+    k: Mutex<bool, Raw>,
+    l: RwLock<usize>,
+}
+pub struct T(Mutex<u128>, Mutex<i64>);
+                        //^^^^^^^^^^ warning: `Mutex<i64>` locks a single primitive value; use `AtomicI64` instead
+impl S {
+    fn wide() -> T { T(Mutex::new(0), Mutex::new(0)) }
+    fn made() -> Mutex<u128> { Mutex::new(0) }
+    fn flag() -> M<bool> { M::new(false) }
+    fn flag2() -> Mutex<bool> { Mutex::new(false) }
+                //^^^^^^^^^^^ warning: `Mutex<bool>` locks a single primitive value; use `AtomicBool` instead
+}
+impl T {
+    fn new() -> Self { Self(Mutex::new(0), Mutex::new(Default::default())) }
+    fn wrapped() -> Self { Self::Wrapped(std::sync::Arc::new(Mutex::new(0))) }
+}
+trait Tr { fn get(&self) -> Mutex<u8>; }
+                          //^^^^^^^^^ warning: `Mutex<u8>` locks a single primitive value; use `AtomicU8` instead
+impl Tr for S { fn get(&self) -> Mutex<u8> { todo!() } }
+type Counter = Mutex<usize>;
+             //^^^^^^^^^^^^ warning: `Mutex<usize>` locks a single primitive value; use `AtomicUsize` instead
+fn g(n: u128) {
+    let a = Mutex::new(b'a');
+    let b = Mutex::new(0u128);
+    let c = Mutex::new(n);
+    let d = Mutex::new(1e3);
+    let e = Mutex::new(0x10);
+          //^^^^^^^^^^^^^^^^ warning: `Mutex::new(0x10)` locks a single primitive value; use the atomic of the integer's type (`AtomicI32`, `AtomicUsize`, ...) instead
+    let f = Mutex::new(-1i8);
+          //^^^^^^^^^^^^^^^^ warning: `Mutex::new(-1i8)` locks a single primitive value; use `AtomicI8` instead
+    let h = RwLock::new(true);
+    let i = Some(Mutex::new(false));
+               //^^^^^^^^^^^^^^^^^ warning: `Mutex::new(false)` locks a single primitive value; use `AtomicBool` instead
+    let j: Option<std::sync::Arc<Mutex<u8>>> = Some(Arc::new(Mutex::new(0)));
+                               //^^^^^^^^^ warning: `Mutex<u8>` locks a single primitive value; use `AtomicU8` instead
+}
+macro_rules! m { () => { static X: Mutex<bool> = Mutex::new(false); } }
 "#,
         );
     }

@@ -129,4 +129,55 @@ type T = Option<bool>;
 "#,
         );
     }
+
+    /// Hand-written edges: nesting, qualified paths, impls, bodies, macros, derives.
+    #[test]
+    fn edges() {
+        check(
+            "option-bool",
+            r#"
+pub struct Nested {
+    pub twice: Option<Option<bool>>,
+                    //^^^^^^^^^^^^ warning: `Option<bool>` as a field type is a tri-state whose states have no names
+    pub prim: ::std::option::Option<std::primitive::bool>,
+            //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `Option<bool>` as a field type is a tri-state whose states have no names
+    pub(crate) map: std::collections::HashMap<String, Option<bool>>,
+                                                    //^^^^^^^^^^^^ warning: `Option<bool>` as a field type is a tri-state whose states have no names
+    pub not_bool: Option<Box<bool>>,
+    pub r#ref: Option<&'static bool>,
+    pub local: my::Option<bool>,
+    pub other: Option<bools>,
+}
+struct Tuple(pub(super) Option<bool>, u8);
+                      //^^^^^^^^^^^^ warning: `Option<bool>` as a field type is a tri-state whose states have no names
+impl Nested {
+    fn r#set(&mut self, v: Option<bool>) -> Result<Option<bool>, ()> { todo!() }
+                         //^^^^^^^^^^^^ warning: `Option<bool>` in a signature is a tri-state whose states have no names
+                                                 //^^^^^^^^^^^^ warning: `Option<bool>` in a signature is a tri-state whose states have no names
+}
+impl From<Option<bool>> for Nested { fn from(v: Option<bool>) -> Self { todo!() } }
+fn body() -> u8 {
+    fn inner(x: Option<bool>) {}
+              //^^^^^^^^^^^^ warning: `Option<bool>` in a signature is a tri-state whose states have no names
+    let f = |x: Option<bool>| x;
+    struct Local { v: Option<bool> }
+                    //^^^^^^^^^^^^ warning: `Option<bool>` as a field type is a tri-state whose states have no names
+    0
+}
+fn generic<T: Into<Option<bool>>>(t: T) where T: From<Option<bool>> {}
+static S: Option<bool> = None;
+const C: Option<bool> = None;
+extern "C" { fn ext(x: Option<bool>); }
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Wire { pub flag: Option<bool> }
+#[derive(clap::Parser)]
+pub enum Cmd { Run { fast: Option<bool> } }
+macro_rules! m { () => { pub struct InMacro { f: Option<bool> } } }
+#[cfg(test)]
+mod tests {
+    fn t(x: Option<bool>) {}
+}
+"#,
+        );
+    }
 }

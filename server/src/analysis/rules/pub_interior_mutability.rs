@@ -2,7 +2,7 @@
 //! (or holds one, like `Arc<Mutex<T>>`): anyone can change the owner's state behind its back.
 
 use super::ownership_common::{
-    compact, find_lock_or_cell, head_name, site_description, LOCKS_AND_CELLS,
+    compact, head, head_name, path_types, site_description, LOCKS_AND_CELLS,
 };
 use crate::analysis::engine::FileCx;
 use crate::analysis::model::Visibility;
@@ -35,8 +35,10 @@ pub static META: RuleMeta = RuleMeta {
         what: "Fields of `pub` structs (and unions) declared `pub` whose type holds a `Cell`, `RefCell`, \
                `Mutex`, `RwLock`, `ReentrantMutex` or `UnsafeCell` anywhere (`Arc<Mutex<T>>`, \
                `Vec<Cell<u8>>`), named or tuple fields. Enum variant fields are not reported (they are \
-               always public). With `include-crate-visible`, `pub(crate)` fields and fields of non-`pub` \
-               structs count too; with `include-atomics`, atomics count too. Test code is skipped unless \
+               always public), nor `PhantomData<..>` markers, types named like a cell but written without a \
+               type argument (a table's `Cell`, `Cell<'a>`), or structs declared inside a fn body. With \
+               `include-crate-visible`, `pub(crate)` fields and fields of non-`pub` structs (and of structs \
+               in fn bodies) count too; with `include-atomics`, atomics count too. Test code is skipped unless \
                `check-tests` is on.",
         why: "Interior mutability lets code change a value through a shared reference. Behind a `pub` \
               field, any code holding `&Owner` can change the owner's state without the owner knowing: \
@@ -115,17 +117,23 @@ impl Rule for PubInteriorMutability {
                 None => return,
             },
         };
-        if !wide && !owner_vis.is_pub() {
+        // A struct declared in a fn body is seen only there, whatever its visibility says.
+        let in_body = owner
+            .ancestors()
+            .skip(1)
+            .any(|a| a.kind() == SyntaxKind::STMT_LIST);
+        if !wide && (!owner_vis.is_pub() || in_body) {
             return;
         }
         let owner_name = owner_name.map(|n| n.text().to_string()).unwrap_or_default();
-        let found = find_lock_or_cell(&ty).or_else(|| {
+        let found = find_held(&ty, |name, args| {
+            LOCKS_AND_CELLS.contains(&name) && !args.is_empty()
+        })
+        .or_else(|| {
             if !cx.bool_opt("include-atomics") {
                 return None;
             }
-            super::ownership_common::path_types(&ty)
-                .into_iter()
-                .find(|t| head_name(t).is_some_and(|n| ATOMICS.contains(&n.as_str())))
+            find_held(&ty, |name, _| ATOMICS.contains(&name))
         });
         let Some(inner) = found else { return };
         let Some(site) = site_description(node) else {
@@ -153,6 +161,24 @@ impl Rule for PubInteriorMutability {
             )),
         );
     }
+}
+
+/// The first path type inside `ty` (see [`path_types`]) whose name and type arguments satisfy
+/// `pred` and that holds a value: not inside a `PhantomData` (`PhantomData<Cell<()>>` is the
+/// usual `!Sync` marker, it holds nothing).
+fn find_held(ty: &ast::Type, pred: impl Fn(&str, &[ast::Type]) -> bool) -> Option<ast::Type> {
+    path_types(ty).into_iter().find(|t| {
+        head(t).is_some_and(|(name, args)| pred(&name, &args))
+            && !t
+                .syntax()
+                .ancestors()
+                .skip(1)
+                .take_while(|a| {
+                    a.kind() != SyntaxKind::RECORD_FIELD && a.kind() != SyntaxKind::TUPLE_FIELD
+                })
+                .filter_map(ast::Type::cast)
+                .any(|a| head_name(&a).is_some_and(|n| n == "PhantomData"))
+    })
 }
 
 #[cfg(test)]
@@ -205,6 +231,47 @@ mod tests {
         );
     }
 
+    /// Hand-written edges: qualified paths, nesting, visibilities, markers, local types.
+    #[test]
+    fn edges() {
+        check(
+            "pub-interior-mutability",
+            r#"
+pub struct Owner<'a, T> {
+    pub a: std::cell::Cell<u8>,
+  //^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `pub` field `Owner::a` is a `Cell`: any code with a `&Owner` can change its state behind its back
+    pub b: Option<std::sync::Arc<parking_lot::RwLock<T>>>,
+  //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `pub` field `Owner::b` holds a `RwLock`: any code with a `&Owner` can change its state behind its back
+    pub c: &'a core::cell::UnsafeCell<T>,
+  //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `pub` field `Owner::c` holds a `UnsafeCell`: any code with a `&Owner` can change its state behind its back
+    pub(super) d: Mutex<u8>,
+    pub(in crate::x) e: Mutex<u8>,
+    pub(crate) f: RefCell<u8>,
+    pub r#g: Vec<RefCell<u8>>,
+  //^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `pub` field `Owner::r#g` holds a `RefCell`: any code with a `&Owner` can change its state behind its back
+    pub callback: fn(&Cell<u8>) -> u8,
+    pub hook: Box<dyn Fn(&RefCell<u8>) -> Mutex<u8>>,
+    pub marker: std::marker::PhantomData<Cell<()>>,
+    pub table: Vec<Cell>,
+    pub row: tui::Cell<'a>,
+    pub once: std::sync::OnceLock<u8>,
+    pub lazy: once_cell::sync::Lazy<u8>,
+}
+pub(crate) struct Krate { pub m: Mutex<u8> }
+pub union U { pub c: std::mem::ManuallyDrop<Cell<u8>> }
+            //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `pub` field `U::c` holds a `Cell`: any code with a `&U` can change its state behind its back
+fn body() {
+    pub struct Local { pub m: Mutex<u8> }
+}
+mod inner {
+    pub struct Deep(pub RefCell<u8>);
+                  //^^^^^^^^^^^^^^^ warning: `pub` field `Deep::0` is a `RefCell`: any code with a `&Deep` can change its state behind its back
+}
+macro_rules! m { () => { pub struct InMacro { pub m: Mutex<u8> } } }
+"#,
+        );
+    }
+
     #[test]
     fn wider_settings() {
         check_with_config(
@@ -220,6 +287,10 @@ pub struct Owner {
 }
 struct Private { pub m: Mutex<u8> }
                //^^^^^^^^^^^^^^^^ warning: `pub` field `Private::m` is a `Mutex`: any code with a `&Private` can change its state behind its back
+fn body() {
+    pub struct Local { pub m: Mutex<u8> }
+                     //^^^^^^^^^^^^^^^^ warning: `pub` field `Local::m` is a `Mutex`: any code with a `&Local` can change its state behind its back
+}
 "#,
         );
     }

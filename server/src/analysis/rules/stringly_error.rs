@@ -21,7 +21,8 @@ pub static META: RuleMeta = RuleMeta {
         what: "Functions and methods reachable from a library crate's public API that return `Result<_, String>`, \
                `Result<_, &str>` or `Result<_, Box<dyn Error ..>>`. `anyhow::Result` / `anyhow::Error` in a \
                library's public API is reported as info. Binaries are not checked: an application may well \
-               report errors as text.",
+               report errors as text. Trait impl methods are not reported (the trait decides), and type \
+               aliases are not followed (`type Res<T> = Result<T, String>`).",
         why: "A string error can only be printed: callers cannot tell \"not found\" from \"permission denied\" \
               without parsing text that may change in any release. Boxed `dyn Error` and `anyhow` erase the type \
               just the same.",
@@ -229,6 +230,62 @@ pub fn hidden() -> Result<u32, String> { todo!() }
 //- /src/main.rs
 pub fn bin() -> Result<(), String> { todo!() }
 fn main() {}
+"#,
+        );
+    }
+
+    /// Hand-written edges: visibility, nesting, impls, aliases, error-type spellings.
+    #[test]
+    fn edges() {
+        check(
+            "stringly-error",
+            r#"
+//- /src/lib.rs
+mod private;
+pub mod api;
+pub struct Svc;
+impl Svc {
+    pub fn open(&self) -> Result<(), std::string::String> { todo!() }
+         //^^^^ warning: public `Svc::open` returns `String` as its error type: callers cannot match on the failure
+    fn hidden(&self) -> Result<(), String> { todo!() }
+    pub(crate) fn krate(&self) -> Result<(), String> { todo!() }
+    pub async fn fetch(&self) -> Result<Vec<u8>, &'a str> { todo!() }
+               //^^^^^ warning: public `Svc::fetch` returns `&str` as its error type: callers cannot match on the failure
+}
+pub trait Backend {
+    fn get(&self) -> Result<u8, Box<dyn std::error::Error + Send + Sync + 'static>>;
+     //^^^ warning: public `Backend::get` returns `Box<dyn Error>` as its error type: callers cannot match on the failure
+}
+impl Backend for Svc {
+    fn get(&self) -> Result<u8, Box<dyn std::error::Error + Send + Sync + 'static>> { todo!() }
+}
+pub fn outer() -> u8 {
+    fn inner() -> Result<(), String> { todo!() }
+    0
+}
+pub fn r#type() -> core::result::Result<(), alloc::string::String> { todo!() }
+     //^^^^^^ warning: public `r#type` returns `String` as its error type: callers cannot match on the failure
+pub fn ok_err() -> Result<String, std::io::Error> { todo!() }
+pub fn bytes() -> Result<(), &'static [u8]> { todo!() }
+pub fn boxed_typed() -> Result<(), Box<MyError>> { todo!() }
+pub fn fmt_res() -> std::fmt::Result { todo!() }
+pub fn io_res() -> std::io::Result<String> { todo!() }
+pub fn opt() -> Option<String> { todo!() }
+pub fn closure() -> impl Fn() -> u8 { || 0 }
+pub type Res<T> = Result<T, String>;
+pub fn via_alias() -> Res<u8> { todo!() }
+pub struct MyError;
+#[cfg(test)]
+mod tests {
+    pub fn helper() -> Result<(), String> { todo!() }
+}
+macro_rules! m { () => { pub fn in_macro() -> Result<(), String> { todo!() } } }
+//- /src/api.rs
+pub(super) fn sup() -> Result<(), String> { todo!() }
+pub fn exported() -> Result<(), Box<dyn Error>> { todo!() }
+     //^^^^^^^^ warning: public `exported` returns `Box<dyn Error>` as its error type: callers cannot match on the failure
+//- /src/private.rs
+pub fn not_exported() -> Result<(), String> { todo!() }
 "#,
         );
     }

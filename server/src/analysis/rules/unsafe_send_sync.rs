@@ -20,12 +20,13 @@ pub static META: RuleMeta = RuleMeta {
     options: &[RuleOption {
         key: "allow-with-safety-comment",
         default: OptionDefault::Bool(false),
-        doc: "do not report impls with a `// SAFETY:` comment right above them",
+        doc: "do not report impls with a `// SAFETY:` comment right above them (`// Safety:` in any case counts too)",
     }],
     docs: RuleDocs {
         what: "Every `unsafe impl Send for T` and `unsafe impl Sync for T` (any path ending in `Send`/`Sync`). \
                Negative impls (`impl !Send for T`) are not reported. With `allow-with-safety-comment`, impls \
-               with a `// SAFETY:` comment on the lines right above are not reported.",
+               with a `// SAFETY:` comment on the lines right above (or between their attributes) are not \
+               reported.",
         why: "The compiler derives `Send` and `Sync` from the fields; a manual impl overrides that with a \
               promise nothing checks. If a field is an `Rc`, a raw pointer into non-thread-safe data or a \
               thread-bound handle, the promise is false and data races follow — possibly only after a later \
@@ -107,14 +108,14 @@ fn has_safety_comment(node: &SyntaxNode) -> bool {
         .children_with_tokens()
         .take_while(|e| e.kind() != SyntaxKind::IMPL_KW && e.kind() != SyntaxKind::UNSAFE_KW)
         .filter_map(|e| e.into_token())
-        .any(|t| is_comment(&t) && t.text().contains("SAFETY"));
+        .any(|t| is_comment(&t) && is_safety_comment(t.text()));
     if inner {
         return true;
     }
     for e in node.siblings_with_tokens(Direction::Prev).skip(1) {
         match e {
             NodeOrToken::Token(t) if is_comment(&t) => {
-                if t.text().contains("SAFETY") {
+                if is_safety_comment(t.text()) {
                     return true;
                 }
             }
@@ -127,6 +128,12 @@ fn has_safety_comment(node: &SyntaxNode) -> bool {
         }
     }
     false
+}
+
+/// `SAFETY` anywhere, or `Safety:` / `safety:` in any case (clippy's
+/// `undocumented_unsafe_blocks` accepts `// Safety:` too); not a bare `safety` in prose.
+fn is_safety_comment(text: &str) -> bool {
+    text.contains("SAFETY") || text.to_ascii_lowercase().contains("safety:")
 }
 
 #[cfg(test)]
@@ -167,6 +174,37 @@ mod tests {
         );
     }
 
+    /// Hand-written edges: bounds, where-clauses, qualified traits, bodies, macros.
+    #[test]
+    fn edges() {
+        check(
+            "unsafe-send-sync",
+            r#"
+pub struct W<T>(*mut T);
+  unsafe impl<T: Send> Send for W<T> {}
+//^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `unsafe impl Send` promises that a `W<T>` can move to another thread; the compiler cannot check it: every field must be safe to use from the thread it moves to (no `Rc`, no thread-bound handles, no raw pointers to unsynchronised data)
+  unsafe impl<T> ::std::marker::Sync for W<T> where T: Sync {}
+//^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `unsafe impl Sync` promises that `&W<T>` can be shared between threads; the compiler cannot check it: every change made through `&self` must be synchronised
+fn body() {
+    struct L(*mut u8);
+      unsafe impl Send for L {}
+    //^^^^^^^^^^^^^^^^^^^^^^ warning: `unsafe impl Send` promises that a `L` can move to another thread; the compiler cannot check it: every field must be safe to use from the thread it moves to (no `Rc`, no thread-bound handles, no raw pointers to unsynchronised data)
+}
+  unsafe impl Sync for r#Raw {}
+//^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `unsafe impl Sync` promises that `&r#Raw` can be shared between threads; the compiler cannot check it: every change made through `&self` must be synchronised
+struct A;
+impl Send for A {}
+impl<T> !Sync for W<T> {}
+unsafe impl SendPtr for A {}
+unsafe impl Sendable for A {}
+unsafe impl<T> TrustedSend<T> for A {}
+unsafe impl Zeroable for A {}
+macro_rules! m { ($t:ty) => { unsafe impl Send for $t {} } }
+m!(A);
+"#,
+        );
+    }
+
     #[test]
     fn safety_comments_when_configured() {
         let fixture = r#"
@@ -177,6 +215,13 @@ unsafe impl Send for A {}
 
   unsafe impl Sync for A {}
 //^^^^^^^^^^^^^^^^^^^^^^ warning: `unsafe impl Sync` promises that `&A` can be shared between threads; the compiler cannot check it: every change made through `&self` must be synchronised
+struct B(*mut u8);
+// Safety: the pointer is owned and never aliased.
+#[cfg(feature = "std")]
+unsafe impl Send for B {}
+// thread safety is unclear here
+  unsafe impl Sync for B {}
+//^^^^^^^^^^^^^^^^^^^^^^ warning: `unsafe impl Sync` promises that `&B` can be shared between threads; the compiler cannot check it: every change made through `&self` must be synchronised
 "#;
         check_with_config(
             "unsafe-send-sync",

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::state_types::{enclosing_impl, is_option};
 use crate::analysis::engine::{FileCx, WorkspaceCx, WorkspaceSink};
 use crate::analysis::rule::{Category, Finding, Related, Rule, RuleDocs, RuleMeta, Severity};
-use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode, TextRange};
+use crate::analysis::syntax::{ast, AstNode, HasAttrs, HasName, SyntaxKind, SyntaxNode, TextRange};
 
 pub(crate) struct AssumedSome;
 
@@ -182,11 +182,26 @@ fn record_struct(s: &ast::Struct, cx: &mut FileCx<'_>) {
                 ))
             })
             .collect(),
-        Some(ast::FieldList::TupleFieldList(fields)) => fields
-            .fields()
-            .enumerate()
-            .map(|(i, f)| (i.to_string(), f.ty(), f.syntax().text_range()))
-            .collect(),
+        // After a field under `#[cfg]`/`#[cfg_attr]` the indices depend on the configuration:
+        // those fields are left out.
+        Some(ast::FieldList::TupleFieldList(fields)) => {
+            let mut after_cfg = false;
+            fields
+                .fields()
+                .enumerate()
+                .take_while(|(_, f)| {
+                    let before = !after_cfg;
+                    after_cfg |= f.attrs().any(|a| {
+                        matches!(
+                            a.meta(),
+                            Some(ast::Meta::CfgMeta(_) | ast::Meta::CfgAttrMeta(_))
+                        )
+                    });
+                    before
+                })
+                .map(|(i, f)| (i.to_string(), f.ty(), f.syntax().text_range()))
+                .collect()
+        }
         None => Vec::new(),
     };
     let mut opts = Vec::new();
@@ -497,6 +512,11 @@ impl Pair {
                        //^^^^^^^^^^^^^^^ warning: `self.0` is assumed present (`unwrap`), but `Pair::0` is an `Option`
                                            //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `self.0` is assumed present (`unwrap`), but `Pair::0` is an `Option`
 }
+pub struct Cfgd(#[cfg(unix)] Option<u32>, u8);
+impl Cfgd {
+    fn f(&self) -> u32 { self.0.unwrap() }
+                       //^^^^^^^^^^^^^ warning: `self.0` is assumed present (`unwrap`), but `Cfgd::0` is an `Option`
+}
 pub struct Client { conn: Option<u32>, name: Option<String>, r: Option<&'static u8> }
 impl Client {
     fn p(&self) -> u32 { (self.conn).unwrap() + (&self.conn).as_ref().copied().unwrap() }
@@ -517,7 +537,8 @@ impl Client {
 
     /// Near misses: tuple fields that are not `Option`s, nested tuple fields (`self.0.0` is a
     /// field of another struct), checks through `copied`, calls that are not adapters
-    /// (`iter`, `map`, `next`, `take`) in the chain.
+    /// (`iter`, `map`, `next`, `take`) in the chain, a tuple field after one under `#[cfg]`
+    /// (its index depends on the configuration).
     #[test]
     fn tuple_field_and_adapter_near_misses() {
         check(
@@ -539,6 +560,8 @@ impl Pair {
     fn taken(&mut self) -> u32 { (self.0.take()).unwrap() }
 }
 impl Outer { fn nested(&self) -> u32 { self.0.0.unwrap() } }
+pub struct AfterCfg(#[cfg(unix)] u8, Option<u32>);
+impl AfterCfg { fn f(&self) -> u32 { self.1.unwrap() + self.0.unwrap() } }
 "#,
         );
     }

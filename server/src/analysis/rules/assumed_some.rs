@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::state_types::{enclosing_impl, is_option};
 use crate::analysis::engine::{FileCx, WorkspaceCx, WorkspaceSink};
 use crate::analysis::rule::{Category, Finding, Related, Rule, RuleDocs, RuleMeta, Severity};
-use crate::analysis::syntax::{ast, AstNode, HasName, SyntaxKind, SyntaxNode, TextRange};
+use crate::analysis::syntax::{ast, AstNode, HasAttrs, HasName, SyntaxKind, SyntaxNode, TextRange};
 
 pub(crate) struct AssumedSome;
 
@@ -18,9 +18,11 @@ pub static META: RuleMeta = RuleMeta {
     options: &[],
     docs: RuleDocs {
         what: "`.unwrap()` and `.expect(..)` on an `Option` field of `self` in a method (`self.conn.unwrap()`, \
-               `self.conn.as_ref().unwrap()`, `self.conn.as_mut().expect(\"..\")`, `(&self.conn).unwrap()`), where \
-               the field is declared `Option<..>` in the struct of that `impl`, in the same crate (the struct may \
-               be in another file). One finding per site, with the field's declaration as related information.\n\
+               `self.conn.as_ref().unwrap()`, `self.conn.as_mut().expect(\"..\")`, `(&self.conn).unwrap()`, \
+               `self.0.unwrap()` on a tuple struct), through the adapters that keep the `Option` (`as_ref`, \
+               `as_mut`, `as_deref`, `as_deref_mut`, `as_pin_mut`, `clone`, `copied`, `cloned`) and parentheses, \
+               where the field is declared `Option<..>` in the struct of that `impl`, in the same crate (the \
+               struct may be in another file). One finding per site, with the field's declaration as related information.\n\
                Not reported: methods that check or set the field themselves (`if let`/`match`/`while let` on it, \
                `is_some()`/`is_none()`, `let .. else`, an assignment or `insert`/`get_or_insert`/`replace`), \
                `.take().unwrap()` (taking the value out, typically in `Drop`), `impl Drop`, test code (unless \
@@ -48,6 +50,8 @@ const ADAPTERS: &[&str] = &[
     "as_deref_mut",
     "clone",
     "as_pin_mut",
+    "copied",
+    "cloned",
 ];
 const GUARDS: &[&str] = &["is_some", "is_none", "is_some_and", "is_none_or"];
 const SETTERS: &[&str] = &[
@@ -166,21 +170,45 @@ fn record_struct(s: &ast::Struct, cx: &mut FileCx<'_>) {
     {
         return;
     }
-    let mut opts = Vec::new();
-    if let Some(ast::FieldList::RecordFieldList(fields)) = s.field_list() {
-        for f in fields.fields() {
-            let (Some(fname), Some(ty)) = (f.name(), f.ty()) else {
-                continue;
-            };
-            if is_option(&ty) {
-                opts.push(fname.text().to_string());
-                cx.fact(
-                    FIELD,
-                    name.text().to_string(),
-                    fname.text().to_string(),
+    // The fields by name: a record field's name, a tuple field's index (`self.0`).
+    let fields: Vec<(String, Option<ast::Type>, TextRange)> = match s.field_list() {
+        Some(ast::FieldList::RecordFieldList(fields)) => fields
+            .fields()
+            .filter_map(|f| {
+                Some((
+                    f.name()?.text().to_string(),
+                    f.ty(),
                     f.syntax().text_range(),
-                );
-            }
+                ))
+            })
+            .collect(),
+        // After a field under `#[cfg]`/`#[cfg_attr]` the indices depend on the configuration:
+        // those fields are left out.
+        Some(ast::FieldList::TupleFieldList(fields)) => {
+            let mut after_cfg = false;
+            fields
+                .fields()
+                .enumerate()
+                .take_while(|(_, f)| {
+                    let before = !after_cfg;
+                    after_cfg |= f.attrs().any(|a| {
+                        matches!(
+                            a.meta(),
+                            Some(ast::Meta::CfgMeta(_) | ast::Meta::CfgAttrMeta(_))
+                        )
+                    });
+                    before
+                })
+                .map(|(i, f)| (i.to_string(), f.ty(), f.syntax().text_range()))
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    let mut opts = Vec::new();
+    for (fname, ty, range) in fields {
+        if ty.is_some_and(|ty| is_option(&ty)) {
+            cx.fact(FIELD, name.text().to_string(), fname.clone(), range);
+            opts.push(fname);
         }
     }
     cx.fact(
@@ -213,7 +241,14 @@ fn record_unwrap(m: &ast::MethodCallExpr, cx: &mut FileCx<'_>) {
         return;
     }
     let mut recv = m.receiver();
-    while let Some(ast::Expr::MethodCallExpr(inner)) = &recv {
+    loop {
+        // `(self.conn.as_ref()).unwrap()`: parentheses around an adapter call.
+        while let Some(ast::Expr::ParenExpr(p)) = &recv {
+            recv = p.expr();
+        }
+        let Some(ast::Expr::MethodCallExpr(inner)) = &recv else {
+            break;
+        };
         let n = inner
             .name_ref()
             .map(|n| n.text().to_string())
@@ -455,6 +490,78 @@ impl Client {
 }
 impl core::ops::Drop for Client { fn drop(&mut self) { self.conn.unwrap(); } }
 fn free(c: Client) -> u32 { c.conn.unwrap() }
+"#,
+        );
+    }
+
+    /// Tuple-struct fields (`self.0`), parenthesised receivers (around the field or around an
+    /// adapter call), and the adapters that keep the `Option` (`as_ref`, `as_mut`, `as_deref`,
+    /// `copied`, `cloned`) chained before the unwrap.
+    #[test]
+    fn reports_tuple_fields_parentheses_and_adapter_chains() {
+        check(
+            "assumed-some",
+            r#"
+pub struct Pair(Option<u32>, u8, pub Option<String>);
+impl Pair {
+    fn a(&self) -> u32 { self.0.unwrap() }
+                       //^^^^^^^^^^^^^ warning: `self.0` is assumed present (`unwrap`), but `Pair::0` is an `Option`
+    fn b(&self) -> usize { self.2.as_deref().expect("named").len() }
+                         //^^^^^^^^^^^^^^^^^^^^^^^^ warning: `self.2` is assumed present (`expect`), but `Pair::2` is an `Option`
+    fn c(&self) -> u32 { (self.0).unwrap() + self.0.as_ref().copied().unwrap() }
+                       //^^^^^^^^^^^^^^^ warning: `self.0` is assumed present (`unwrap`), but `Pair::0` is an `Option`
+                                           //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `self.0` is assumed present (`unwrap`), but `Pair::0` is an `Option`
+}
+pub struct Cfgd(#[cfg(unix)] Option<u32>, u8);
+impl Cfgd {
+    fn f(&self) -> u32 { self.0.unwrap() }
+                       //^^^^^^^^^^^^^ warning: `self.0` is assumed present (`unwrap`), but `Cfgd::0` is an `Option`
+}
+pub struct Client { conn: Option<u32>, name: Option<String>, r: Option<&'static u8> }
+impl Client {
+    fn p(&self) -> u32 { (self.conn).unwrap() + (&self.conn).as_ref().copied().unwrap() }
+                       //^^^^^^^^^^^^^^^^^^ warning: `self.conn` is assumed present (`unwrap`), but `Client::conn` is an `Option`
+                                              //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `self.conn` is assumed present (`unwrap`), but `Client::conn` is an `Option`
+    fn q(&self) -> String { self.name.as_ref().cloned().expect("named") }
+                          //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `self.name` is assumed present (`expect`), but `Client::name` is an `Option`
+    fn r(&self) -> u8 { self.r.copied().unwrap() }
+                      //^^^^^^^^^^^^^^^^^^^^^^ warning: `self.r` is assumed present (`unwrap`), but `Client::r` is an `Option`
+    fn s(&self) -> u32 { (self.conn.as_ref()).copied().unwrap() }
+                       //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `self.conn` is assumed present (`unwrap`), but `Client::conn` is an `Option`
+    fn t(&mut self) -> usize { ((self.name.as_mut())).unwrap().len() }
+                             //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: `self.name` is assumed present (`unwrap`), but `Client::name` is an `Option`
+}
+"#,
+        );
+    }
+
+    /// Near misses: tuple fields that are not `Option`s, nested tuple fields (`self.0.0` is a
+    /// field of another struct), checks through `copied`, calls that are not adapters
+    /// (`iter`, `map`, `next`, `take`) in the chain, a tuple field after one under `#[cfg]`
+    /// (its index depends on the configuration).
+    #[test]
+    fn tuple_field_and_adapter_near_misses() {
+        check(
+            "assumed-some",
+            r#"
+pub struct Pair(Option<u32>, u8, Result<u8, ()>);
+pub struct Outer(Pair);
+impl Pair {
+    fn not_option(&self) -> u8 { Some(self.1).unwrap() + self.2.unwrap() + (self.2).as_ref().copied().unwrap() }
+    fn checked(&self) -> u32 {
+        if self.0.is_none() { return 0; }
+        self.0.unwrap()
+    }
+    fn checked_copied(&self) -> u32 {
+        if let Some(c) = (self.0.as_ref()).copied() { return c; }
+        self.0.as_ref().copied().unwrap()
+    }
+    fn not_adapters(&self) -> u32 { self.0.iter().copied().next().unwrap() + self.0.map(|c| c).unwrap() }
+    fn taken(&mut self) -> u32 { (self.0.take()).unwrap() }
+}
+impl Outer { fn nested(&self) -> u32 { self.0.0.unwrap() } }
+pub struct AfterCfg(#[cfg(unix)] u8, Option<u32>);
+impl AfterCfg { fn f(&self) -> u32 { self.1.unwrap() + self.0.unwrap() } }
 "#,
         );
     }

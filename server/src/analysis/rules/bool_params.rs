@@ -95,7 +95,7 @@ impl Rule for BoolParams {
         let mut fn_count: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for f in &ws.workspace.files {
             for it in f.summary.items.iter().filter(|i| i.kind == ItemKind::Fn) {
-                *fn_count.entry(it.name.as_str()).or_default() += 1;
+                *fn_count.entry(unraw(&it.name)).or_default() += 1;
             }
         }
         let facts = |kind: &'static str| {
@@ -112,10 +112,10 @@ impl Rule for BoolParams {
         let mut calls: std::collections::HashMap<&str, Vec<(&WsFile, &Fact)>> =
             std::collections::HashMap::new();
         for (f, c) in facts("call") {
-            calls.entry(c.name.as_str()).or_default().push((f, c));
+            calls.entry(unraw(&c.name)).or_default().push((f, c));
         }
         for (file, decl) in facts("fn") {
-            if fn_count.get(decl.name.as_str()).copied() != Some(1) {
+            if fn_count.get(unraw(&decl.name)).copied() != Some(1) {
                 continue;
             }
             // detail: `<has_self 0|1>|<index>:<name>,...`
@@ -130,7 +130,7 @@ impl Rule for BoolParams {
                 .collect();
             let mut sites = Vec::new();
             let mut names: Vec<&str> = Vec::new();
-            let sites_of = calls.get(decl.name.as_str()).map_or(&[][..], |v| &v[..]);
+            let sites_of = calls.get(unraw(&decl.name)).map_or(&[][..], |v| &v[..]);
             for &(cfile, call) in sites_of {
                 let Some((form, idx)) = call.detail.split_once('|') else {
                     continue;
@@ -236,7 +236,7 @@ fn check_fn(node: &SyntaxNode, cx: &mut FileCx<'_>) {
     }
     let fname = name.text().to_string();
     if params.params().count() == 1 {
-        let pname = &bools[0].1;
+        let (fname, pname) = (unraw(&fname), unraw(&bools[0].1));
         if fname.contains(pname.trim_start_matches('_'))
             || SETTER_PREFIXES.iter().any(|p| fname.starts_with(p))
         {
@@ -254,6 +254,12 @@ fn check_fn(node: &SyntaxNode, cx: &mut FileCx<'_>) {
             .join(",")
     );
     cx.fact("fn", fname, detail, name.syntax().text_range());
+}
+
+/// A name without its raw-identifier prefix: `r#send` and `send` name the same function (a
+/// keyword such as `match` can only be spelled `r#match`, so it never meets its bare form).
+fn unraw(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
 }
 
 fn is_bool_literal(e: &ast::Expr) -> bool {
@@ -448,6 +454,66 @@ impl Doc {
     fn go(&self) { self.save(true, false); Doc::save(self, true, x()); }
 }
 fn x() -> bool { true }
+"#,
+        );
+    }
+
+    /// Raw identifiers: `r#send` and `send` are one name (declared one way, called the other),
+    /// keywords are only ever spelled raw; uniqueness, and the setter exemption, look at the
+    /// name without `r#`.
+    #[test]
+    fn boolean_trap_raw_identifiers() {
+        check(
+            "bool-params",
+            r#"
+//- /src/lib.rs
+pub fn r#match(pattern: &str, exact: bool) {}
+     //^^^^^^^ hint: `r#match` is called with a bare `true`/`false` for `exact` at 1 call site
+pub fn r#send(data: &[u8], flush: bool) {}
+     //^^^^^^ hint: `r#send` is called with a bare `true`/`false` for `flush` at 3 call sites
+pub fn plain(n: u8, fast: bool) {}
+     //^^^^^ hint: `plain` is called with a bare `true`/`false` for `fast` at 1 call site
+pub struct P;
+impl P {
+    pub fn r#type(&self, strict: bool) {}
+         //^^^^^^ hint: `r#type` is called with a bare `true`/`false` for `strict` at 2 call sites
+}
+fn calls(p: &P) {
+    r#match("a", true);
+    r#send(b"x", false);
+    send(b"y", true);
+    crate::send(b"z", true);
+    r#plain(1, true);
+    p.r#type(false);
+    P::r#type(p, true);
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn boolean_trap_raw_identifier_near_misses() {
+        check(
+            "bool-params",
+            r#"
+//- /src/lib.rs
+pub fn r#dup(flag: bool, n: u8) {}
+mod other { pub fn dup() {} }
+pub struct W;
+impl W {
+    pub fn r#use_cache(&mut self, on: bool) {}
+    pub fn r#async(&mut self, r#async: bool) {}
+    pub fn r#loop(&self, n: u8) {}
+}
+pub fn r#matches(exact: bool, n: u8) {}
+fn calls(w: &mut W) {
+    dup(true, 1);
+    r#dup(false, 2);
+    w.use_cache(true);
+    w.r#async(false);
+    w.r#loop(true);
+    r#match(true, 1);
+}
 "#,
         );
     }

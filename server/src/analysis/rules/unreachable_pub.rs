@@ -10,7 +10,9 @@ use crate::analysis::resolve::Reach;
 use crate::analysis::rule::{
     Applicability, Category, Finding, Fix, Rule, RuleDocs, RuleMeta, Severity, TextEdit,
 };
-use crate::analysis::syntax::{ast, AstNode, HasVisibility, SyntaxKind, SyntaxNode, TextRange};
+use crate::analysis::syntax::{
+    ast, AstNode, HasAttrs, HasVisibility, SyntaxKind, SyntaxNode, TextRange,
+};
 use crate::analysis::syntax::{GreenAt, GreenNode};
 
 pub(crate) struct UnreachablePub;
@@ -21,6 +23,9 @@ const FACT_USE_VIS: &str = "use-vis";
 const FACT_PUB_FIELD: &str = "pub-field";
 /// An item, impl or `use` with `#[cfg(..)]` attributes (detail: the predicates, tab-separated).
 const FACT_CFG: &str = "cfg";
+/// An item, impl or `use` with a `#[cfg_attr(pred, cfg(..))]` attribute (detail: the predicate
+/// under which it is compiled, `any(not(pred),all(..))`).
+const FACT_CFG_ATTR: &str = "cfg-attr";
 
 pub static META: RuleMeta = RuleMeta {
     id: "unreachable-pub",
@@ -36,7 +41,9 @@ pub static META: RuleMeta = RuleMeta {
                semantics as rustc's `unreachable_pub` lint; in binary crates, `pub` items in modules are \
                reported as rustc does. Names mentioned inside macros, crates whose public glob re-exports \
                the model cannot expand, and items under a `#[cfg(feature = ..)]` that the package's default \
-               features do not enable (rustc does not compile them) are not reported.",
+               features do not enable (rustc does not compile them) are not reported. Nor are items (and \
+               modules) under a `#[cfg_attr(pred, cfg(..))]` unless the default features make sure they \
+               are compiled (`pred` off, or the inner `cfg` on).",
         why: "`pub` on an item nobody outside the crate can name is a false promise: readers assume it is part \
               of the API and must stay stable, reviewers cannot tell the real interface from the accidental one, \
               and the compiler cannot warn about it being unused (`dead_code` is silenced by `pub`).",
@@ -80,6 +87,9 @@ impl Rule for UnreachablePub {
                 .any(|f| f.has_child(SyntaxKind::VISIBILITY))
         };
         node.has_cfg_attr()
+            || node
+                .children_of(SyntaxKind::ATTR)
+                .any(|a| a.has_child(SyntaxKind::CFG_ATTR_META))
             || matches!(node.kind(), SyntaxKind::STRUCT | SyntaxKind::UNION)
                 && [SyntaxKind::RECORD_FIELD_LIST, SyntaxKind::TUPLE_FIELD_LIST]
                     .into_iter()
@@ -136,14 +146,21 @@ impl Rule for UnreachablePub {
             let features: &[String] = file
                 .package
                 .map_or(&[], |p| w.packages[p].default_features.as_slice());
-            for f in file
-                .summary
-                .facts
-                .iter()
-                .filter(|f| f.rule == META.id && f.kind == FACT_CFG)
-            {
-                let cfgs: Vec<String> = f.detail.split('\t').map(str::to_string).collect();
-                if cfg::disabled(&cfgs, &|x| features.iter().any(|f| f == x)) {
+            let enabled = |x: &str| features.iter().any(|f| f == x);
+            for f in file.summary.facts.iter().filter(|f| f.rule == META.id) {
+                let off = match f.kind {
+                    FACT_CFG => {
+                        let cfgs: Vec<String> = f.detail.split('\t').map(str::to_string).collect();
+                        cfg::disabled(&cfgs, &enabled)
+                    }
+                    // Conservative: not compiled unless the features decide it is.
+                    FACT_CFG_ATTR => {
+                        cfg::Cfg::parse(&f.detail).map(|c| c.eval(&enabled))
+                            != Some(cfg::Value::True)
+                    }
+                    _ => false,
+                };
+                if off {
                     disabled.entry(fi).or_default().push(f.range);
                 }
             }
@@ -363,14 +380,43 @@ fn record_cfg(node: &SyntaxNode, cx: &mut FileCx<'_>) {
     let Some(attrs) = ast::AnyHasAttrs::cast(node.clone()) else {
         return;
     };
+    // An inline module's `#![cfg]` (in its item list) applies to the whole `mod` item.
+    let range = match node.parent() {
+        Some(m) if node.kind() == SyntaxKind::ITEM_LIST => m.text_range(),
+        _ => node.text_range(),
+    };
     let cfgs = cfg::cfg_predicates(&attrs);
     if !cfgs.is_empty() {
-        // An inline module's `#![cfg]` (in its item list) applies to the whole `mod` item.
-        let range = match node.parent() {
-            Some(m) if node.kind() == SyntaxKind::ITEM_LIST => m.text_range(),
-            _ => node.text_range(),
-        };
         cx.fact(FACT_CFG, "", cfgs.join("\t"), range);
+    }
+    for meta in attrs.attrs().filter_map(|a| a.meta()) {
+        if let (ast::Meta::CfgAttrMeta(_), Some(pred)) = (&meta, compiled_if(&meta)) {
+            cx.fact(FACT_CFG_ATTR, "", pred, range);
+        }
+    }
+}
+
+/// The predicate (whitespace removed) under which an attribute keeps its item: the `cfg(..)`'s
+/// own, `any(not(pred),all(..))` for a `cfg_attr(pred, ..)` holding `cfg`s (nested `cfg_attr`s
+/// included). `None` when the attribute holds no `cfg` (it never removes the item).
+fn compiled_if(meta: &ast::Meta) -> Option<String> {
+    let text = |n: &SyntaxNode| crate::analysis::syntax::text_without_whitespace(n);
+    match meta {
+        ast::Meta::CfgMeta(m) => Some(
+            m.cfg_predicate()
+                .map_or_else(String::new, |p| text(p.syntax())),
+        ),
+        ast::Meta::CfgAttrMeta(m) => {
+            let inner: Vec<String> = m.metas().filter_map(|m| compiled_if(&m)).collect();
+            if inner.is_empty() {
+                return None;
+            }
+            let pred = m
+                .cfg_predicate()
+                .map_or_else(String::new, |p| text(p.syntax()));
+            Some(format!("any(not({pred}),all({}))", inner.join(",")))
+        }
+        _ => None,
     }
 }
 
@@ -781,6 +827,88 @@ pub mod inner_cfg_pub {
 }
   pub fn parse() {}
 //^^^ warning: `pub` fn `parse` is not reachable from the crate's public API
+"#,
+        );
+    }
+
+    /// `#[cfg_attr(pred, cfg(..))]` on a `mod` declaration, as an inner `#![cfg_attr]` of a
+    /// file or inline module, or on an item: the item is compiled when `pred` is off or the
+    /// `cfg` on. Reported only when the default features decide that it is compiled (whatever
+    /// the other options); when it may not be, nothing of it is reported. A `cfg_attr` that
+    /// holds no `cfg` (`derive`, `doc(cfg(..))`) removes nothing.
+    #[test]
+    fn cfg_attr_holding_cfg() {
+        check(
+            "unreachable-pub",
+            r#"
+//- /Cargo.toml
+[package]
+name = "fixture"
+version = "0.1.0"
+edition = "2021"
+[features]
+default = ["color"]
+color = []
+yaml = []
+//- /src/lib.rs
+#[cfg_attr(feature = "color", cfg(feature = "yaml"))]
+mod removed;
+#[cfg_attr(docsrs, cfg(feature = "yaml"))]
+mod docs_only;
+#[cfg_attr(unix, cfg(windows))]
+mod unknown;
+#[cfg_attr(feature = "color", cfg_attr(unix, cfg(feature = "yaml")))]
+mod nested_unknown;
+mod inner_removed;
+#[cfg_attr(feature = "yaml", cfg(unix))]
+mod kept_pred_off;
+#[cfg_attr(docsrs, cfg(feature = "color"))]
+mod kept_cfg_on;
+#[cfg_attr(feature = "yaml", cfg_attr(unix, cfg(feature = "yaml")))]
+mod kept_nested;
+#[cfg_attr(docsrs, doc(cfg(feature = "yaml")))]
+#[cfg_attr(feature = "color", derive(Debug), cfg(all()))]
+mod kept_no_cfg;
+mod inner_kept;
+//- /src/removed.rs
+pub fn a() {}
+pub mod nested { pub fn deep() {} }
+//- /src/docs_only.rs
+pub fn b() {}
+//- /src/unknown.rs
+pub fn c() {}
+//- /src/nested_unknown.rs
+pub fn d() {}
+//- /src/inner_removed.rs
+#![cfg_attr(feature = "color", cfg(feature = "yaml"))]
+pub fn e() {}
+//- /src/kept_pred_off.rs
+  pub fn f() {}
+//^^^ warning: `pub` fn `f` is not reachable from the crate's public API
+//- /src/kept_cfg_on.rs
+  pub fn g() {}
+//^^^ warning: `pub` fn `g` is not reachable from the crate's public API
+//- /src/kept_nested.rs
+  pub fn h() {}
+//^^^ warning: `pub` fn `h` is not reachable from the crate's public API
+//- /src/kept_no_cfg.rs
+  pub fn i() {}
+//^^^ warning: `pub` fn `i` is not reachable from the crate's public API
+//- /src/inner_kept.rs
+#![cfg_attr(feature = "yaml", cfg(feature = "yaml"))]
+  pub fn j() {}
+//^^^ warning: `pub` fn `j` is not reachable from the crate's public API
+mod inline_removed {
+    #![cfg_attr(not(feature = "yaml"), cfg(feature = "yaml"))]
+    pub fn k() {}
+}
+#[cfg_attr(feature = "color", cfg(unix))]
+pub fn item_unknown() {}
+#[cfg_attr(feature = "color", cfg(feature = "yaml"))]
+pub mod pub_mod_removed {}
+#[cfg_attr(not(feature = "color"), cfg(feature = "yaml"))]
+  pub fn item_kept() {}
+//^^^ warning: `pub` fn `item_kept` is not reachable from the crate's public API
 "#,
         );
     }

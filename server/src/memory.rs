@@ -254,7 +254,10 @@ impl<T> Discardable<T> {
     /// # Safety
     /// Every block of the tree region that `f` allocates and does not free is owned by its
     /// result, and by nothing else: no handle into the value (a reference-counted clone of
-    /// one of its parts) may outlive it. The value's drop must only free memory.
+    /// one of its parts) may outlive it, and `f` creates nothing else that does (a lazily
+    /// built global, a thread-local, a log subscriber's span data). The value's drop must
+    /// only free memory. A block counted here but still used elsewhere would be reused with
+    /// its chunk (use after free); a block used here but not counted only keeps the chunk.
     pub unsafe fn build(f: impl FnOnce() -> T) -> Discardable<T> {
         debug_assert_eq!(CURRENT.get(), Heap::Trees);
         let before = BUMP.with(Region::mark);

@@ -159,6 +159,30 @@ fn cfg_predicate(attr: &ast::Attr) -> Option<String> {
     }
 }
 
+/// The predicate (whitespace removed) under which an attribute keeps its item: the `cfg(..)`'s
+/// own, `any(not(pred),all(..))` for a `cfg_attr(pred, ..)` holding `cfg`s (nested `cfg_attr`s
+/// included). `None` when the attribute holds no `cfg` (it never removes the item).
+pub fn compiled_if(meta: &ast::Meta) -> Option<String> {
+    let text = |n: &SyntaxNode| super::syntax::text_without_whitespace(n);
+    match meta {
+        ast::Meta::CfgMeta(m) => Some(
+            m.cfg_predicate()
+                .map_or_else(String::new, |p| text(p.syntax())),
+        ),
+        ast::Meta::CfgAttrMeta(m) => {
+            let inner: Vec<String> = m.metas().filter_map(|m| compiled_if(&m)).collect();
+            if inner.is_empty() {
+                return None;
+            }
+            let pred = m
+                .cfg_predicate()
+                .map_or_else(String::new, |p| text(p.syntax()));
+            Some(format!("any(not({pred}),all({}))", inner.join(",")))
+        }
+        _ => None,
+    }
+}
+
 /// `true` when every predicate in `cfgs` can be decided and one of them is false with the
 /// `enabled` features: the code is not compiled. Unparsable predicates count as unknown.
 pub fn disabled(cfgs: &[String], enabled: &dyn Fn(&str) -> bool) -> bool {

@@ -419,8 +419,10 @@ pub fn parse(text: &str, edition: Edition) -> Parsed {
 /// nodes or tokens, or of a syntax node made from it, may outlive the returned value.
 pub(super) unsafe fn parse_discardable(text: &str, edition: Edition) -> Discardable<Parsed> {
     let (lexed, output) = lex_and_parse(text, edition);
-    // SAFETY: `green_tree` frees all it allocates but the tree (its two stacks), the tree is
-    // owned by the `Parsed` alone, and the caller keeps no handle into it past the value.
+    // SAFETY: `green_tree` frees all it allocates but the tree (its two stacks), opens no log
+    // span and builds no global (`intersperse_trivia` and rowan's constructors without a
+    // cache; the spans of `ra_ap_parser` are in `lex_and_parse`, outside), the tree is owned
+    // by the `Parsed` alone, and the caller keeps no handle into it past the value.
     let built = unsafe {
         Discardable::build(|| {
             green_tree(&lexed, &output).map(|green| Parsed {
@@ -499,6 +501,12 @@ fn green_tree(
         }
         _ => None,
     }
+}
+
+/// A name without its raw-identifier prefix: `r#send` and `send` name the same item (a keyword
+/// such as `match` can only be spelled `r#match`, so it never meets its bare form).
+pub(super) fn unraw(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
 }
 
 /// A node's text with all whitespace removed (`pub ( crate )` -> `pub(crate)`), for comparing

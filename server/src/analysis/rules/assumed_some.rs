@@ -185,20 +185,21 @@ fn record_struct(s: &ast::Struct, cx: &mut FileCx<'_>) {
         // After a field under `#[cfg]`/`#[cfg_attr]` the indices depend on the configuration:
         // those fields are left out.
         Some(ast::FieldList::TupleFieldList(fields)) => {
-            let mut after_cfg = false;
-            fields
-                .fields()
-                .enumerate()
-                .take_while(|(_, f)| {
-                    let before = !after_cfg;
-                    after_cfg |= f.attrs().any(|a| {
-                        matches!(
-                            a.meta(),
-                            Some(ast::Meta::CfgMeta(_) | ast::Meta::CfgAttrMeta(_))
-                        )
-                    });
-                    before
+            let fields: Vec<ast::TupleField> = fields.fields().collect();
+            let conditional = |f: &ast::TupleField| {
+                f.attrs().any(|a| {
+                    matches!(
+                        a.meta(),
+                        Some(ast::Meta::CfgMeta(_) | ast::Meta::CfgAttrMeta(_))
+                    )
                 })
+            };
+            // Up to the first field under a `cfg`, that one included.
+            let known = fields
+                .iter()
+                .position(conditional)
+                .map_or(fields.len(), |i| i + 1);
+            (fields.iter().take(known).enumerate())
                 .map(|(i, f)| (i.to_string(), f.ty(), f.syntax().text_range()))
                 .collect()
         }

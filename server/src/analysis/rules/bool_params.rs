@@ -8,7 +8,9 @@ use crate::analysis::model::{Fact, ItemKind, Visibility};
 use crate::analysis::rule::{
     Category, Finding, OptionDefault, Related, Rule, RuleDocs, RuleMeta, RuleOption, Severity,
 };
-use crate::analysis::syntax::{ast, ast::HasArgList, AstNode, HasName, SyntaxKind, SyntaxNode};
+use crate::analysis::syntax::{
+    ast, ast::HasArgList, unraw, AstNode, HasName, SyntaxKind, SyntaxNode,
+};
 use crate::analysis::workspace::WsFile;
 
 pub(crate) struct BoolParams;
@@ -254,12 +256,6 @@ fn check_fn(node: &SyntaxNode, cx: &mut FileCx<'_>) {
             .join(",")
     );
     cx.fact("fn", fname, detail, name.syntax().text_range());
-}
-
-/// A name without its raw-identifier prefix: `r#send` and `send` name the same function (a
-/// keyword such as `match` can only be spelled `r#match`, so it never meets its bare form).
-fn unraw(name: &str) -> &str {
-    name.strip_prefix("r#").unwrap_or(name)
 }
 
 fn is_bool_literal(e: &ast::Expr) -> bool {

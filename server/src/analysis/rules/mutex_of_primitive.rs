@@ -2,7 +2,7 @@
 //! atomic does better (clippy's `mutex_atomic` and `mutex_integer`).
 
 use super::ownership_common::{
-    callee, callee_turbofish, first_arg, head, in_trait_impl_signature, site_type,
+    callee, callee_turbofish, first_arg, head, in_trait_impl_signature, type_written_for,
 };
 use crate::analysis::engine::FileCx;
 use crate::analysis::rule::{
@@ -97,40 +97,20 @@ impl Rule for MutexOfPrimitive {
         };
         let Some(atomic) = atomic else { return };
         // Where a type is written, the type is the site.
-        let names_mutex = |t: ast::Type| {
+        let names_mutex = |t: &ast::Type| {
             t.syntax()
                 .descendants()
                 .filter_map(ast::Type::cast)
                 .any(|t| head(&t).is_some_and(|(n, _)| n == "Mutex"))
         };
-        for a in node.ancestors().skip(1) {
-            match a.kind() {
-                // A field of a struct literal or of a tuple struct / variant constructor
-                // (`Self(..)`, `Wrapper(..)`; not the generic `Some`, `Ok`, `Err`): the field's
-                // type is written in the type's definition.
-                SyntaxKind::RECORD_EXPR_FIELD => return,
-                SyntaxKind::ARG_LIST if a.parent().is_some_and(|c| is_constructor_call(&c)) => {
-                    return
-                }
-                SyntaxKind::LET_STMT | SyntaxKind::STATIC | SyntaxKind::CONST => {
-                    if site_type(&a).is_some_and(names_mutex) {
-                        return;
-                    }
-                    break;
-                }
-                // A fn whose return type names the mutex (`fn new() -> Mutex<u64> { Mutex::new(0) }`).
-                SyntaxKind::FN => {
-                    let ret = ast::Fn::cast(a)
-                        .and_then(|f| f.ret_type())
-                        .and_then(|r| r.ty());
-                    if ret.is_some_and(names_mutex) {
-                        return;
-                    }
-                    break;
-                }
-                SyntaxKind::CLOSURE_EXPR => break,
-                _ => {}
-            }
+        // Also a field of a tuple struct / variant constructor (`Self(..)`, `Wrapper(..)`; not
+        // the generic `Some`, `Ok`, `Err`): the field's type is written in the type's
+        // definition.
+        let constructor_field = |a: &SyntaxNode| {
+            a.kind() == SyntaxKind::ARG_LIST && a.parent().is_some_and(|c| is_constructor_call(&c))
+        };
+        if type_written_for(node, names_mutex, constructor_field) {
+            return;
         }
         let range_node = call.syntax();
         let arg = first_arg(&call)
@@ -161,7 +141,7 @@ fn is_constructor_call(call: &SyntaxNode) -> bool {
         return false;
     };
     let name = name.text();
-    let name = name.trim_start_matches("r#");
+    let name = crate::analysis::syntax::unraw(name);
     name.starts_with(|c: char| c.is_ascii_uppercase()) && !matches!(name, "Some" | "Ok" | "Err")
 }
 

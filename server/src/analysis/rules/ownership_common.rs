@@ -342,6 +342,38 @@ pub(super) fn site_names(site: &SyntaxNode) -> Option<(SiteKind, String)> {
     }
 }
 
+/// Whether a value constructed at `node` (a call) lands where the code writes its type, so
+/// that the written type, not the construction, is the place to report: a field of a struct
+/// literal (its declared type), a typed `let` / `static` / `const`, or the enclosing fn's
+/// return type, when `written` holds for that type; or a site of the rule's own, for which
+/// `at(ancestor)` is asked first at every ancestor. A closure stops the search.
+pub(super) fn type_written_for(
+    node: &SyntaxNode,
+    written: impl Fn(&ast::Type) -> bool,
+    at: impl Fn(&SyntaxNode) -> bool,
+) -> bool {
+    for a in node.ancestors().skip(1) {
+        if at(&a) {
+            return true;
+        }
+        match a.kind() {
+            SyntaxKind::RECORD_EXPR_FIELD => return true,
+            SyntaxKind::LET_STMT | SyntaxKind::STATIC | SyntaxKind::CONST => {
+                return site_type(&a).is_some_and(|t| written(&t));
+            }
+            SyntaxKind::FN => {
+                let ret = ast::Fn::cast(a)
+                    .and_then(|f| f.ret_type())
+                    .and_then(|r| r.ty());
+                return ret.is_some_and(|t| written(&t));
+            }
+            SyntaxKind::CLOSURE_EXPR => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// The written type of a declaration site node.
 pub(super) fn site_type(site: &SyntaxNode) -> Option<ast::Type> {
     match site.kind() {

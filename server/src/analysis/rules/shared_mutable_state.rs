@@ -11,7 +11,8 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use super::ownership_common::{
     callee, display, display_green, find_shared_mutable, first_arg, green_path_types, head,
     head_name, is_generic_param_around, is_lock_or_cell, is_shared_mutable_green, signature_fn,
-    site_description, site_names, site_type, SiteKind, LOCKS_AND_CELLS, SHARED_OWNERS,
+    site_description, site_names, site_type, type_written_for, SiteKind, LOCKS_AND_CELLS,
+    SHARED_OWNERS,
 };
 use crate::analysis::engine::{FileCx, WorkspaceCx, WorkspaceSink};
 use crate::analysis::model::ItemKind;
@@ -503,36 +504,19 @@ fn check_construction(node: &SyntaxNode, cx: &mut FileCx<'_>) {
     let Some((owner, _, _)) = callee(&call) else {
         return;
     };
-    for a in node.ancestors().skip(1) {
-        match a.kind() {
-            // The outermost constructor is the site.
-            SyntaxKind::CALL_EXPR
-                if ast::CallExpr::cast(a.clone())
-                    .and_then(|c| shared_constructor(&c))
-                    .is_some() =>
-            {
-                return;
-            }
-            // The field's declared type is the site (reported at the struct).
-            SyntaxKind::RECORD_EXPR_FIELD => return,
-            SyntaxKind::LET_STMT | SyntaxKind::STATIC | SyntaxKind::CONST => {
-                if site_type(&a).is_some_and(|t| find_shared_mutable(&t).is_some()) {
-                    return;
-                }
-                break;
-            }
-            SyntaxKind::FN => {
-                let ret = ast::Fn::cast(a)
-                    .and_then(|f| f.ret_type())
-                    .and_then(|r| r.ty());
-                if ret.is_some_and(|t| find_shared_mutable(&t).is_some()) {
-                    return;
-                }
-                break;
-            }
-            SyntaxKind::CLOSURE_EXPR => break,
-            _ => {}
-        }
+    // The outermost constructor is the site, and a type written where the value lands.
+    let outer_constructor = |a: &SyntaxNode| {
+        a.kind() == SyntaxKind::CALL_EXPR
+            && ast::CallExpr::cast(a.clone())
+                .and_then(|c| shared_constructor(&c))
+                .is_some()
+    };
+    if type_written_for(
+        node,
+        |t| find_shared_mutable(t).is_some(),
+        outer_constructor,
+    ) {
+        return;
     }
     let range = call
         .expr()

@@ -390,33 +390,9 @@ fn record_cfg(node: &SyntaxNode, cx: &mut FileCx<'_>) {
         cx.fact(FACT_CFG, "", cfgs.join("\t"), range);
     }
     for meta in attrs.attrs().filter_map(|a| a.meta()) {
-        if let (ast::Meta::CfgAttrMeta(_), Some(pred)) = (&meta, compiled_if(&meta)) {
+        if let (ast::Meta::CfgAttrMeta(_), Some(pred)) = (&meta, cfg::compiled_if(&meta)) {
             cx.fact(FACT_CFG_ATTR, "", pred, range);
         }
-    }
-}
-
-/// The predicate (whitespace removed) under which an attribute keeps its item: the `cfg(..)`'s
-/// own, `any(not(pred),all(..))` for a `cfg_attr(pred, ..)` holding `cfg`s (nested `cfg_attr`s
-/// included). `None` when the attribute holds no `cfg` (it never removes the item).
-fn compiled_if(meta: &ast::Meta) -> Option<String> {
-    let text = |n: &SyntaxNode| crate::analysis::syntax::text_without_whitespace(n);
-    match meta {
-        ast::Meta::CfgMeta(m) => Some(
-            m.cfg_predicate()
-                .map_or_else(String::new, |p| text(p.syntax())),
-        ),
-        ast::Meta::CfgAttrMeta(m) => {
-            let inner: Vec<String> = m.metas().filter_map(|m| compiled_if(&m)).collect();
-            if inner.is_empty() {
-                return None;
-            }
-            let pred = m
-                .cfg_predicate()
-                .map_or_else(String::new, |p| text(p.syntax()));
-            Some(format!("any(not({pred}),all({}))", inner.join(",")))
-        }
-        _ => None,
     }
 }
 
@@ -696,14 +672,8 @@ impl From<Local> for Wrapper {
         );
     }
 
-    /// rustc compiles what the default features enable: clap 2.34's `#[cfg(not(feature =
-    /// "color"))] pub fn is_a_tty` (color is a default feature) is not compiled, so not
-    /// reported. Other `cfg` options are not decided: `cfg(windows)` code is still reported.
-    #[test]
-    fn items_disabled_by_the_default_features_are_not_reported() {
-        check(
-            "unreachable-pub",
-            r#"
+    /// A package whose default features turn `color` on and leave `yaml` off.
+    const FEATURES_MANIFEST: &str = r#"
 //- /Cargo.toml
 [package]
 name = "fixture"
@@ -713,7 +683,18 @@ edition = "2021"
 default = ["color"]
 color = []
 yaml = []
-//- /src/lib.rs
+"#;
+
+    /// rustc compiles what the default features enable: clap 2.34's `#[cfg(not(feature =
+    /// "color"))] pub fn is_a_tty` (color is a default feature) is not compiled, so not
+    /// reported. Other `cfg` options are not decided: `cfg(windows)` code is still reported.
+    #[test]
+    fn items_disabled_by_the_default_features_are_not_reported() {
+        check(
+            "unreachable-pub",
+            &[
+                FEATURES_MANIFEST,
+                r#"//- /src/lib.rs
 mod fmt;
 //- /src/fmt.rs
 #[cfg(not(feature = "color"))]
@@ -735,6 +716,8 @@ pub use self::Yaml as Loaded;
 #[cfg(feature = "yaml")]
 pub mod inner {}
 "#,
+            ]
+            .concat(),
         );
     }
 
@@ -746,17 +729,9 @@ pub mod inner {}
     fn cfg_spellings_and_inline_modules() {
         check(
             "unreachable-pub",
-            r#"
-//- /Cargo.toml
-[package]
-name = "fixture"
-version = "0.1.0"
-edition = "2021"
-[features]
-default = ["color"]
-color = []
-yaml = []
-//- /src/lib.rs
+            &[
+                FEATURES_MANIFEST,
+                r#"//- /src/lib.rs
 mod fmt;
 //- /src/fmt.rs
 #[doc = "x"]
@@ -786,6 +761,8 @@ mod on {
   //^^^ warning: `pub` fn `shown` is not reachable from the crate's public API
 }
 "#,
+            ]
+            .concat(),
         );
     }
 
@@ -840,17 +817,9 @@ pub mod inner_cfg_pub {
     fn cfg_attr_holding_cfg() {
         check(
             "unreachable-pub",
-            r#"
-//- /Cargo.toml
-[package]
-name = "fixture"
-version = "0.1.0"
-edition = "2021"
-[features]
-default = ["color"]
-color = []
-yaml = []
-//- /src/lib.rs
+            &[
+                FEATURES_MANIFEST,
+                r#"//- /src/lib.rs
 #[cfg_attr(feature = "color", cfg(feature = "yaml"))]
 mod removed;
 #[cfg_attr(docsrs, cfg(feature = "yaml"))]
@@ -910,6 +879,8 @@ pub mod pub_mod_removed {}
   pub fn item_kept() {}
 //^^^ warning: `pub` fn `item_kept` is not reachable from the crate's public API
 "#,
+            ]
+            .concat(),
         );
     }
 
